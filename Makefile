@@ -1,0 +1,76 @@
+# rtemem: build, test, install.
+#
+#   make            build/lib/librte_eal.so.23, librtemem.so.0, librtemem.a, pkg-config files
+#   make test       every test tier; ends with "N passed, M failed"
+#   make demo       builds examples/ and runs the demo
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+CARGO     ?= cargo
+CC        ?= cc
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+VERSION   := 22.11.0
+ABI       := abi/librte_eal.so.23.symbols
+BUILD     := build
+LIBDIR    := $(BUILD)/lib
+STATIC    := target/release/librtemem.a
+SYSLIBS   := -lpthread -ldl -lm -lrt -lgcc_s -lutil -lc
+
+.PHONY: all lib cargo-build test demo install clean check-abi check-header bench
+
+all: lib
+
+cargo-build:
+	$(CARGO) build --release --quiet
+
+$(STATIC): cargo-build
+
+lib: $(STATIC) $(ABI) scripts/mkmap.sh
+	@mkdir -p $(LIBDIR)/pkgconfig
+	scripts/mkmap.sh $(STATIC) $(ABI) $(BUILD)
+	$(CC) -shared -o $(LIBDIR)/librte_eal.so.23 -Wl,-soname,librte_eal.so.23 \
+		-Wl,--whole-archive $(STATIC) -Wl,--no-whole-archive \
+		-Wl,--version-script=$(BUILD)/librte_eal.map -Wl,--undefined-version \
+		-Wl,--gc-sections -Wl,--no-undefined -Wl,-z,now -Wl,-z,relro $(SYSLIBS)
+	ln -sf librte_eal.so.23 $(LIBDIR)/librte_eal.so
+	$(CC) -shared -o $(LIBDIR)/librtemem.so.0 -Wl,-soname,librtemem.so.0 \
+		-Wl,--whole-archive $(STATIC) -Wl,--no-whole-archive \
+		-Wl,--version-script=$(BUILD)/librtemem.map -Wl,--undefined-version \
+		-Wl,--gc-sections -Wl,--no-undefined -Wl,-z,now -Wl,-z,relro $(SYSLIBS)
+	ln -sf librtemem.so.0 $(LIBDIR)/librtemem.so
+	cp $(STATIC) $(LIBDIR)/librtemem.a
+	sed -e 's|@PREFIX@|$(abspath $(BUILD))|; s|@INCLUDEDIR@|$(abspath include)|; s|@VERSION@|$(VERSION)|' \
+		pkgconfig/rtemem.pc.in > $(LIBDIR)/pkgconfig/rtemem.pc
+	sed -e 's|@PREFIX@|$(abspath $(BUILD))|; s|@INCLUDEDIR@|$(abspath include)|; s|@VERSION@|$(VERSION)|' \
+		pkgconfig/libdpdk.pc.in > $(LIBDIR)/pkgconfig/libdpdk.pc
+
+check-abi: lib
+	scripts/check-abi.sh $(LIBDIR)/librte_eal.so.23 $(ABI)
+
+check-header: lib
+	git diff --exit-code -- include/rtemem.h || { echo "include/rtemem.h is stale: run make and commit it"; exit 1; }
+
+test: lib
+	scripts/run-tests.sh
+
+demo: lib
+	scripts/demo.sh
+
+bench: lib
+	$(MAKE) -C bench run
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/rtemem $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(LIBDIR)/librte_eal.so.23 $(LIBDIR)/librtemem.so.0 $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(LIBDIR)/librtemem.a $(DESTDIR)$(PREFIX)/lib/
+	ln -sf librte_eal.so.23 $(DESTDIR)$(PREFIX)/lib/librte_eal.so
+	ln -sf librtemem.so.0 $(DESTDIR)$(PREFIX)/lib/librtemem.so
+	install -m 0644 include/*.h $(DESTDIR)$(PREFIX)/include/rtemem/
+	for pc in rtemem libdpdk; do \
+		sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(PREFIX)/include/rtemem|; s|@VERSION@|$(VERSION)|' \
+			pkgconfig/$$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)

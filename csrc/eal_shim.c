@@ -1,0 +1,56 @@
+/*
+ * The only C in rtemem: what stable Rust cannot express.
+ *
+ *  - Exported thread-local variables that DPDK 22.11's headers read directly
+ *    (RTE_PER_LCORE(_rte_errno), RTE_PER_LCORE(_lcore_id), ...).
+ *  - Variadic entry points (rte_log, rte_exit, __rte_panic). Each forwards its
+ *    va_list to a Rust function that does the work.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+__thread int per_lcore__rte_errno;
+__thread unsigned int per_lcore__lcore_id = UINT32_MAX; /* LCORE_ID_ANY */
+__thread int per_lcore__thread_id = -1;
+/* Tracing is out of scope; these exist because DPDK libraries import them. */
+__thread volatile int per_lcore_trace_point_sz;
+__thread void *per_lcore_trace_mem;
+
+int *rtemem__errno_location(void) { return &per_lcore__rte_errno; }
+unsigned int *rtemem__lcore_id_location(void) { return &per_lcore__lcore_id; }
+int *rtemem__thread_id_location(void) { return &per_lcore__thread_id; }
+
+int rte_vlog(uint32_t level, uint32_t logtype, const char *format, va_list ap);
+void rtemem__vexit(int exit_code, const char *format, va_list ap) __attribute__((noreturn));
+void rtemem__vpanic(const char *funcname, const char *format, va_list ap) __attribute__((noreturn));
+
+__attribute__((format(printf, 3, 4)))
+int rte_log(uint32_t level, uint32_t logtype, const char *format, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, format);
+	ret = rte_vlog(level, logtype, format, ap);
+	va_end(ap);
+	return ret;
+}
+
+__attribute__((format(printf, 2, 3), noreturn))
+void rte_exit(int exit_code, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	rtemem__vexit(exit_code, format, ap);
+}
+
+__attribute__((format(printf, 2, 3), noreturn))
+void __rte_panic(const char *funcname, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	rtemem__vpanic(funcname, format, ap);
+}

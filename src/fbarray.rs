@@ -1,0 +1,1 @@
+//! fbarray (stub; filled in by its owner).

@@ -1,0 +1,23 @@
+//! `rte_errno.h`: `rte_strerror`.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CString};
+
+use super::ffi_plain;
+
+thread_local! {
+    static STRERROR_BUF: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Returns a text for `errnum`, including DPDK's own codes. The string is owned by the calling
+/// thread and stays valid until its next call.
+#[no_mangle]
+pub extern "C" fn rte_strerror(errnum: c_int) -> *const c_char {
+    ffi_plain!("rte_strerror", c"Unknown error".as_ptr(), {
+        let text = CString::new(crate::errno::describe(errnum)).unwrap_or_default();
+        STRERROR_BUF.with(|b| {
+            *b.borrow_mut() = text;
+            b.borrow().as_ptr()
+        })
+    })
+}

@@ -1,0 +1,1 @@
+//! ffi lcore (stub).

@@ -1,0 +1,1 @@
+//! ffi tailq (stub).

@@ -1,0 +1,1 @@
+//! lcore (stub; filled in by its owner).

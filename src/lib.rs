@@ -1,0 +1,18 @@
+//! rtemem: DPDK 22.11's EAL memory subsystem in Rust.
+//!
+//! The crate is layered as `../shared/DESIGN.md` describes; data flows down and a module only
+//! imports modules below it. `ffi` is the only module with `#[no_mangle] extern "C"` functions.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+pub mod sys;
+pub mod errno;
+pub mod log;
+pub mod options;
+pub mod runtime;
+pub mod lcore;
+pub mod mcfg;
+pub mod tailq;
+pub mod fbarray;
+pub mod eal;
+pub mod ffi;

@@ -1,0 +1,1 @@
+//! mcfg (stub; filled in by its owner).

@@ -1,0 +1,1 @@
+//! tailq (stub; filled in by its owner).
