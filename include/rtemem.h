@@ -14,6 +14,11 @@
 #include <rtemem_types.h>
 
 /**
+ * Length of an `rte_fbarray` name, NUL included (RTE_FBARRAY_NAME_LEN).
+ */
+#define RTE_FBARRAY_NAME_LEN 64
+
+/**
  * First errno value of DPDK's own range (`__ELASTERROR`).
  */
 #define RTE_MIN_ERRNO 1000

@@ -21,6 +21,16 @@ typedef int (lcore_function_t)(void *);
 /** A trace point handle; tracing is out of scope and no trace point ever fires. */
 typedef uint64_t rte_trace_point_t;
 
+/** DPDK's reader-writer lock (generic/rte_rwlock.h): readers add 4, bit 0 writer, bit 1 waiting. */
+typedef struct {
+	int32_t cnt;
+} rte_rwlock_t;
+
+/** DPDK's spinlock (generic/rte_spinlock.h). */
+typedef struct {
+	volatile int locked;
+} rte_spinlock_t;
+
 /** IOVA (I/O virtual address). */
 typedef uint64_t rte_iova_t;
 /** Physical address. */

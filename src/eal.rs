@@ -26,3 +26,8 @@ pub fn config() -> Option<&'static EalConfig> {
 pub fn initialized() -> bool {
     STATE.load(Ordering::Acquire) == STATE_DONE
 }
+
+/// Releases what init took (threads, mappings, files, locks). Filled in by the EAL core work.
+pub fn cleanup() -> crate::errno::Result<()> {
+    Ok(())
+}
