@@ -68,11 +68,79 @@
  */
 #define RTE_MAX_NUMA_NODES 32
 
+/**
+ * Length of a tailq name, NUL included (RTE_TAILQ_NAMESIZE).
+ */
+#define RTE_TAILQ_NAMESIZE 32
+
+/**
+ * Number of tailq heads in the shared config (RTE_MAX_TAILQ).
+ */
+#define RTE_MAX_TAILQ 32
+
+/**
+ * `rte_usage_hook_t`.
+ */
+typedef void (*rte_usage_hook_t)(const char *prgname);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 extern int *rtemem__errno_location(void);
+
+/**
+ * Initialises the EAL from the command line. Returns the number of arguments consumed
+ * (the `--` included), or -1 with `rte_errno` set. Reorders `argv` as GNU getopt does and
+ * writes the program name at `argv[consumed]`, so `argv + consumed` is the application's argv.
+ *
+ * # Safety
+ * `argv` points to `argc` valid C strings, as `main` receives them.
+ */
+int rte_eal_init(int argc, char **argv);
+
+/**
+ * Releases what `rte_eal_init` took. 0, or -1 with `rte_errno` EALREADY on a second call.
+ */
+int rte_eal_cleanup(void);
+
+/**
+ * The runtime directory of this prefix (`/var/run/dpdk/<prefix>` as root).
+ */
+const char *rte_eal_get_runtime_dir(void);
+
+/**
+ * 1 unless running with `--no-huge`.
+ */
+int rte_eal_has_hugepages(void);
+
+/**
+ * Always 0: rtemem has no PCI bus.
+ */
+int rte_eal_has_pci(void);
+
+/**
+ * 1 when a primary process holds `config_file_path` (or, for NULL, this prefix's config).
+ *
+ * # Safety
+ * `config_file_path` is NULL or a NUL-terminated string.
+ */
+int rte_eal_primary_proc_alive(const char *config_file_path);
+
+/**
+ * The base virtual address memory is placed at (`--base-virtaddr`, default 4 GiB).
+ */
+uint64_t rte_eal_get_baseaddr(void);
+
+/**
+ * Sets a function that prints the application's usage after the EAL's; returns the old one.
+ */
+rte_usage_hook_t rte_set_application_usage_hook(rte_usage_hook_t usage_func);
+
+/**
+ * True when memory uses one file per memseg list (`--single-file-segments`).
+ */
+bool rte_mcfg_get_single_file_segments(void);
 
 /**
  * Returns a text for `errnum`, including DPDK's own codes. The string is owned by the calling
@@ -81,6 +149,31 @@ extern int *rtemem__errno_location(void);
 const char *rte_strerror(int errnum);
 
 extern int vasprintf(char **strp, const char *fmt, void *ap);
+
+/**
+ * Registers a library's tailq. 0, or -1 when the name is already registered or no head is
+ * left (the element's `head` is then NULL).
+ *
+ * # Safety
+ * `t` is NULL or points to a `struct rte_tailq_elem` with static storage duration.
+ */
+int rte_eal_tailq_register(struct rte_tailq_elem *t);
+
+/**
+ * The shared tailq head named `name`, or NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+struct rte_tailq_head *rte_eal_tailq_lookup(const char *name);
+
+/**
+ * Writes every tailq head to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_dump_tailq(FILE *f);
 
 #ifdef __cplusplus
 }  // extern "C"

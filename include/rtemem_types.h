@@ -12,6 +12,10 @@
 extern "C" {
 #endif
 
+/* Structs declared by hand in DPDK-named headers, referenced by generated prototypes. */
+struct rte_tailq_elem;
+struct rte_tailq_head;
+
 /** A CPU set, as DPDK's rte_cpuset_t on Linux. */
 typedef cpu_set_t rte_cpuset_t;
 

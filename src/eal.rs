@@ -1,25 +1,51 @@
 //! EAL init and cleanup: runs the layers in order and records the result.
 //!
 //! `rte_eal_init` parses the options, then brings up (in order) logging, the runtime dir, the
-//! shared config with its tailq heads, lcores and memory. The parsed [`EalConfig`] is kept for
-//! the process lifetime and read by every layer through [`config`].
+//! shared config with its tailq heads, lcores and memory. The parsed [`EalConfig`] and the
+//! decisions init made ([`EalState`]) are kept for the process lifetime and read by every layer.
+//!
+//! Like DPDK, init runs at most once per process: a second call fails with EALREADY, except
+//! that a call that failed early (bad arguments, no hugepages) may be retried. Cleanup runs at
+//! most once too, and undoes what init did in reverse order.
 
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
-use crate::options::EalConfig;
+use crate::errno::{Error, Result};
+use crate::options::{EalConfig, IovaMode, ProcType};
+use crate::{eal_log, err, lcore, log, mcfg, runtime, tailq};
+
+/// What init decided, beyond the options themselves.
+#[derive(Debug, Clone)]
+pub struct EalState {
+    pub proc_type: ProcType,
+    pub iova_mode: IovaMode,
+}
 
 static CONFIG: OnceLock<EalConfig> = OnceLock::new();
+static STATE_INFO: OnceLock<EalState> = OnceLock::new();
 
-/// Init state: not started, running, done (set exactly once per process).
 pub(crate) const STATE_IDLE: u8 = 0;
 pub(crate) const STATE_RUNNING: u8 = 1;
 pub(crate) const STATE_DONE: u8 = 2;
-pub(crate) static STATE: AtomicU8 = AtomicU8::new(STATE_IDLE);
+static STATE: AtomicU8 = AtomicU8::new(STATE_IDLE);
+static CLEANED: AtomicU8 = AtomicU8::new(0);
+
+/// Serialises init and cleanup against each other.
+static INIT_LOCK: Mutex<()> = Mutex::new(());
+
+/// How long a secondary waits for its primary to finish initialising.
+const SECONDARY_WAIT: Duration = Duration::from_secs(5);
 
 /// The parsed EAL configuration, once `rte_eal_init` has parsed it.
 pub fn config() -> Option<&'static EalConfig> {
     CONFIG.get()
+}
+
+/// What init decided, once it has succeeded.
+pub fn state() -> Option<&'static EalState> {
+    STATE_INFO.get()
 }
 
 /// True once `rte_eal_init` has completed successfully.
@@ -27,7 +53,114 @@ pub fn initialized() -> bool {
     STATE.load(Ordering::Acquire) == STATE_DONE
 }
 
-/// Releases what init took (threads, mappings, files, locks). Filled in by the EAL core work.
-pub fn cleanup() -> crate::errno::Result<()> {
+/// The outcome of a successful init, for the FFI layer.
+pub struct InitOutcome {
+    /// What `rte_eal_init` returns: the number of arguments consumed.
+    pub consumed: usize,
+    /// The permuted argv order to write back.
+    pub order: Vec<usize>,
+}
+
+/// Things brought up so far, for rollback when a later step fails.
+#[derive(Default)]
+struct Progress {
+    mcfg: bool,
+    lcores: bool,
+}
+
+impl Progress {
+    fn rollback(&self) {
+        if self.lcores {
+            lcore::cleanup();
+        }
+        if self.mcfg {
+            mcfg::detach();
+            runtime::remove_if_empty();
+        }
+    }
+}
+
+/// Runs `rte_eal_init`.
+pub fn init(args: &[String]) -> Result<InitOutcome> {
+    let _g = INIT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    if STATE
+        .compare_exchange(STATE_IDLE, STATE_RUNNING, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return Err(err!(libc::EALREADY, "already called initialization"));
+    }
+    let mut progress = Progress::default();
+    match init_steps(args, &mut progress) {
+        Ok(out) => {
+            STATE.store(STATE_DONE, Ordering::Release);
+            Ok(out)
+        }
+        Err(e) => {
+            progress.rollback();
+            // As DPDK: a failed init may be retried (with other arguments).
+            STATE.store(STATE_IDLE, Ordering::Release);
+            Err(e)
+        }
+    }
+}
+
+fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
+    let parsed = crate::options::parse(args)?;
+    let cfg = parsed.config;
+    log::apply_args(&cfg.log_levels)?;
+    if cfg.show_version {
+        eal_log!(log::RTE_LOG_INFO, "RTE Version: 'DPDK 22.11.0 (rtemem {})'", env!("CARGO_PKG_VERSION"));
+    }
+    let shared_files = !(cfg.no_shconf || cfg.in_memory);
+    runtime::set_up(&cfg.file_prefix, shared_files)?;
+
+    let proc_type = match cfg.proc_type {
+        ProcType::Auto => mcfg::detect_proc_type(&cfg),
+        p => p,
+    };
+    if proc_type == ProcType::Secondary && !shared_files {
+        return Err(err!(
+            libc::EINVAL,
+            "a secondary process needs the shared config: drop --no-shconf/--in-memory"
+        ));
+    }
+    match proc_type {
+        ProcType::Secondary => mcfg::attach_secondary(&cfg, SECONDARY_WAIT)?,
+        _ => mcfg::create_primary(&cfg)?,
+    }
+    progress.mcfg = true;
+    tailq::attach_all(proc_type != ProcType::Secondary)?;
+
+    lcore::init(&cfg)?;
+    progress.lcores = true;
+
+    let iova_mode = choose_iova_mode(&cfg);
+    let _ = STATE_INFO.set(EalState { proc_type, iova_mode });
+    let _ = CONFIG.set(cfg);
+    Ok(InitOutcome { consumed: parsed.consumed, order: parsed.order })
+}
+
+/// IOVA as PA when `/proc/self/pagemap` yields frame numbers and real hugepages back memory;
+/// otherwise VA. An explicit `--iova-mode` wins.
+fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
+    match cfg.iova_mode {
+        IovaMode::Dc if cfg.no_huge => IovaMode::Va,
+        IovaMode::Dc if crate::sys::phys_addrs_available() => IovaMode::Pa,
+        IovaMode::Dc => IovaMode::Va,
+        m => m,
+    }
+}
+
+/// Runs `rte_eal_cleanup`: at most once per process.
+pub fn cleanup() -> Result<()> {
+    let _g = INIT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    if CLEANED.swap(1, Ordering::AcqRel) != 0 {
+        return Err(Error::new(libc::EALREADY, "already called cleanup"));
+    }
+    if initialized() {
+        lcore::cleanup();
+        mcfg::detach();
+        runtime::remove_if_empty();
+    }
     Ok(())
 }

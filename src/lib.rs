@@ -12,6 +12,7 @@ pub mod log;
 pub mod options;
 pub mod runtime;
 pub mod lcore;
+pub mod shlock;
 pub mod mcfg;
 pub mod tailq;
 pub mod fbarray;

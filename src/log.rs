@@ -30,3 +30,9 @@ macro_rules! eal_log {
         $crate::log::emit($level, $crate::log::RTE_LOGTYPE_EAL, &format!("EAL: {}\n", format_args!($($fmt)*)))
     };
 }
+
+/// STUB: applies `--log-level` arguments.
+pub fn apply_args(args: &[crate::options::LogLevelArg]) -> crate::errno::Result<()> {
+    let _ = args;
+    Ok(())
+}

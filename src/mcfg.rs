@@ -1,1 +1,298 @@
-//! mcfg (stub; filled in by its owner).
+//! The shared config: one `repr(C)` struct per `--file-prefix`, shared by the primary and its
+//! secondaries at the same virtual address (DPDK's `rte_mem_config`).
+//!
+//! The primary creates `<runtime dir>/config`, takes an exclusive OFD lock on it for its whole
+//! life (that lock is how a second primary, `--proc-type=auto` and
+//! `rte_eal_primary_proc_alive` tell that a primary is running), sizes it, maps it — at
+//! `--base-virtaddr` (default 4 GiB) when that range is free — and records the address inside.
+//! It publishes the struct by writing [`MCFG_MAGIC`] last. A secondary maps the file once to read
+//! the address, then maps it again exactly there, never over an existing mapping.
+//!
+//! With `--no-shconf` or `--in-memory` the same struct lives in anonymous memory: no file.
+//!
+//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::shlock`]:
+//! a process that dies holding one does not hang the others) and the tailq heads. Later layers
+//! (memseg lists, heaps, memzones) add their shared state here; [`MCFG_VERSION`] changes when the
+//! layout does, and a secondary refuses a primary of another version.
+//!
+//! Before init the lock functions use process-local locks, so libraries that take them from
+//! constructors keep working.
+
+use std::cell::UnsafeCell;
+use std::fs::{File, OpenOptions};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::err;
+use crate::errno::{Error, Result};
+use crate::options::{EalConfig, ProcType};
+use crate::shlock::ShRwLock;
+use crate::sys::{self, Placement};
+use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
+
+/// "RTMC": written last by the primary when the config is ready.
+pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
+/// Layout version of [`MemConfig`].
+pub(crate) const MCFG_VERSION: u32 = 1;
+/// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
+pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
+
+/// The shared config. Zeroed memory is a valid (unpublished) value.
+#[repr(C)]
+pub struct MemConfig {
+    pub magic: AtomicU32,
+    pub version: u32,
+    /// Size in bytes of the mapping the primary made.
+    pub map_len: u64,
+    /// Address of this struct in every process.
+    pub mem_cfg_addr: u64,
+    pub primary_pid: AtomicI32,
+    pub single_file_segments: u32,
+    pub legacy_mem: u32,
+    pub iova_mode: u32,
+    pub mem_lock: ShRwLock,
+    pub tailq_lock: ShRwLock,
+    pub mempool_lock: ShRwLock,
+    pub timer_lock: ShRwLock,
+    pub tailq_head: [UnsafeCell<rte_tailq_head>; RTE_MAX_TAILQ],
+}
+
+struct Mapping {
+    addr: NonNull<u8>,
+    len: usize,
+    file: Option<File>,
+    path: Option<PathBuf>,
+    primary: bool,
+}
+// SAFETY: the mapping is plain shared memory; the raw pointer is only an address to unmap.
+unsafe impl Send for Mapping {}
+
+static MCFG: AtomicPtr<MemConfig> = AtomicPtr::new(std::ptr::null_mut());
+static MAPPING: Mutex<Option<Mapping>> = Mutex::new(None);
+static PRIMARY: AtomicI32 = AtomicI32::new(-1);
+
+/// Locks used before the shared config exists.
+struct LocalLocks {
+    mem_lock: ShRwLock,
+    tailq_lock: ShRwLock,
+    mempool_lock: ShRwLock,
+    timer_lock: ShRwLock,
+}
+static LOCAL: OnceLock<LocalLocks> = OnceLock::new();
+
+fn local() -> &'static LocalLocks {
+    LOCAL.get_or_init(|| LocalLocks {
+        mem_lock: ShRwLock::default(),
+        tailq_lock: ShRwLock::default(),
+        mempool_lock: ShRwLock::default(),
+        timer_lock: ShRwLock::default(),
+    })
+}
+
+/// The shared config, once init has mapped it.
+pub fn get() -> Option<&'static MemConfig> {
+    let p = MCFG.load(Ordering::Acquire);
+    // SAFETY: non-NULL only while the mapping is live; it is unmapped only by cleanup, after
+    // which DPDK forbids further EAL calls.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// Some(true) in a primary, Some(false) in a secondary, None before the config is mapped.
+pub fn attached_as_primary() -> Option<bool> {
+    match PRIMARY.load(Ordering::Acquire) {
+        1 => Some(true),
+        0 => Some(false),
+        _ => None,
+    }
+}
+
+/// Pointer to the first of the RTE_MAX_TAILQ shared tailq heads.
+pub fn tailq_heads() -> Option<*mut rte_tailq_head> {
+    get().map(|m| m.tailq_head[0].get())
+}
+
+fn size_of_config() -> usize {
+    let ps = sys::page_size();
+    std::mem::size_of::<MemConfig>().div_ceil(ps) * ps
+}
+
+fn publish(addr: NonNull<u8>, m: Mapping, primary: bool) {
+    MCFG.store(addr.as_ptr().cast(), Ordering::Release);
+    PRIMARY.store(primary as i32, Ordering::Release);
+    *MAPPING.lock().unwrap_or_else(|p| p.into_inner()) = Some(m);
+}
+
+fn config_path(prefix: &str) -> Result<PathBuf> {
+    crate::runtime::path("config")
+        .ok_or_else(|| err!(libc::EINVAL, "no runtime directory for --file-prefix {prefix}"))
+}
+
+/// Decides primary or secondary for `--proc-type=auto`: primary unless a live primary holds
+/// this prefix's config.
+pub fn detect_proc_type(cfg: &EalConfig) -> ProcType {
+    if cfg.no_shconf || cfg.in_memory {
+        return ProcType::Primary;
+    }
+    let Ok(path) = config_path(&cfg.file_prefix) else { return ProcType::Primary };
+    match File::open(&path) {
+        Ok(f) if sys::ofd_is_locked(&f, true).unwrap_or(false) => ProcType::Secondary,
+        _ => ProcType::Primary,
+    }
+}
+
+/// Creates and publishes the shared config of a primary.
+pub fn create_primary(cfg: &EalConfig) -> Result<()> {
+    let len = size_of_config();
+    let base = cfg.base_virtaddr.unwrap_or(DEFAULT_BASE_VIRTADDR) as usize;
+    let (file, path) = if cfg.no_shconf || cfg.in_memory {
+        (None, None)
+    } else {
+        let path = config_path(&cfg.file_prefix)?;
+        let f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::os(format!("cannot open {}", path.display()), e))?;
+        if !sys::ofd_try_lock(&f, true)? {
+            let pid = read_primary_pid(&f);
+            return Err(err!(
+                libc::EACCES,
+                "another primary process{} is running with --file-prefix {}: use a different --file-prefix, or --proc-type=secondary to attach to it",
+                pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+                cfg.file_prefix
+            ));
+        }
+        // Reset whatever a previous primary left, then size the file.
+        f.set_len(0).and_then(|_| f.set_len(len as u64)).map_err(|e| Error::os("cannot size the config file", e))?;
+        (Some(f), Some(path))
+    };
+    let addr = sys::map_shared(file.as_ref().map(|f| f.as_raw_fd()), len, Placement::Prefer(base))?;
+    // SAFETY: addr is a fresh, zeroed, writable mapping of at least size_of::<MemConfig>()
+    // bytes, page aligned; zeroed memory is a valid MemConfig and nobody else can see it until
+    // the magic is published below.
+    let m = unsafe { &mut *addr.as_ptr().cast::<MemConfig>() };
+    m.version = MCFG_VERSION;
+    m.map_len = len as u64;
+    m.mem_cfg_addr = addr.as_ptr() as u64;
+    m.single_file_segments = cfg.single_file_segments as u32;
+    m.legacy_mem = cfg.legacy_mem as u32;
+    m.primary_pid.store(std::process::id() as i32, Ordering::Relaxed);
+    m.magic.store(MCFG_MAGIC, Ordering::Release);
+    publish(addr, Mapping { addr, len, file, path, primary: true }, true);
+    Ok(())
+}
+
+fn read_primary_pid(f: &File) -> Option<i32> {
+    let mut buf = [0u8; std::mem::offset_of!(MemConfig, primary_pid) + 4];
+    use std::os::unix::fs::FileExt;
+    f.read_exact_at(&mut buf, 0).ok()?;
+    let off = std::mem::offset_of!(MemConfig, primary_pid);
+    Some(i32::from_ne_bytes(buf[off..off + 4].try_into().ok()?)).filter(|&p| p > 0)
+}
+
+/// Maps the primary's shared config at the primary's address (secondary process).
+pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
+    let path = config_path(&cfg.file_prefix)?;
+    let f = OpenOptions::new().read(true).write(true).open(&path).map_err(|e| {
+        err!(
+            libc::ENOENT,
+            "no primary process is running with --file-prefix {} (cannot open {}: {e}); start the primary first",
+            cfg.file_prefix,
+            path.display()
+        )
+    })?;
+    if !sys::ofd_is_locked(&f, true)? {
+        return Err(err!(
+            libc::ENOENT,
+            "no primary process is running with --file-prefix {} ({} is left over from a primary that exited); start the primary first",
+            cfg.file_prefix,
+            path.display()
+        ));
+    }
+    // Wait for the primary to publish the config, then read where it lives.
+    let deadline = Instant::now() + wait;
+    let (want_addr, len) = loop {
+        let probe = sys::map_shared(Some(f.as_raw_fd()), size_of_config(), Placement::Anywhere)?;
+        // SAFETY: probe maps at least size_of::<MemConfig>() bytes of the config file.
+        let m = unsafe { &*probe.as_ptr().cast::<MemConfig>() };
+        let ready = m.magic.load(Ordering::Acquire) == MCFG_MAGIC;
+        let (v, a, l) = (m.version, m.mem_cfg_addr, m.map_len);
+        // SAFETY: probe was mapped just above and m is not used after this.
+        unsafe { sys::unmap(probe, size_of_config()) };
+        if ready {
+            if v != MCFG_VERSION {
+                return Err(err!(libc::EPROTO, "the primary's shared config has layout version {v}, this process expects {MCFG_VERSION}: run the same rtemem build in every process"));
+            }
+            break (a as usize, l as usize);
+        }
+        if Instant::now() >= deadline {
+            return Err(err!(libc::ETIMEDOUT, "the primary process did not finish initialising within {wait:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let addr = sys::map_shared(Some(f.as_raw_fd()), len, Placement::Exactly(want_addr)).map_err(|e| {
+        err!(
+            libc::EEXIST,
+            "cannot map the shared config at the primary's address {want_addr:#x}: {}; restart the primary with --base-virtaddr set to a range that is free in both processes",
+            e.msg
+        )
+    })?;
+    publish(addr, Mapping { addr, len, file: Some(f), path: Some(path), primary: false }, false);
+    Ok(())
+}
+
+/// Unmaps the shared config; a primary also removes its file.
+pub fn detach() {
+    let m = MAPPING.lock().unwrap_or_else(|p| p.into_inner()).take();
+    MCFG.store(std::ptr::null_mut(), Ordering::Release);
+    PRIMARY.store(-1, Ordering::Release);
+    if let Some(m) = m {
+        if m.primary {
+            if let Some(p) = &m.path {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        // SAFETY: the mapping was made by publish's caller; MCFG no longer points into it.
+        unsafe { sys::unmap(m.addr, m.len) };
+        drop(m.file);
+    }
+}
+
+/// True when a primary holds the config file at `path`.
+pub fn primary_alive(path: &std::path::Path) -> bool {
+    File::open(path).ok().and_then(|f| sys::ofd_is_locked(&f, true).ok()).unwrap_or(false)
+}
+
+macro_rules! lock_fns {
+    ($($lock:ident: $rl:ident $ru:ident $wl:ident $wu:ident;)*) => {$(
+        pub fn $rl() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).read_lock() }
+        pub fn $ru() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).read_unlock() }
+        pub fn $wl() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).write_lock() }
+        pub fn $wu() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).write_unlock() }
+    )*};
+}
+
+// LocalLocks mirrors MemConfig's lock field names so one macro serves both.
+lock_fns! {
+    mem_lock: mem_read_lock mem_read_unlock mem_write_lock mem_write_unlock;
+    tailq_lock: tailq_read_lock tailq_read_unlock tailq_write_lock tailq_write_unlock;
+    mempool_lock: mempool_read_lock mempool_read_unlock mempool_write_lock mempool_write_unlock;
+}
+
+/// Takes the timer lock (`rte_mcfg_timer_lock`): exclusive.
+pub fn timer_lock() {
+    get().map(|m| &m.timer_lock).unwrap_or(&local().timer_lock).write_lock()
+}
+
+/// Releases the timer lock.
+pub fn timer_unlock() {
+    get().map(|m| &m.timer_lock).unwrap_or(&local().timer_lock).write_unlock()
+}

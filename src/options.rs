@@ -66,9 +66,54 @@ pub struct EalConfig {
     pub no_telemetry: bool,
 }
 
-/// Parses `args` (args[0] is the program name). Returns the config and the number of
-/// arguments consumed, as `rte_eal_init` returns it.
-pub fn parse(args: &[String]) -> Result<(EalConfig, usize)> {
-    let _ = args;
-    Err(crate::err!(libc::ENOTSUP, "options::parse is not written yet"))
+/// Result of parsing (STUB until the options work lands).
+pub struct Parsed {
+    pub config: EalConfig,
+    pub consumed: usize,
+    pub order: Vec<usize>,
+}
+
+/// STUB parser: understands only what the lead needs to test init.
+pub fn parse(args: &[String]) -> Result<Parsed> {
+    let mut c = EalConfig {
+        prgname: args.first().cloned().unwrap_or_default(),
+        lcores: BTreeMap::from([(0, vec![0])]),
+        main_lcore: 0,
+        nchannel: 0,
+        nrank: 0,
+        memory: 0,
+        socket_mem: vec![],
+        socket_limit: vec![],
+        no_huge: false,
+        in_memory: false,
+        legacy_mem: false,
+        single_file_segments: false,
+        huge_dir: None,
+        huge_unlink: HugeUnlink::Existing,
+        file_prefix: "rte".into(),
+        proc_type: ProcType::Primary,
+        base_virtaddr: None,
+        iova_mode: IovaMode::Dc,
+        no_shconf: false,
+        match_allocations: false,
+        huge_worker_stack: None,
+        log_levels: vec![],
+        plugins: vec![],
+        show_version: false,
+        no_telemetry: false,
+    };
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--file-prefix" => { i += 1; c.file_prefix = args[i].clone(); }
+            "--no-huge" => c.no_huge = true,
+            "--no-shconf" => c.no_shconf = true,
+            "--in-memory" => { c.in_memory = true; c.no_shconf = true; }
+            "--proc-type" => { i += 1; c.proc_type = match args[i].as_str() { "secondary" => ProcType::Secondary, "auto" => ProcType::Auto, _ => ProcType::Primary }; }
+            "--" => { i += 1; break; }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(Parsed { config: c, consumed: i - 1, order: (0..args.len()).collect() })
 }

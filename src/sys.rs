@@ -1,3 +1,183 @@
 //! The only module that calls libc or nix directly for memory and file primitives:
-//! fixed-address mmap, flock/fcntl locks, memfd, fallocate, pagemap, mbind/get_mempolicy and
-//! SIGBUS-safe first touch. Everything above it works with safe wrappers.
+//! fixed-address mmap, open-file-description locks, memfd, fallocate, pagemap, mbind and
+//! SIGBUS-safe first touch. Everything above it works with these safe(r) wrappers.
+//!
+//! Locks are OFD (open file description) locks: unlike classic POSIX record locks they belong
+//! to the open file, not to the process, so closing an unrelated descriptor of the same file
+//! never drops them, and they vanish when the holder dies — which is what lets a new primary
+//! tell a live owner from a crashed one.
+
+use std::os::fd::{AsRawFd, RawFd};
+use std::ptr::NonNull;
+
+use crate::err;
+use crate::errno::{Error, Result};
+
+/// The system page size.
+pub fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let v = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if v > 0 { v as usize } else { 4096 }
+}
+
+fn last_os(what: &str) -> Error {
+    Error::os(what, std::io::Error::last_os_error())
+}
+
+/// Where a mapping may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Anywhere the kernel likes.
+    Anywhere,
+    /// At this address if it is free, otherwise anywhere.
+    Prefer(usize),
+    /// Exactly at this address, failing (EEXIST) if anything is mapped there. Never replaces
+    /// an existing mapping.
+    Exactly(usize),
+}
+
+/// Maps `len` bytes of `fd` (from offset 0) shared and read-write, or anonymous shared memory
+/// when `fd` is None.
+pub fn map_shared(fd: Option<RawFd>, len: usize, place: Placement) -> Result<NonNull<u8>> {
+    let (hint, extra) = match place {
+        Placement::Anywhere => (0, 0),
+        Placement::Prefer(a) | Placement::Exactly(a) => (a, libc::MAP_FIXED_NOREPLACE),
+    };
+    let (flags, raw_fd) = match fd {
+        Some(f) => (libc::MAP_SHARED, f),
+        None => (libc::MAP_SHARED | libc::MAP_ANONYMOUS, -1),
+    };
+    // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping, and a NULL hint lets the
+    // kernel choose; either way no memory this process already uses is affected.
+    let p = unsafe {
+        libc::mmap(hint as *mut libc::c_void, len, libc::PROT_READ | libc::PROT_WRITE, flags | extra, raw_fd, 0)
+    };
+    if p == libc::MAP_FAILED || (hint != 0 && p as usize != hint) {
+        let e = std::io::Error::last_os_error();
+        if p != libc::MAP_FAILED {
+            // Old kernels treat NOREPLACE as a hint; undo a misplaced mapping.
+            // SAFETY: p..p+len is the mapping just created here.
+            unsafe { libc::munmap(p, len) };
+        }
+        return match place {
+            Placement::Prefer(_) => map_shared(fd, len, Placement::Anywhere),
+            Placement::Exactly(a) => Err(err!(
+                libc::EEXIST,
+                "address range {:#x}-{:#x} is already in use in this process ({e})",
+                a,
+                a + len
+            )),
+            Placement::Anywhere => Err(Error::os("mmap", e)),
+        };
+    }
+    NonNull::new(p.cast()).ok_or_else(|| err!(libc::ENOMEM, "mmap returned NULL"))
+}
+
+/// Unmaps a mapping made by [`map_shared`].
+///
+/// # Safety
+/// `addr..addr+len` is a mapping this module created, and nothing references it any more.
+pub unsafe fn unmap(addr: NonNull<u8>, len: usize) {
+    // SAFETY: caller's guarantee.
+    unsafe { libc::munmap(addr.as_ptr().cast(), len) };
+}
+
+fn ofd_flock(kind: i32) -> libc::flock {
+    libc::flock {
+        l_type: kind as libc::c_short,
+        l_whence: libc::SEEK_SET as libc::c_short,
+        l_start: 0,
+        l_len: 0,
+        l_pid: 0,
+    }
+}
+
+/// Takes an OFD lock on the whole file without waiting. Returns false when another open file
+/// description holds a conflicting lock.
+pub fn ofd_try_lock(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
+    let fl = ofd_flock(if exclusive { libc::F_WRLCK } else { libc::F_RDLCK });
+    // SAFETY: F_OFD_SETLK reads the flock struct we pass; fd is a valid open descriptor.
+    let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_OFD_SETLK, &fl) };
+    if r == 0 {
+        return Ok(true);
+    }
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
+        _ => Err(last_os("fcntl(F_OFD_SETLK)")),
+    }
+}
+
+/// True when some open file description holds a lock that conflicts with `exclusive`.
+pub fn ofd_is_locked(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
+    let mut fl = ofd_flock(if exclusive { libc::F_WRLCK } else { libc::F_RDLCK });
+    // SAFETY: F_OFD_GETLK writes into the flock struct we own; fd is valid.
+    let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_OFD_GETLK, &mut fl) };
+    if r != 0 {
+        return Err(last_os("fcntl(F_OFD_GETLK)"));
+    }
+    Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
+}
+
+/// True when a process with this pid exists.
+pub fn pid_alive(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks existence and permission.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::OpenOptions;
+
+    #[test]
+    fn ofd_lock_conflicts_between_open_files_of_one_process() {
+        let path = std::env::temp_dir().join(format!("rtemem-ofd-{}", std::process::id()));
+        let a = OpenOptions::new().create(true).read(true).write(true).open(&path).unwrap();
+        let b = OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        assert!(ofd_try_lock(&a, true).unwrap());
+        assert!(!ofd_try_lock(&b, true).unwrap(), "a second open file must not get the write lock");
+        assert!(ofd_is_locked(&b, false).unwrap());
+        drop(a);
+        assert!(ofd_try_lock(&b, true).unwrap(), "the lock goes away with its open file");
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn exact_placement_never_replaces_a_mapping() {
+        let len = page_size();
+        let first = map_shared(None, len, Placement::Anywhere).unwrap();
+        let e = map_shared(None, len, Placement::Exactly(first.as_ptr() as usize)).unwrap_err();
+        assert_eq!(e.errno, libc::EEXIST);
+        let second = map_shared(None, len, Placement::Prefer(first.as_ptr() as usize)).unwrap();
+        assert_ne!(first, second);
+        // SAFETY: both mappings were created above and are not referenced.
+        unsafe {
+            unmap(first, len);
+            unmap(second, len);
+        }
+    }
+}
+
+/// True when `/proc/self/pagemap` gives page frame numbers (root, or CAP_SYS_ADMIN).
+pub fn phys_addrs_available() -> bool {
+    use std::os::unix::fs::FileExt;
+    let probe = Box::new(0u64);
+    // Touch the page so it is present.
+    let addr = &*probe as *const u64 as usize;
+    // SAFETY: reading our own live heap value through a volatile read only forces residency.
+    let _ = unsafe { std::ptr::read_volatile(&*probe) };
+    let Ok(f) = std::fs::File::open("/proc/self/pagemap") else { return false };
+    let mut entry = [0u8; 8];
+    let off = (addr / page_size()) as u64 * 8;
+    if f.read_exact_at(&mut entry, off).is_err() {
+        return false;
+    }
+    let e = u64::from_ne_bytes(entry);
+    let present = e & (1 << 63) != 0;
+    let pfn = e & ((1 << 55) - 1);
+    present && pfn != 0
+}

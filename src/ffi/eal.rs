@@ -1,1 +1,171 @@
-//! ffi eal (stub).
+//! `rte_eal.h` and `rte_eal_memconfig.h`: init, cleanup, process facts and the shared-config
+//! locks.
+
+use std::ffi::{c_char, c_int};
+use std::sync::Mutex;
+
+use super::{args, cstr, ffi_plain, ffi_result};
+use crate::eal;
+use crate::mcfg;
+use crate::options::{IovaMode, ProcType};
+
+/// Initialises the EAL from the command line. Returns the number of arguments consumed
+/// (the `--` included), or -1 with `rte_errno` set. Reorders `argv` as GNU getopt does and
+/// writes the program name at `argv[consumed]`, so `argv + consumed` is the application's argv.
+///
+/// # Safety
+/// `argv` points to `argc` valid C strings, as `main` receives them.
+#[no_mangle]
+pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_int {
+    ffi_result!("rte_eal_init", -1, {
+        // SAFETY: caller's guarantee.
+        let list = unsafe { args(argc, argv) }?;
+        let out = eal::init(&list)?;
+        if argc > 0 {
+            let n = argc as usize;
+            // SAFETY: argv has argc entries (caller's guarantee); `order` is a permutation of
+            // 0..argc produced by the parser, and consumed < argc.
+            unsafe {
+                let old: Vec<*mut c_char> = (0..n).map(|i| *argv.add(i)).collect();
+                if out.order.len() == n {
+                    for (k, &i) in out.order.iter().enumerate() {
+                        *argv.add(k) = old[i];
+                    }
+                }
+                if out.consumed < n {
+                    *argv.add(out.consumed) = old[0];
+                }
+            }
+        }
+        Ok(out.consumed as c_int)
+    })
+}
+
+/// Releases what `rte_eal_init` took. 0, or -1 with `rte_errno` EALREADY on a second call.
+#[no_mangle]
+pub extern "C" fn rte_eal_cleanup() -> c_int {
+    ffi_result!("rte_eal_cleanup", -1, { eal::cleanup().map(|_| 0) })
+}
+
+/// `enum rte_proc_type_t`: RTE_PROC_PRIMARY (0) or RTE_PROC_SECONDARY (1).
+/// cbindgen:ignore
+#[no_mangle]
+pub extern "C" fn rte_eal_process_type() -> c_int {
+    ffi_plain!("rte_eal_process_type", 0, {
+        match eal::state().map(|s| s.proc_type) {
+            Some(ProcType::Secondary) => 1,
+            _ => 0,
+        }
+    })
+}
+
+/// `enum rte_iova_mode`: RTE_IOVA_DC (0), RTE_IOVA_PA (1) or RTE_IOVA_VA (2).
+/// cbindgen:ignore
+#[no_mangle]
+pub extern "C" fn rte_eal_iova_mode() -> c_int {
+    ffi_plain!("rte_eal_iova_mode", 0, {
+        match eal::state().map(|s| s.iova_mode) {
+            Some(IovaMode::Pa) => 1,
+            Some(IovaMode::Va) => 2,
+            _ => 0,
+        }
+    })
+}
+
+/// The runtime directory of this prefix (`/var/run/dpdk/<prefix>` as root).
+#[no_mangle]
+pub extern "C" fn rte_eal_get_runtime_dir() -> *const c_char {
+    ffi_plain!("rte_eal_get_runtime_dir", std::ptr::null(), {
+        crate::runtime::dir_c().map(|c| c.as_ptr()).unwrap_or(std::ptr::null())
+    })
+}
+
+/// 1 unless running with `--no-huge`.
+#[no_mangle]
+pub extern "C" fn rte_eal_has_hugepages() -> c_int {
+    ffi_plain!("rte_eal_has_hugepages", 0, { eal::config().map(|c| !c.no_huge as c_int).unwrap_or(1) })
+}
+
+/// Always 0: rtemem has no PCI bus.
+#[no_mangle]
+pub extern "C" fn rte_eal_has_pci() -> c_int {
+    0
+}
+
+/// 1 when a primary process holds `config_file_path` (or, for NULL, this prefix's config).
+///
+/// # Safety
+/// `config_file_path` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_char) -> c_int {
+    ffi_plain!("rte_eal_primary_proc_alive", 0, {
+        let path = if config_file_path.is_null() {
+            crate::runtime::path("config")
+        } else {
+            // SAFETY: caller's guarantee.
+            unsafe { cstr(config_file_path, "config_file_path") }.ok().map(Into::into)
+        };
+        path.map(|p| mcfg::primary_alive(&p) as c_int).unwrap_or(0)
+    })
+}
+
+/// The base virtual address memory is placed at (`--base-virtaddr`, default 4 GiB).
+#[no_mangle]
+pub extern "C" fn rte_eal_get_baseaddr() -> u64 {
+    ffi_plain!("rte_eal_get_baseaddr", 0, {
+        eal::config().and_then(|c| c.base_virtaddr).unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR)
+    })
+}
+
+/// `rte_usage_hook_t`.
+pub type rte_usage_hook_t = Option<unsafe extern "C" fn(prgname: *const c_char)>;
+
+static USAGE_HOOK: Mutex<rte_usage_hook_t> = Mutex::new(None);
+
+/// Sets a function that prints the application's usage after the EAL's; returns the old one.
+#[no_mangle]
+pub extern "C" fn rte_set_application_usage_hook(usage_func: rte_usage_hook_t) -> rte_usage_hook_t {
+    ffi_plain!("rte_set_application_usage_hook", None, {
+        std::mem::replace(&mut *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner()), usage_func)
+    })
+}
+
+/// The application usage hook, if set (for the options layer's usage text).
+pub(crate) fn usage_hook() -> rte_usage_hook_t {
+    *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+macro_rules! mcfg_lock_fns {
+    ($($c:ident => $r:path;)*) => {$(
+        #[doc = concat!("Shared-config lock operation (`", stringify!($c), "`).")]
+        #[no_mangle]
+        pub extern "C" fn $c() {
+            ffi_plain!(stringify!($c), (), { $r() })
+        }
+    )*};
+}
+
+mcfg_lock_fns! {
+    rte_mcfg_mem_read_lock => mcfg::mem_read_lock;
+    rte_mcfg_mem_read_unlock => mcfg::mem_read_unlock;
+    rte_mcfg_mem_write_lock => mcfg::mem_write_lock;
+    rte_mcfg_mem_write_unlock => mcfg::mem_write_unlock;
+    rte_mcfg_tailq_read_lock => mcfg::tailq_read_lock;
+    rte_mcfg_tailq_read_unlock => mcfg::tailq_read_unlock;
+    rte_mcfg_tailq_write_lock => mcfg::tailq_write_lock;
+    rte_mcfg_tailq_write_unlock => mcfg::tailq_write_unlock;
+    rte_mcfg_mempool_read_lock => mcfg::mempool_read_lock;
+    rte_mcfg_mempool_read_unlock => mcfg::mempool_read_unlock;
+    rte_mcfg_mempool_write_lock => mcfg::mempool_write_lock;
+    rte_mcfg_mempool_write_unlock => mcfg::mempool_write_unlock;
+    rte_mcfg_timer_lock => mcfg::timer_lock;
+    rte_mcfg_timer_unlock => mcfg::timer_unlock;
+}
+
+/// True when memory uses one file per memseg list (`--single-file-segments`).
+#[no_mangle]
+pub extern "C" fn rte_mcfg_get_single_file_segments() -> bool {
+    ffi_plain!("rte_mcfg_get_single_file_segments", false, {
+        mcfg::get().map(|m| m.single_file_segments != 0).unwrap_or(false)
+    })
+}

@@ -104,3 +104,28 @@ pub mod lcore;
 pub mod log;
 pub mod tailq;
 pub mod trace;
+
+/// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
+pub(crate) struct CFile(pub *mut libc::FILE);
+
+impl std::io::Write for CFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // SAFETY: self.0 is a valid FILE* (checked non-NULL by the constructor's callers).
+        let n = unsafe { libc::fwrite(buf.as_ptr().cast(), 1, buf.len(), self.0) };
+        if n == 0 && !buf.is_empty() {
+            return Err(std::io::Error::other("fwrite failed"));
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        // SAFETY: as in write.
+        unsafe { libc::fflush(self.0) };
+        Ok(())
+    }
+}
+
+/// The stream a dump function writes to: `f`, or stdout when `f` is NULL (as DPDK does for
+/// some dumps; callers decide whether NULL is allowed).
+pub(crate) fn c_stream(f: *mut libc::FILE) -> Option<CFile> {
+    (!f.is_null()).then_some(CFile(f))
+}
