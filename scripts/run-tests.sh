@@ -36,6 +36,20 @@ fi
 [ $huge = 1 ] || notrun+=("hugepage modes: no hugepages reserved or no hugetlbfs mount (tests ran with --no-huge)")
 [ $dpdk = 1 ] || notrun+=("differential tests: Debian's libdpdk-dev (DPDK 22.11) is not installed")
 
+# --- checks: formatting, lints, generated header, exported symbol versions ---------------------
+if [ "$filter" = . ]; then
+	cargo fmt --check >"$out/log/fmt.log" 2>&1 && ok check::cargo-fmt || bad check::cargo-fmt "run cargo fmt"
+	cargo clippy --release --all-targets -- -D warnings >"$out/log/clippy.log" 2>&1 &&
+		ok check::clippy || bad check::clippy "build/test/log/clippy.log"
+	if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- include/rtemem.h; then
+		bad check::header-fresh "include/rtemem.h differs from what cbindgen generates: commit the regenerated file"
+	else
+		ok check::header-fresh
+	fi
+	scripts/check-abi.sh build/lib/librte_eal.so.23 abi/librte_eal.so.23.symbols >"$out/log/abi.log" 2>&1 &&
+		ok check::symbol-versions || bad check::symbol-versions "build/test/log/abi.log"
+fi
+
 # --- tier 1: cargo test ----------------------------------------------------------------------
 if [ "$filter" = . ]; then
 	cargo test --release --no-fail-fast >"$out/log/cargo.log" 2>&1

@@ -84,7 +84,12 @@ impl Progress {
 pub fn init(args: &[String]) -> Result<InitOutcome> {
     let _g = INIT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     if STATE
-        .compare_exchange(STATE_IDLE, STATE_RUNNING, Ordering::AcqRel, Ordering::Acquire)
+        .compare_exchange(
+            STATE_IDLE,
+            STATE_RUNNING,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        )
         .is_err()
     {
         return Err(err!(libc::EALREADY, "already called initialization"));
@@ -109,7 +114,11 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let cfg = parsed.config;
     log::apply_args(&cfg.log_levels)?;
     if cfg.show_version {
-        eal_log!(log::RTE_LOG_INFO, "RTE Version: 'DPDK 22.11.0 (rtemem {})'", env!("CARGO_PKG_VERSION"));
+        eal_log!(
+            log::RTE_LOG_INFO,
+            "RTE Version: 'DPDK 22.11.0 (rtemem {})'",
+            env!("CARGO_PKG_VERSION")
+        );
     }
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
@@ -135,9 +144,15 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     progress.lcores = true;
 
     let iova_mode = choose_iova_mode(&cfg);
-    let _ = STATE_INFO.set(EalState { proc_type, iova_mode });
+    let _ = STATE_INFO.set(EalState {
+        proc_type,
+        iova_mode,
+    });
     let _ = CONFIG.set(cfg);
-    Ok(InitOutcome { consumed: parsed.consumed, order: parsed.order })
+    Ok(InitOutcome {
+        consumed: parsed.consumed,
+        order: parsed.order,
+    })
 }
 
 /// IOVA as PA when `/proc/self/pagemap` yields frame numbers and real hugepages back memory;

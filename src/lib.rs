@@ -6,15 +6,15 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod abi;
-pub mod sys;
+pub mod eal;
 pub mod errno;
+pub mod fbarray;
+pub mod ffi;
+pub mod lcore;
 pub mod log;
+pub mod mcfg;
 pub mod options;
 pub mod runtime;
-pub mod lcore;
 pub mod shlock;
-pub mod mcfg;
+pub mod sys;
 pub mod tailq;
-pub mod fbarray;
-pub mod eal;
-pub mod ffi;

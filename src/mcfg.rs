@@ -128,8 +128,12 @@ fn publish(addr: NonNull<u8>, m: Mapping, primary: bool) {
 }
 
 fn config_path(prefix: &str) -> Result<PathBuf> {
-    crate::runtime::path("config")
-        .ok_or_else(|| err!(libc::EINVAL, "no runtime directory for --file-prefix {prefix}"))
+    crate::runtime::path("config").ok_or_else(|| {
+        err!(
+            libc::EINVAL,
+            "no runtime directory for --file-prefix {prefix}"
+        )
+    })
 }
 
 /// Decides primary or secondary for `--proc-type=auto`: primary unless a live primary holds
@@ -138,7 +142,9 @@ pub fn detect_proc_type(cfg: &EalConfig) -> ProcType {
     if cfg.no_shconf || cfg.in_memory {
         return ProcType::Primary;
     }
-    let Ok(path) = config_path(&cfg.file_prefix) else { return ProcType::Primary };
+    let Ok(path) = config_path(&cfg.file_prefix) else {
+        return ProcType::Primary;
+    };
     match File::open(&path) {
         Ok(f) if sys::ofd_is_locked(&f, true).unwrap_or(false) => ProcType::Secondary,
         _ => ProcType::Primary,
@@ -171,10 +177,16 @@ pub fn create_primary(cfg: &EalConfig) -> Result<()> {
             ));
         }
         // Reset whatever a previous primary left, then size the file.
-        f.set_len(0).and_then(|_| f.set_len(len as u64)).map_err(|e| Error::os("cannot size the config file", e))?;
+        f.set_len(0)
+            .and_then(|_| f.set_len(len as u64))
+            .map_err(|e| Error::os("cannot size the config file", e))?;
         (Some(f), Some(path))
     };
-    let addr = sys::map_shared(file.as_ref().map(|f| f.as_raw_fd()), len, Placement::Prefer(base))?;
+    let addr = sys::map_shared(
+        file.as_ref().map(|f| f.as_raw_fd()),
+        len,
+        Placement::Prefer(base),
+    )?;
     // SAFETY: addr is a fresh, zeroed, writable mapping of at least size_of::<MemConfig>()
     // bytes, page aligned; zeroed memory is a valid MemConfig and nobody else can see it until
     // the magic is published below.
@@ -184,9 +196,20 @@ pub fn create_primary(cfg: &EalConfig) -> Result<()> {
     m.mem_cfg_addr = addr.as_ptr() as u64;
     m.single_file_segments = cfg.single_file_segments as u32;
     m.legacy_mem = cfg.legacy_mem as u32;
-    m.primary_pid.store(std::process::id() as i32, Ordering::Relaxed);
+    m.primary_pid
+        .store(std::process::id() as i32, Ordering::Relaxed);
     m.magic.store(MCFG_MAGIC, Ordering::Release);
-    publish(addr, Mapping { addr, len, file, path, primary: true }, true);
+    publish(
+        addr,
+        Mapping {
+            addr,
+            len,
+            file,
+            path,
+            primary: true,
+        },
+        true,
+    );
     Ok(())
 }
 
@@ -234,7 +257,10 @@ pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
             break (a as usize, l as usize);
         }
         if Instant::now() >= deadline {
-            return Err(err!(libc::ETIMEDOUT, "the primary process did not finish initialising within {wait:?}"));
+            return Err(err!(
+                libc::ETIMEDOUT,
+                "the primary process did not finish initialising within {wait:?}"
+            ));
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -245,7 +271,17 @@ pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
             e.msg
         )
     })?;
-    publish(addr, Mapping { addr, len, file: Some(f), path: Some(path), primary: false }, false);
+    publish(
+        addr,
+        Mapping {
+            addr,
+            len,
+            file: Some(f),
+            path: Some(path),
+            primary: false,
+        },
+        false,
+    );
     Ok(())
 }
 
@@ -268,7 +304,10 @@ pub fn detach() {
 
 /// True when a primary holds the config file at `path`.
 pub fn primary_alive(path: &std::path::Path) -> bool {
-    File::open(path).ok().and_then(|f| sys::ofd_is_locked(&f, true).ok()).unwrap_or(false)
+    File::open(path)
+        .ok()
+        .and_then(|f| sys::ofd_is_locked(&f, true).ok())
+        .unwrap_or(false)
 }
 
 macro_rules! lock_fns {
@@ -289,10 +328,16 @@ lock_fns! {
 
 /// Takes the timer lock (`rte_mcfg_timer_lock`): exclusive.
 pub fn timer_lock() {
-    get().map(|m| &m.timer_lock).unwrap_or(&local().timer_lock).write_lock()
+    get()
+        .map(|m| &m.timer_lock)
+        .unwrap_or(&local().timer_lock)
+        .write_lock()
 }
 
 /// Releases the timer lock.
 pub fn timer_unlock() {
-    get().map(|m| &m.timer_lock).unwrap_or(&local().timer_lock).write_unlock()
+    get()
+        .map(|m| &m.timer_lock)
+        .unwrap_or(&local().timer_lock)
+        .write_unlock()
 }

@@ -11,14 +11,26 @@ pub const RTE_MAX_LCORE: usize = 128;
 pub const RTE_MAX_NUMA_NODES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProcType { Auto, Primary, Secondary }
+pub enum ProcType {
+    Auto,
+    Primary,
+    Secondary,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IovaMode { Dc, Pa, Va }
+pub enum IovaMode {
+    Dc,
+    Pa,
+    Va,
+}
 
 /// `--huge-unlink`: when page files are removed from hugetlbfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HugeUnlink { Existing, Always, Never }
+pub enum HugeUnlink {
+    Existing,
+    Always,
+    Never,
+}
 
 /// One `--log-level` argument, in the order given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,15 +117,35 @@ pub fn parse(args: &[String]) -> Result<Parsed> {
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
-            "--file-prefix" => { i += 1; c.file_prefix = args[i].clone(); }
+            "--file-prefix" => {
+                i += 1;
+                c.file_prefix = args[i].clone();
+            }
             "--no-huge" => c.no_huge = true,
             "--no-shconf" => c.no_shconf = true,
-            "--in-memory" => { c.in_memory = true; c.no_shconf = true; }
-            "--proc-type" => { i += 1; c.proc_type = match args[i].as_str() { "secondary" => ProcType::Secondary, "auto" => ProcType::Auto, _ => ProcType::Primary }; }
-            "--" => { i += 1; break; }
+            "--in-memory" => {
+                c.in_memory = true;
+                c.no_shconf = true;
+            }
+            "--proc-type" => {
+                i += 1;
+                c.proc_type = match args[i].as_str() {
+                    "secondary" => ProcType::Secondary,
+                    "auto" => ProcType::Auto,
+                    _ => ProcType::Primary,
+                };
+            }
+            "--" => {
+                i += 1;
+                break;
+            }
             _ => {}
         }
         i += 1;
     }
-    Ok(Parsed { config: c, consumed: i - 1, order: (0..args.len()).collect() })
+    Ok(Parsed {
+        config: c,
+        consumed: i - 1,
+        order: (0..args.len()).collect(),
+    })
 }

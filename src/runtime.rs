@@ -10,11 +10,8 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::errno::{Error, Result};
 use crate::err;
-
-/// The prefix DPDK uses when `--file-prefix` is not given.
-pub(crate) const DEFAULT_PREFIX: &str = "rte";
+use crate::errno::{Error, Result};
 
 struct Runtime {
     dir: PathBuf,
@@ -51,7 +48,11 @@ pub fn validate_prefix(prefix: &str) -> Result<()> {
         return Err(err!(libc::EINVAL, "--file-prefix '{prefix}' contains '..'"));
     }
     if prefix.len() > 200 {
-        return Err(err!(libc::ENAMETOOLONG, "--file-prefix is {} bytes long; keep it under 200", prefix.len()));
+        return Err(err!(
+            libc::ENAMETOOLONG,
+            "--file-prefix is {} bytes long; keep it under 200",
+            prefix.len()
+        ));
     }
     Ok(())
 }
@@ -71,7 +72,10 @@ fn mkdir_0700(path: &Path) -> Result<()> {
     match std::fs::DirBuilder::new().mode(0o700).create(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::os(format!("cannot create runtime directory {}", path.display()), e)),
+        Err(e) => Err(Error::os(
+            format!("cannot create runtime directory {}", path.display()),
+            e,
+        )),
     }
 }
 
@@ -93,7 +97,11 @@ pub fn set_up(prefix: &str, create: bool) -> Result<&'static Path> {
     }
     let dir_c = CString::new(dir.as_os_str().as_encoded_bytes())
         .map_err(|_| err!(libc::EINVAL, "runtime directory path contains NUL"))?;
-    let rt = RUNTIME.get_or_init(|| Runtime { dir, dir_c, created: create });
+    let rt = RUNTIME.get_or_init(|| Runtime {
+        dir,
+        dir_c,
+        created: create,
+    });
     Ok(&rt.dir)
 }
 
@@ -122,8 +130,14 @@ mod tests {
 
     #[test]
     fn base_dir_follows_dpdk_rules() {
-        assert_eq!(base_dir(true, Some("/run/user/1")), PathBuf::from("/var/run/dpdk"));
-        assert_eq!(base_dir(false, Some("/run/user/1")), PathBuf::from("/run/user/1/dpdk"));
+        assert_eq!(
+            base_dir(true, Some("/run/user/1")),
+            PathBuf::from("/var/run/dpdk")
+        );
+        assert_eq!(
+            base_dir(false, Some("/run/user/1")),
+            PathBuf::from("/run/user/1/dpdk")
+        );
         assert_eq!(base_dir(false, None), PathBuf::from("/tmp/dpdk"));
         assert_eq!(base_dir(false, Some("")), PathBuf::from("/tmp/dpdk"));
     }

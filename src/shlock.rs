@@ -79,13 +79,31 @@ fn futex_wait(word: &AtomicU32, expected: u32, timeout: Duration) {
     // SAFETY: the futex word is a valid, aligned u32 for the duration of the call; FUTEX_WAIT
     // (without the PRIVATE flag, so it works across processes sharing the mapping) only reads it.
     unsafe {
-        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT, expected, &ts as *const _, 0, 0)
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            &ts as *const _,
+            0,
+            0,
+        )
     };
 }
 
 fn futex_wake_all(word: &AtomicU32) {
     // SAFETY: as in futex_wait; FUTEX_WAKE does not access memory beyond the word's address.
-    unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, i32::MAX, 0, 0, 0) };
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAKE,
+            i32::MAX,
+            0,
+            0,
+            0,
+        )
+    };
 }
 
 impl ShRwLock {
@@ -96,7 +114,11 @@ impl ShRwLock {
 
     fn my_slot(&self, create: bool) -> Option<&ReaderSlot> {
         let me = pid();
-        if let Some(s) = self.readers.iter().find(|s| s.pid.load(Ordering::Acquire) == me) {
+        if let Some(s) = self
+            .readers
+            .iter()
+            .find(|s| s.pid.load(Ordering::Acquire) == me)
+        {
             return Some(s);
         }
         if !create {
@@ -107,7 +129,11 @@ impl ShRwLock {
             for s in &self.readers {
                 let p = s.pid.load(Ordering::Acquire);
                 let reusable = p == 0 || (!alive(p) && s.count.load(Ordering::Acquire) == 0);
-                if reusable && s.pid.compare_exchange(p, me, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                if reusable
+                    && s.pid
+                        .compare_exchange(p, me, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                {
                     return Some(s);
                 }
             }
@@ -164,7 +190,11 @@ impl ShRwLock {
         loop {
             let s = self.state.load(Ordering::Relaxed);
             if s == 0 {
-                if self.state.compare_exchange_weak(0, WRITER, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+                if self
+                    .state
+                    .compare_exchange_weak(0, WRITER, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
                     self.writer_pid.store(pid(), Ordering::Release);
                     return;
                 }
@@ -177,7 +207,10 @@ impl ShRwLock {
 
     /// Releases the write hold.
     pub fn write_unlock(&self) {
-        debug_assert!(self.state.load(Ordering::Relaxed) & WRITER != 0, "write_unlock without the write hold");
+        debug_assert!(
+            self.state.load(Ordering::Relaxed) & WRITER != 0,
+            "write_unlock without the write hold"
+        );
         self.writer_pid.store(0, Ordering::Relaxed);
         self.state.fetch_and(!WRITER, Ordering::Release);
         futex_wake_all(&self.state);
@@ -188,7 +221,13 @@ impl ShRwLock {
         let s = self.state.load(Ordering::Acquire);
         if s & WRITER != 0 {
             let w = self.writer_pid.load(Ordering::Acquire);
-            if w != 0 && !alive(w) && self.writer_pid.compare_exchange(w, 0, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            if w != 0
+                && !alive(w)
+                && self
+                    .writer_pid
+                    .compare_exchange(w, 0, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
                 self.state.fetch_and(!WRITER, Ordering::Release);
                 self.recoveries.fetch_add(1, Ordering::Relaxed);
                 futex_wake_all(&self.state);
@@ -205,7 +244,9 @@ impl ShRwLock {
                 self.recoveries.fetch_add(1, Ordering::Relaxed);
                 futex_wake_all(&self.state);
             }
-            let _ = slot.pid.compare_exchange(p, 0, Ordering::AcqRel, Ordering::Acquire);
+            let _ = slot
+                .pid
+                .compare_exchange(p, 0, Ordering::AcqRel, Ordering::Acquire);
         }
     }
 }

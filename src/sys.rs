@@ -17,7 +17,11 @@ use crate::errno::{Error, Result};
 pub fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let v = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if v > 0 { v as usize } else { 4096 }
+    if v > 0 {
+        v as usize
+    } else {
+        4096
+    }
 }
 
 fn last_os(what: &str) -> Error {
@@ -50,7 +54,14 @@ pub fn map_shared(fd: Option<RawFd>, len: usize, place: Placement) -> Result<Non
     // SAFETY: MAP_FIXED_NOREPLACE never replaces an existing mapping, and a NULL hint lets the
     // kernel choose; either way no memory this process already uses is affected.
     let p = unsafe {
-        libc::mmap(hint as *mut libc::c_void, len, libc::PROT_READ | libc::PROT_WRITE, flags | extra, raw_fd, 0)
+        libc::mmap(
+            hint as *mut libc::c_void,
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            flags | extra,
+            raw_fd,
+            0,
+        )
     };
     if p == libc::MAP_FAILED || (hint != 0 && p as usize != hint) {
         let e = std::io::Error::last_os_error();
@@ -95,7 +106,11 @@ fn ofd_flock(kind: i32) -> libc::flock {
 /// Takes an OFD lock on the whole file without waiting. Returns false when another open file
 /// description holds a conflicting lock.
 pub fn ofd_try_lock(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
-    let fl = ofd_flock(if exclusive { libc::F_WRLCK } else { libc::F_RDLCK });
+    let fl = ofd_flock(if exclusive {
+        libc::F_WRLCK
+    } else {
+        libc::F_RDLCK
+    });
     // SAFETY: F_OFD_SETLK reads the flock struct we pass; fd is a valid open descriptor.
     let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_OFD_SETLK, &fl) };
     if r == 0 {
@@ -109,7 +124,11 @@ pub fn ofd_try_lock(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
 
 /// True when some open file description holds a lock that conflicts with `exclusive`.
 pub fn ofd_is_locked(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
-    let mut fl = ofd_flock(if exclusive { libc::F_WRLCK } else { libc::F_RDLCK });
+    let mut fl = ofd_flock(if exclusive {
+        libc::F_WRLCK
+    } else {
+        libc::F_RDLCK
+    });
     // SAFETY: F_OFD_GETLK writes into the flock struct we own; fd is valid.
     let r = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_OFD_GETLK, &mut fl) };
     if r != 0 {
@@ -128,6 +147,28 @@ pub fn pid_alive(pid: i32) -> bool {
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+/// True when `/proc/self/pagemap` gives page frame numbers (root, or CAP_SYS_ADMIN).
+pub fn phys_addrs_available() -> bool {
+    use std::os::unix::fs::FileExt;
+    let probe = Box::new(0u64);
+    // Touch the page so it is present.
+    let addr = &*probe as *const u64 as usize;
+    // SAFETY: reading our own live heap value through a volatile read only forces residency.
+    let _ = unsafe { std::ptr::read_volatile(&*probe) };
+    let Ok(f) = std::fs::File::open("/proc/self/pagemap") else {
+        return false;
+    };
+    let mut entry = [0u8; 8];
+    let off = (addr / page_size()) as u64 * 8;
+    if f.read_exact_at(&mut entry, off).is_err() {
+        return false;
+    }
+    let e = u64::from_ne_bytes(entry);
+    let present = e & (1 << 63) != 0;
+    let pfn = e & ((1 << 55) - 1);
+    present && pfn != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,13 +177,29 @@ mod tests {
     #[test]
     fn ofd_lock_conflicts_between_open_files_of_one_process() {
         let path = std::env::temp_dir().join(format!("rtemem-ofd-{}", std::process::id()));
-        let a = OpenOptions::new().create(true).read(true).write(true).open(&path).unwrap();
-        let b = OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let a = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let b = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
         assert!(ofd_try_lock(&a, true).unwrap());
-        assert!(!ofd_try_lock(&b, true).unwrap(), "a second open file must not get the write lock");
+        assert!(
+            !ofd_try_lock(&b, true).unwrap(),
+            "a second open file must not get the write lock"
+        );
         assert!(ofd_is_locked(&b, false).unwrap());
         drop(a);
-        assert!(ofd_try_lock(&b, true).unwrap(), "the lock goes away with its open file");
+        assert!(
+            ofd_try_lock(&b, true).unwrap(),
+            "the lock goes away with its open file"
+        );
         std::fs::remove_file(&path).unwrap();
     }
 
@@ -160,24 +217,4 @@ mod tests {
             unmap(second, len);
         }
     }
-}
-
-/// True when `/proc/self/pagemap` gives page frame numbers (root, or CAP_SYS_ADMIN).
-pub fn phys_addrs_available() -> bool {
-    use std::os::unix::fs::FileExt;
-    let probe = Box::new(0u64);
-    // Touch the page so it is present.
-    let addr = &*probe as *const u64 as usize;
-    // SAFETY: reading our own live heap value through a volatile read only forces residency.
-    let _ = unsafe { std::ptr::read_volatile(&*probe) };
-    let Ok(f) = std::fs::File::open("/proc/self/pagemap") else { return false };
-    let mut entry = [0u8; 8];
-    let off = (addr / page_size()) as u64 * 8;
-    if f.read_exact_at(&mut entry, off).is_err() {
-        return false;
-    }
-    let e = u64::from_ne_bytes(entry);
-    let present = e & (1 << 63) != 0;
-    let pfn = e & ((1 << 55) - 1);
-    present && pfn != 0
 }

@@ -78,7 +78,11 @@ unsafe impl Send for Elem {}
 static REGISTERED: Mutex<Vec<Elem>> = Mutex::new(Vec::new());
 
 fn name_of(raw: &[c_char; RTE_TAILQ_NAMESIZE]) -> String {
-    let bytes: Vec<u8> = raw.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -111,7 +115,11 @@ fn head_for(name: &str, create: bool) -> Option<*mut rte_tailq_head> {
     unsafe {
         (*h).tailq_head.tqh_first = std::ptr::null_mut();
         (*h).tailq_head.tqh_last = &mut (*h).tailq_head.tqh_first;
-        for (dst, src) in (*h).name.iter_mut().zip(name.bytes().take(RTE_TAILQ_NAMESIZE - 1)) {
+        for (dst, src) in (*h)
+            .name
+            .iter_mut()
+            .zip(name.bytes().take(RTE_TAILQ_NAMESIZE - 1))
+        {
             *dst = src as c_char;
         }
     }
@@ -126,8 +134,14 @@ fn attach_one(e: *mut rte_tailq_elem, primary: bool) -> Result<()> {
     unsafe { (*e).head = h.unwrap_or(std::ptr::null_mut()) };
     match h {
         Some(_) => Ok(()),
-        None if primary => Err(err!(libc::ENOSPC, "cannot initialize tailq {name}: all {RTE_MAX_TAILQ} tailq heads are in use")),
-        None => Err(err!(libc::ENOENT, "cannot initialize tailq {name}: the primary process has no such tailq")),
+        None if primary => Err(err!(
+            libc::ENOSPC,
+            "cannot initialize tailq {name}: all {RTE_MAX_TAILQ} tailq heads are in use"
+        )),
+        None => Err(err!(
+            libc::ENOENT,
+            "cannot initialize tailq {name}: the primary process has no such tailq"
+        )),
     }
 }
 
@@ -139,8 +153,11 @@ pub unsafe fn register(e: *mut rte_tailq_elem) -> Result<()> {
     let mut list = REGISTERED.lock().unwrap_or_else(|p| p.into_inner());
     // SAFETY: caller's guarantee.
     let name = unsafe { name_of(&(*e).name) };
-    // SAFETY: registered elements are valid statics.
-    if list.iter().any(|x| unsafe { name_of(&(*x.0).name) } == name) {
+    let taken = list.iter().any(|x| {
+        // SAFETY: registered elements are valid statics.
+        unsafe { name_of(&(*x.0).name) == name }
+    });
+    if taken {
         // SAFETY: caller's guarantee.
         unsafe { (*e).head = std::ptr::null_mut() };
         return Err(err!(libc::EEXIST, "{name} tailq is already registered"));
@@ -170,17 +187,28 @@ pub fn attach_all(primary: bool) -> Result<()> {
 
 /// Writes DPDK's tailq dump to `out`.
 pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let Some(heads) = mcfg::tailq_heads() else { return Ok(()) };
+    let Some(heads) = mcfg::tailq_heads() else {
+        return Ok(());
+    };
     mcfg::tailq_read_lock();
     let mut r = Ok(());
     for i in 0..RTE_MAX_TAILQ {
         let h = heads.wrapping_add(i);
         // SAFETY: h is inside the shared config; we hold the tailq read lock.
-        let (name, first, last) = unsafe { (name_of(&(*h).name), (*h).tailq_head.tqh_first, (*h).tailq_head.tqh_last) };
+        let (name, first, last) = unsafe {
+            (
+                name_of(&(*h).name),
+                (*h).tailq_head.tqh_first,
+                (*h).tailq_head.tqh_last,
+            )
+        };
         if name.is_empty() {
             continue;
         }
-        r = writeln!(out, "Tailq {i}: qname:<{name}>, tqh_first:{first:p}, tqh_last:{last:p}");
+        r = writeln!(
+            out,
+            "Tailq {i}: qname:<{name}>, tqh_first:{first:p}, tqh_last:{last:p}"
+        );
         if r.is_err() {
             break;
         }

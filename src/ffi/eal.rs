@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_int};
 use std::sync::Mutex;
 
-use super::{args, cstr, ffi_plain, ffi_result};
+use super::{args, cstr};
 use crate::eal;
 use crate::mcfg;
 use crate::options::{IovaMode, ProcType};
@@ -76,14 +76,18 @@ pub extern "C" fn rte_eal_iova_mode() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_get_runtime_dir() -> *const c_char {
     ffi_plain!("rte_eal_get_runtime_dir", std::ptr::null(), {
-        crate::runtime::dir_c().map(|c| c.as_ptr()).unwrap_or(std::ptr::null())
+        crate::runtime::dir_c()
+            .map(|c| c.as_ptr())
+            .unwrap_or(std::ptr::null())
     })
 }
 
 /// 1 unless running with `--no-huge`.
 #[no_mangle]
 pub extern "C" fn rte_eal_has_hugepages() -> c_int {
-    ffi_plain!("rte_eal_has_hugepages", 0, { eal::config().map(|c| !c.no_huge as c_int).unwrap_or(1) })
+    ffi_plain!("rte_eal_has_hugepages", 0, {
+        eal::config().map(|c| !c.no_huge as c_int).unwrap_or(1)
+    })
 }
 
 /// Always 0: rtemem has no PCI bus.
@@ -103,7 +107,9 @@ pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_c
             crate::runtime::path("config")
         } else {
             // SAFETY: caller's guarantee.
-            unsafe { cstr(config_file_path, "config_file_path") }.ok().map(Into::into)
+            unsafe { cstr(config_file_path, "config_file_path") }
+                .ok()
+                .map(Into::into)
         };
         path.map(|p| mcfg::primary_alive(&p) as c_int).unwrap_or(0)
     })
@@ -113,11 +119,14 @@ pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_c
 #[no_mangle]
 pub extern "C" fn rte_eal_get_baseaddr() -> u64 {
     ffi_plain!("rte_eal_get_baseaddr", 0, {
-        eal::config().and_then(|c| c.base_virtaddr).unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR)
+        eal::config()
+            .and_then(|c| c.base_virtaddr)
+            .unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR)
     })
 }
 
 /// `rte_usage_hook_t`.
+#[allow(non_camel_case_types)]
 pub type rte_usage_hook_t = Option<unsafe extern "C" fn(prgname: *const c_char)>;
 
 static USAGE_HOOK: Mutex<rte_usage_hook_t> = Mutex::new(None);
@@ -126,11 +135,15 @@ static USAGE_HOOK: Mutex<rte_usage_hook_t> = Mutex::new(None);
 #[no_mangle]
 pub extern "C" fn rte_set_application_usage_hook(usage_func: rte_usage_hook_t) -> rte_usage_hook_t {
     ffi_plain!("rte_set_application_usage_hook", None, {
-        std::mem::replace(&mut *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner()), usage_func)
+        std::mem::replace(
+            &mut *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner()),
+            usage_func,
+        )
     })
 }
 
 /// The application usage hook, if set (for the options layer's usage text).
+#[allow(dead_code)]
 pub(crate) fn usage_hook() -> rte_usage_hook_t {
     *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -166,6 +179,8 @@ mcfg_lock_fns! {
 #[no_mangle]
 pub extern "C" fn rte_mcfg_get_single_file_segments() -> bool {
     ffi_plain!("rte_mcfg_get_single_file_segments", false, {
-        mcfg::get().map(|m| m.single_file_segments != 0).unwrap_or(false)
+        mcfg::get()
+            .map(|m| m.single_file_segments != 0)
+            .unwrap_or(false)
     })
 }

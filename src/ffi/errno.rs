@@ -3,8 +3,6 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CString};
 
-use super::ffi_plain;
-
 thread_local! {
     static STRERROR_BUF: RefCell<CString> = RefCell::new(CString::default());
 }

@@ -20,7 +20,9 @@ pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
         return String::new();
     }
     // SAFETY: vasprintf returned a NUL-terminated malloc'd string of n bytes.
-    let s = unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned();
+    let s = unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned();
     // SAFETY: p was allocated by vasprintf with malloc.
     unsafe { libc::free(p.cast()) };
     s
@@ -29,7 +31,12 @@ pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
 /// # Safety
 /// See [`vformat`].
 #[no_mangle]
-pub unsafe extern "C" fn rte_vlog(level: u32, logtype: u32, fmt: *const c_char, ap: *mut c_void) -> c_int {
+pub unsafe extern "C" fn rte_vlog(
+    level: u32,
+    logtype: u32,
+    fmt: *const c_char,
+    ap: *mut c_void,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
     let msg = unsafe { vformat(fmt, ap) };
     crate::log::emit(level, logtype, &msg);
@@ -49,7 +56,11 @@ pub unsafe extern "C" fn rtemem__vexit(code: c_int, fmt: *const c_char, ap: *mut
 /// # Safety
 /// See [`vformat`].
 #[no_mangle]
-pub unsafe extern "C" fn rtemem__vpanic(func: *const c_char, fmt: *const c_char, ap: *mut c_void) -> ! {
+pub unsafe extern "C" fn rtemem__vpanic(
+    func: *const c_char,
+    fmt: *const c_char,
+    ap: *mut c_void,
+) -> ! {
     // SAFETY: forwarded caller guarantee.
     let msg = unsafe { vformat(fmt, ap) };
     let _ = func;

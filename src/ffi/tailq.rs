@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int};
 
-use super::{c_stream, cstr, ffi_plain, ffi_result};
+use super::{c_stream, cstr};
 use crate::tailq::{self, rte_tailq_elem, rte_tailq_head};
 
 /// Registers a library's tailq. 0, or -1 when the name is already registered or no head is
