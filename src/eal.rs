@@ -14,14 +14,19 @@ use std::time::Duration;
 
 use crate::errno::{Error, Result};
 use crate::options::{EalConfig, IovaMode, ProcType};
-use crate::{eal_log, err, lcore, log, mcfg, runtime, tailq};
+use crate::{eal_log, err, hugepage, lcore, log, mcfg, runtime, tailq};
 
 /// What init decided, beyond the options themselves.
 #[derive(Debug, Clone)]
 pub struct EalState {
     pub proc_type: ProcType,
     pub iova_mode: IovaMode,
+    /// Hugepage sizes with a usable directory (empty with `--no-huge`).
+    pub hugepages: Vec<hugepage::HugepageSize>,
 }
+
+/// Hugetlbfs directories this process holds locked while it runs.
+static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
 
 static CONFIG: OnceLock<EalConfig> = OnceLock::new();
 static STATE_INFO: OnceLock<EalState> = OnceLock::new();
@@ -73,6 +78,10 @@ impl Progress {
         if self.lcores {
             lcore::cleanup();
         }
+        HUGE_DIR_LOCKS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         if self.mcfg {
             mcfg::detach();
             runtime::remove_if_empty();
@@ -155,6 +164,39 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     })
 }
 
+/// Finds the usable hugepage sizes, locks their directories and (in a primary) removes the page
+/// files crashed processes of this prefix left behind.
+fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage::HugepageSize>> {
+    let roots = hugepage::Roots::default();
+    let all = hugepage::discover(&roots, cfg.huge_dir.as_deref())?;
+    // --in-memory takes pages from memfd and needs no mount.
+    let usable: Vec<_> = all
+        .iter()
+        .filter(|h| h.total > 0 && (cfg.in_memory || h.dir.is_some()))
+        .cloned()
+        .collect();
+    if usable.is_empty() {
+        return Err(hugepage::no_hugepages_error(&all, cfg.huge_dir.as_deref()));
+    }
+    let mut locks = HUGE_DIR_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+    for h in &usable {
+        let Some(dir) = &h.dir else { continue };
+        if proc_type != ProcType::Secondary && !cfg.in_memory {
+            let n = hugepage::clear_stale(dir, &cfg.file_prefix)?;
+            if n > 0 {
+                eal_log!(
+                    log::RTE_LOG_INFO,
+                    "removed {n} page files left in {} by a process of prefix '{}' that did not exit cleanly",
+                    dir.display(),
+                    cfg.file_prefix
+                );
+            }
+        }
+        locks.push(hugepage::lock_dir(dir)?);
+    }
+    Ok(usable)
+}
+
 /// IOVA as PA when `/proc/self/pagemap` yields frame numbers and real hugepages back memory;
 /// otherwise VA. An explicit `--iova-mode` wins.
 fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
@@ -175,6 +217,10 @@ pub fn cleanup() -> Result<()> {
     if initialized() {
         lcore::cleanup();
         mcfg::detach();
+        HUGE_DIR_LOCKS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         runtime::remove_if_empty();
     }
     Ok(())

@@ -1,0 +1,398 @@
+//! Hugepage discovery: sizes, counts per NUMA node, hugetlbfs mounts, directory locks, and the
+//! removal of page files that crashed processes left behind.
+//!
+//! This is DPDK's `eal_hugepage_info_init`: for every page size the kernel offers
+//! (`/sys/kernel/mm/hugepages/hugepages-<N>kB`) it finds the hugetlbfs mount that serves that
+//! size (`/proc/mounts`, the `pagesize=` option or the system default size; `--huge-dir` picks
+//! one), counts the free pages per NUMA node, and locks the mount directory shared for as long
+//! as the process uses it. Before pages are counted, the page files of this `--file-prefix` that
+//! no live process holds are unlinked (every page file is kept locked by the process that maps
+//! it, so an unlockable file is in use and a lockable one is a crash leftover): a primary
+//! started after a `kill -9` gets every hugepage back.
+//!
+//! Paths are parameters ([`Roots`]) so unit tests run on a fake sysfs tree.
+
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use crate::err;
+use crate::errno::{Error, Result};
+
+/// Where the kernel's files are (tests point these at a temporary tree).
+#[derive(Debug, Clone)]
+pub struct Roots {
+    pub sys_hugepages: PathBuf,
+    pub sys_nodes: PathBuf,
+    pub mounts: PathBuf,
+    pub meminfo: PathBuf,
+}
+
+impl Default for Roots {
+    fn default() -> Self {
+        Roots {
+            sys_hugepages: "/sys/kernel/mm/hugepages".into(),
+            sys_nodes: "/sys/devices/system/node".into(),
+            mounts: "/proc/mounts".into(),
+            meminfo: "/proc/meminfo".into(),
+        }
+    }
+}
+
+/// One hugepage size and where its pages come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HugepageSize {
+    /// Page size in bytes.
+    pub size: u64,
+    /// The hugetlbfs directory that serves this size, if one is mounted.
+    pub dir: Option<PathBuf>,
+    /// Pages reserved in the pool (`nr_hugepages`).
+    pub total: u64,
+    /// Free pages per NUMA node (index = node id).
+    pub free_per_node: Vec<u64>,
+}
+
+impl HugepageSize {
+    /// Free pages on all nodes.
+    pub fn free(&self) -> u64 {
+        self.free_per_node.iter().sum()
+    }
+}
+
+fn read_u64(p: &Path) -> Option<u64> {
+    std::fs::read_to_string(p).ok()?.trim().parse().ok()
+}
+
+/// Parses a size such as `2M`, `1G`, `2048k` or `1048576` (bytes).
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last()? {
+        (i, 'k' | 'K') => (&s[..i], 1u64 << 10),
+        (i, 'm' | 'M') => (&s[..i], 1 << 20),
+        (i, 'g' | 'G') => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// The system's default hugepage size (`Hugepagesize:` in /proc/meminfo).
+fn default_size(roots: &Roots) -> Option<u64> {
+    let text = std::fs::read_to_string(&roots.meminfo).ok()?;
+    let line = text.lines().find(|l| l.starts_with("Hugepagesize:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
+/// hugetlbfs mounts: (mount point, page size it serves).
+pub fn mounts(roots: &Roots) -> Vec<(PathBuf, u64)> {
+    let default = default_size(roots);
+    let Ok(text) = std::fs::read_to_string(&roots.mounts) else {
+        return vec![];
+    };
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() < 4 || f[2] != "hugetlbfs" {
+                return None;
+            }
+            let size = f[3]
+                .split(',')
+                .find_map(|o| o.strip_prefix("pagesize=").and_then(parse_size))
+                .or(default)?;
+            Some((PathBuf::from(f[1].replace("\\040", " ")), size))
+        })
+        .collect()
+}
+
+/// Page sizes the kernel offers, with counts, and the directory serving each.
+/// With `huge_dir`, only the size that directory serves gets a directory.
+pub fn discover(roots: &Roots, huge_dir: Option<&Path>) -> Result<Vec<HugepageSize>> {
+    let mounts = mounts(roots);
+    let mut sizes = Vec::new();
+    let entries = match std::fs::read_dir(&roots.sys_hugepages) {
+        Ok(e) => e,
+        Err(_) => return Ok(sizes),
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(kb) = name
+            .strip_prefix("hugepages-")
+            .and_then(|r| r.strip_suffix("kB"))
+        else {
+            continue;
+        };
+        let Some(size) = kb.parse::<u64>().ok().and_then(|k| k.checked_mul(1024)) else {
+            continue;
+        };
+        let total = read_u64(&e.path().join("nr_hugepages")).unwrap_or(0);
+        let dir = match huge_dir {
+            Some(want) => mounts
+                .iter()
+                .find(|(m, s)| *s == size && (want == m.as_path() || want.starts_with(m)))
+                .map(|_| want.to_path_buf()),
+            None => mounts
+                .iter()
+                .find(|(_, s)| *s == size)
+                .map(|(m, _)| m.clone()),
+        };
+        sizes.push(HugepageSize {
+            size,
+            dir,
+            total,
+            free_per_node: free_per_node(roots, &name, &e.path()),
+        });
+    }
+    sizes.sort_by_key(|h| h.size);
+    Ok(sizes)
+}
+
+fn free_per_node(roots: &Roots, sizedir: &str, global: &Path) -> Vec<u64> {
+    let mut per = Vec::new();
+    if let Ok(nodes) = std::fs::read_dir(&roots.sys_nodes) {
+        for n in nodes.flatten() {
+            let name = n.file_name().to_string_lossy().into_owned();
+            let Some(id) = name
+                .strip_prefix("node")
+                .and_then(|i| i.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if let Some(free) = read_u64(
+                &n.path()
+                    .join("hugepages")
+                    .join(sizedir)
+                    .join("free_hugepages"),
+            ) {
+                if per.len() <= id {
+                    per.resize(id + 1, 0);
+                }
+                per[id] = free;
+            }
+        }
+    }
+    if per.is_empty() {
+        // No NUMA information: everything counts as node 0.
+        per.push(read_u64(&global.join("free_hugepages")).unwrap_or(0));
+    }
+    per
+}
+
+/// The message for "no usable hugepages", naming both fixes.
+pub fn no_hugepages_error(sizes: &[HugepageSize], huge_dir: Option<&Path>) -> Error {
+    let reserved: Vec<String> = sizes
+        .iter()
+        .filter(|h| h.total > 0)
+        .map(|h| format!("{} x {} KiB", h.total, h.size >> 10))
+        .collect();
+    let why = match (reserved.is_empty(), huge_dir) {
+        (_, Some(d)) => format!(
+            "no hugetlbfs with reserved pages is mounted at --huge-dir {}",
+            d.display()
+        ),
+        (true, None) => "no hugepages are reserved".to_string(),
+        (false, None) => format!(
+            "{} reserved, but no hugetlbfs is mounted for that size",
+            reserved.join(", ")
+        ),
+    };
+    err!(
+        libc::EACCES,
+        "cannot use hugepages: {why}. Reserve and mount them (as root: echo 512 > /proc/sys/vm/nr_hugepages; mkdir -p /dev/hugepages; mount -t hugetlbfs nodev /dev/hugepages), or run without hugepages with --no-huge"
+    )
+}
+
+/// A shared lock on a hugetlbfs directory, held while this process uses it.
+pub struct DirLock {
+    _dir: File,
+}
+
+fn flock(f: &File, op: libc::c_int) -> bool {
+    // SAFETY: flock on a valid descriptor we own has no memory-safety preconditions.
+    unsafe { libc::flock(f.as_raw_fd(), op) == 0 }
+}
+
+/// Locks `dir` shared (other processes may use it too; nobody may clear it under us).
+pub fn lock_dir(dir: &Path) -> Result<DirLock> {
+    let f = File::open(dir).map_err(|e| {
+        Error::os(
+            format!("cannot open hugepage directory {}", dir.display()),
+            e,
+        )
+    })?;
+    if !flock(&f, libc::LOCK_SH) {
+        return Err(Error::os(
+            format!("cannot lock {}", dir.display()),
+            std::io::Error::last_os_error(),
+        ));
+    }
+    Ok(DirLock { _dir: f })
+}
+
+/// Page-file name prefix for `--file-prefix` (DPDK: `<prefix>map_<n>`).
+pub fn page_file_prefix(file_prefix: &str) -> String {
+    format!("{file_prefix}map_")
+}
+
+/// Unlinks the page files of `file_prefix` in `dir` that no live process holds (each user keeps
+/// a lock on its page files). Returns how many were removed.
+pub fn clear_stale(dir: &Path, file_prefix: &str) -> Result<usize> {
+    let start = page_file_prefix(file_prefix);
+    let d = File::open(dir).map_err(|e| Error::os(format!("cannot open {}", dir.display()), e))?;
+    // Exclusive on the directory while clearing, so two primaries never race on one file.
+    if !flock(&d, libc::LOCK_EX) {
+        return Err(Error::os(
+            format!("cannot lock {}", dir.display()),
+            std::io::Error::last_os_error(),
+        ));
+    }
+    let mut removed = 0;
+    for e in std::fs::read_dir(dir)
+        .map_err(|e| Error::os(format!("cannot list {}", dir.display()), e))?
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&start) else {
+            continue;
+        };
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(f) = File::open(e.path()) else {
+            continue;
+        };
+        if flock(&f, libc::LOCK_EX | libc::LOCK_NB) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    flock(&d, libc::LOCK_UN);
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn fake_tree(tag: &str) -> (PathBuf, Roots) {
+        let root = std::env::temp_dir().join(format!("rtemem-hp-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        for (size, nr, free) in [("2048", 512, 500), ("1048576", 2, 2)] {
+            let d = root.join(format!("sys/hugepages-{size}kB"));
+            fs::create_dir_all(&d).unwrap();
+            fs::write(d.join("nr_hugepages"), format!("{nr}\n")).unwrap();
+            fs::write(d.join("free_hugepages"), format!("{free}\n")).unwrap();
+            for (node, f) in [(0, free / 2), (1, free - free / 2)] {
+                let n = root.join(format!("nodes/node{node}/hugepages/hugepages-{size}kB"));
+                fs::create_dir_all(&n).unwrap();
+                fs::write(n.join("free_hugepages"), format!("{f}\n")).unwrap();
+            }
+        }
+        fs::write(
+            root.join("mounts"),
+            "proc /proc proc rw 0 0\nnodev /dev/hugepages hugetlbfs rw,relatime 0 0\nnodev /mnt/huge1G hugetlbfs rw,pagesize=1024M 0 0\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("meminfo"),
+            "MemTotal: 1 kB\nHugepagesize:       2048 kB\n",
+        )
+        .unwrap();
+        let roots = Roots {
+            sys_hugepages: root.join("sys"),
+            sys_nodes: root.join("nodes"),
+            mounts: root.join("mounts"),
+            meminfo: root.join("meminfo"),
+        };
+        (root, roots)
+    }
+
+    #[test]
+    fn sizes_counts_per_node_and_mounts_are_found() {
+        let (root, roots) = fake_tree("disc");
+        let s = discover(&roots, None).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].size, 2 << 20);
+        assert_eq!(
+            s[0].dir.as_deref(),
+            Some(Path::new("/dev/hugepages")),
+            "default size mount"
+        );
+        assert_eq!(s[0].free_per_node, vec![250, 250]);
+        assert_eq!(s[0].total, 512);
+        assert_eq!(s[1].size, 1 << 30);
+        assert_eq!(
+            s[1].dir.as_deref(),
+            Some(Path::new("/mnt/huge1G")),
+            "pagesize= option"
+        );
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn huge_dir_selects_only_its_size() {
+        let (root, roots) = fake_tree("dir");
+        let s = discover(&roots, Some(Path::new("/mnt/huge1G"))).unwrap();
+        assert_eq!(s[0].dir, None);
+        assert_eq!(s[1].dir.as_deref(), Some(Path::new("/mnt/huge1G")));
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn no_hugepages_error_names_both_fixes() {
+        let e = no_hugepages_error(&[], None);
+        assert_eq!(e.errno, libc::EACCES);
+        assert!(
+            e.msg.contains("nr_hugepages")
+                && e.msg.contains("mount -t hugetlbfs")
+                && e.msg.contains("--no-huge"),
+            "{}",
+            e.msg
+        );
+        let reserved = [HugepageSize {
+            size: 2 << 20,
+            dir: None,
+            total: 512,
+            free_per_node: vec![512],
+        }];
+        assert!(no_hugepages_error(&reserved, None)
+            .msg
+            .contains("512 x 2048 KiB reserved, but no hugetlbfs"));
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("2M"), Some(2 << 20));
+        assert_eq!(parse_size("1024M"), Some(1 << 30));
+        assert_eq!(parse_size("1G"), Some(1 << 30));
+        assert_eq!(parse_size("2048k"), Some(2 << 20));
+        assert_eq!(parse_size("x"), None);
+    }
+
+    #[test]
+    fn stale_page_files_are_removed_but_held_ones_stay() {
+        let dir = std::env::temp_dir().join(format!("rtemem-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for n in [
+            "pfxmap_0",
+            "pfxmap_1",
+            "pfxmap_x",
+            "otherpfxmap_0",
+            "pfxmap_2",
+        ] {
+            fs::write(dir.join(n), b"").unwrap();
+        }
+        // pfxmap_2 is in use: its holder keeps a lock on it (from another open file).
+        let held = File::open(dir.join("pfxmap_2")).unwrap();
+        assert!(flock(&held, libc::LOCK_SH));
+        assert_eq!(clear_stale(&dir, "pfx").unwrap(), 2);
+        let mut left: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["otherpfxmap_0", "pfxmap_2", "pfxmap_x"]);
+        drop(held);
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
