@@ -149,6 +149,12 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     progress.mcfg = true;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
 
+    let hugepages = if cfg.no_huge {
+        Vec::new()
+    } else {
+        set_up_hugepages(&cfg, proc_type)?
+    };
+
     lcore::init(&cfg)?;
     progress.lcores = true;
 
@@ -156,6 +162,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let _ = STATE_INFO.set(EalState {
         proc_type,
         iova_mode,
+        hugepages,
     });
     let _ = CONFIG.set(cfg);
     Ok(InitOutcome {
