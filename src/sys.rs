@@ -169,6 +169,159 @@ pub fn phys_addrs_available() -> bool {
     present && pfn != 0
 }
 
+/// Creates an anonymous memory file (`memfd_create`); with `huge_page_size`, backed by
+/// hugepages of that size (`MFD_HUGETLB`).
+pub fn memfd(name: &str, huge_page_size: Option<u64>) -> Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let cname =
+        std::ffi::CString::new(name).map_err(|_| err!(libc::EINVAL, "memfd name contains NUL"))?;
+    let mut flags = libc::MFD_CLOEXEC;
+    if let Some(sz) = huge_page_size {
+        if !sz.is_power_of_two() {
+            return Err(err!(
+                libc::EINVAL,
+                "hugepage size {sz} is not a power of two"
+            ));
+        }
+        flags |= libc::MFD_HUGETLB | (sz.trailing_zeros() << libc::MFD_HUGE_SHIFT);
+    }
+    // SAFETY: cname is a valid C string; memfd_create has no other preconditions.
+    let fd = unsafe { libc::memfd_create(cname.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(last_os("memfd_create"));
+    }
+    // SAFETY: fd was just returned by the kernel and is owned by nobody else.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Allocates the backing of `len` bytes at `offset` in `fd` now (`fallocate`). On hugetlbfs this
+/// takes the hugepages from the pool, failing with ENOSPC/ENOMEM instead of a later SIGBUS.
+pub fn allocate(fd: &impl AsRawFd, offset: u64, len: u64) -> Result<()> {
+    // SAFETY: fallocate on a valid descriptor has no memory-safety preconditions.
+    let r =
+        unsafe { libc::fallocate(fd.as_raw_fd(), 0, offset as libc::off_t, len as libc::off_t) };
+    if r != 0 {
+        let e = std::io::Error::last_os_error();
+        let errno = match e.raw_os_error() {
+            Some(libc::ENOSPC) | Some(libc::ENOMEM) => libc::ENOMEM,
+            Some(n) => n,
+            None => libc::EIO,
+        };
+        return Err(Error::new(
+            errno,
+            format!("cannot allocate {len} bytes of backing: {e}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Releases the backing of `len` bytes at `offset` in `fd` (hole punch), giving hugepages back.
+pub fn deallocate(fd: &impl AsRawFd, offset: u64, len: u64) -> Result<()> {
+    // SAFETY: as in allocate.
+    let r = unsafe {
+        libc::fallocate(
+            fd.as_raw_fd(),
+            libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE,
+            offset as libc::off_t,
+            len as libc::off_t,
+        )
+    };
+    if r != 0 {
+        return Err(last_os("fallocate(PUNCH_HOLE)"));
+    }
+    Ok(())
+}
+
+/// Faults in every page of `addr..addr+len` for writing without risking SIGBUS: the kernel
+/// reports a page it cannot provide as an error (MADV_POPULATE_WRITE, Linux 5.14+).
+///
+/// # Safety
+/// `addr..addr+len` is a writable mapping owned by the caller.
+pub unsafe fn populate(addr: NonNull<u8>, len: usize) -> Result<()> {
+    // SAFETY: caller's guarantee; populating does not change the contents of the mapping.
+    let r = unsafe { libc::madvise(addr.as_ptr().cast(), len, libc::MADV_POPULATE_WRITE) };
+    if r != 0 {
+        let e = std::io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::EINVAL) => Ok(()), // old kernel: fall back to first touch by the caller
+            Some(libc::ENOMEM) | Some(libc::EFAULT) | Some(libc::EHWPOISON) => Err(Error::new(
+                libc::ENOMEM,
+                format!("cannot fault in {len} bytes: {e}"),
+            )),
+            _ => Err(Error::os("madvise(MADV_POPULATE_WRITE)", e)),
+        };
+    }
+    Ok(())
+}
+
+/// Physical address of the page holding `addr` from /proc/self/pagemap, or None when frame
+/// numbers are hidden (not root) or the page is not present.
+pub fn virt2phys(addr: usize) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    let ps = page_size();
+    let f = std::fs::File::open("/proc/self/pagemap").ok()?;
+    let mut entry = [0u8; 8];
+    f.read_exact_at(&mut entry, (addr / ps) as u64 * 8).ok()?;
+    let e = u64::from_ne_bytes(entry);
+    let pfn = e & ((1 << 55) - 1);
+    if e & (1 << 63) == 0 || pfn == 0 {
+        return None;
+    }
+    Some(pfn * ps as u64 + (addr % ps) as u64)
+}
+
+/// Binds `addr..addr+len` to NUMA node `node` (mbind MPOL_PREFERRED), so the next faults take
+/// pages there. A kernel without NUMA support (ENOSYS) is not an error.
+///
+/// # Safety
+/// `addr..addr+len` is a mapping owned by the caller.
+pub unsafe fn bind_to_node(addr: NonNull<u8>, len: usize, node: u32) -> Result<()> {
+    const MPOL_PREFERRED: libc::c_long = 1;
+    if node >= 64 {
+        return Err(err!(libc::EINVAL, "NUMA node {node} is out of range"));
+    }
+    let mask: u64 = 1 << node;
+    // SAFETY: mbind reads `mask` (64 bits, maxnode 65) and changes only the policy of the range.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_mbind,
+            addr.as_ptr(),
+            len,
+            MPOL_PREFERRED,
+            &mask as *const u64,
+            65usize,
+            0usize,
+        )
+    };
+    if r != 0 {
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() == Some(libc::ENOSYS) {
+            return Ok(());
+        }
+        return Err(Error::os("mbind", e));
+    }
+    Ok(())
+}
+
+/// The NUMA node of the page at `addr` (get_mempolicy MPOL_F_NODE|MPOL_F_ADDR).
+pub fn node_of(addr: usize) -> Option<u32> {
+    const MPOL_F_NODE: libc::c_ulong = 1;
+    const MPOL_F_ADDR: libc::c_ulong = 2;
+    let mut node: libc::c_int = -1;
+    // SAFETY: get_mempolicy writes one int; with a NULL nodemask it reads nothing else.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_get_mempolicy,
+            &mut node as *mut libc::c_int,
+            std::ptr::null_mut::<u64>(),
+            0usize,
+            addr,
+            MPOL_F_NODE | MPOL_F_ADDR,
+        )
+    };
+    (r == 0 && node >= 0).then_some(node as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +369,31 @@ mod tests {
             unmap(first, len);
             unmap(second, len);
         }
+    }
+
+    #[test]
+    fn anonymous_memfd_allocates_punches_and_populates() {
+        let fd = memfd("rtemem-test", None).unwrap();
+        let ps = page_size();
+        allocate(&fd, 0, 4 * ps as u64).unwrap();
+        let m = map_shared(Some(fd.as_raw_fd()), 4 * ps, Placement::Anywhere).unwrap();
+        // SAFETY: m is a fresh 4-page shared mapping.
+        unsafe { populate(m, 4 * ps).unwrap() };
+        // SAFETY: writing inside the mapping.
+        unsafe { *m.as_ptr() = 7 };
+        deallocate(&fd, 0, ps as u64).unwrap();
+        // SAFETY: the punched page reads back as zero.
+        assert_eq!(unsafe { *m.as_ptr() }, 0);
+        assert!(
+            node_of(m.as_ptr() as usize).is_some()
+                || !std::path::Path::new("/sys/devices/system/node/node0").exists()
+        );
+        // SAFETY: unmapping our own mapping.
+        unsafe { unmap(m, 4 * ps) };
+    }
+
+    #[test]
+    fn hugepage_size_must_be_a_power_of_two() {
+        assert_eq!(memfd("x", Some(3 << 20)).unwrap_err().errno, libc::EINVAL);
     }
 }
