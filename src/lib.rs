@@ -14,6 +14,7 @@ pub mod hugepage;
 pub mod lcore;
 pub mod log;
 pub mod mcfg;
+pub mod memseg;
 pub mod options;
 pub mod runtime;
 pub mod shlock;
