@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::errno::{Error, Result};
 use crate::options::{EalConfig, IovaMode, ProcType};
-use crate::{eal_log, err, hugepage, lcore, log, mcfg, runtime, tailq};
+use crate::{eal_log, err, hugepage, lcore, log, mcfg, plugin, runtime, tailq};
 
 /// What init decided, beyond the options themselves.
 #[derive(Debug, Clone)]
@@ -129,6 +129,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
             env!("CARGO_PKG_VERSION")
         );
     }
+    plugin::load_all(&cfg.plugins)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 

@@ -16,6 +16,7 @@ pub mod log;
 pub mod mcfg;
 pub mod memseg;
 pub mod options;
+pub mod plugin;
 pub mod runtime;
 pub mod shlock;
 pub mod sys;
