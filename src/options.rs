@@ -41,8 +41,16 @@ pub const RTE_MAX_NUMA_NODES: usize = 32;
 /// Highest log level (RTE_LOG_MAX = RTE_LOG_DEBUG).
 const LOG_MAX: u32 = 8;
 /// Level names as DPDK prints them, level 1 first; a level may be given as any prefix.
-const LOG_LEVEL_NAMES: [&str; 8] =
-    ["emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"];
+const LOG_LEVEL_NAMES: [&str; 8] = [
+    "emergency",
+    "alert",
+    "critical",
+    "error",
+    "warning",
+    "notice",
+    "info",
+    "debug",
+];
 /// The file prefix when `--file-prefix` is not given.
 pub const DEFAULT_FILE_PREFIX: &str = "rte";
 /// `RTE_VECT_SIMD_DISABLED` and `RTE_VECT_SIMD_MAX` (rte_vect.h).
@@ -295,7 +303,9 @@ struct State {
 
 /// [`parse`] with the CPUs of `machine`.
 pub fn parse_with(args: &[String], machine: &Machine) -> Result<Parsed> {
-    let prgname = args.first().ok_or_else(|| einval("argv is empty: no program name"))?;
+    let prgname = args
+        .first()
+        .ok_or_else(|| einval("argv is empty: no program name"))?;
     let mut cfg = EalConfig::new(prgname);
     let identity: Vec<usize> = (0..args.len()).collect();
 
@@ -307,7 +317,11 @@ pub fn parse_with(args: &[String], machine: &Machine) -> Result<Parsed> {
             Event::Opt(Opt::Long("log-level"), Some(v)) => {
                 if v == "help" {
                     cfg.show_log_help = true;
-                    return Ok(Parsed { config: cfg, consumed: 0, order: identity });
+                    return Ok(Parsed {
+                        config: cfg,
+                        consumed: 0,
+                        order: identity,
+                    });
                 }
                 match parse_log_level(&v) {
                     Ok((arg, warn)) => {
@@ -343,7 +357,9 @@ pub fn parse_with(args: &[String], machine: &Machine) -> Result<Parsed> {
     while let Some(ev) = g.next_event() {
         let (opt, val) = match ev {
             Event::Error(m) => {
-                return Err(einval(format!("{m} (run with --help for the list of options)")))
+                return Err(einval(format!(
+                    "{m} (run with --help for the list of options)"
+                )))
             }
             Event::Opt(o, v) => (o, v),
         };
@@ -351,7 +367,11 @@ pub fn parse_with(args: &[String], machine: &Machine) -> Result<Parsed> {
         match opt {
             Opt::Short('h') | Opt::Long("help") => {
                 cfg.show_help = true;
-                return Ok(Parsed { config: cfg, consumed: 0, order: identity });
+                return Ok(Parsed {
+                    config: cfg,
+                    consumed: 0,
+                    order: identity,
+                });
             }
             Opt::Long("log-level") => {} // pass 1 applied it
             _ => apply(&mut cfg, &mut st, machine, &opt, val.as_deref(), &v)?,
@@ -361,10 +381,19 @@ pub fn parse_with(args: &[String], machine: &Machine) -> Result<Parsed> {
     let order = g.order().to_vec();
 
     finish(&mut cfg, &st, machine)?;
-    Ok(Parsed { config: cfg, consumed, order })
+    Ok(Parsed {
+        config: cfg,
+        consumed,
+        order,
+    })
 }
 
-fn set_lcores(cfg: &mut EalConfig, st: &mut State, which: CoreOpt, set: lcores::LcoreSet) -> Result<()> {
+fn set_lcores(
+    cfg: &mut EalConfig,
+    st: &mut State,
+    which: CoreOpt,
+    set: lcores::LcoreSet,
+) -> Result<()> {
     if let Some(prev) = st.core {
         return Err(einval(format!(
             "option {} is refused because {} was given before; give only one of -c, -l, --lcores",
@@ -373,7 +402,10 @@ fn set_lcores(cfg: &mut EalConfig, st: &mut State, which: CoreOpt, set: lcores::
         )));
     }
     st.core = Some(which);
-    cfg.lcores = set.iter().map(|(l, (_, cpus))| (*l, cpus.clone())).collect();
+    cfg.lcores = set
+        .iter()
+        .map(|(l, (_, cpus))| (*l, cpus.clone()))
+        .collect();
     cfg.lcore_index = set.iter().map(|(l, (i, _))| (*l, *i)).collect();
     Ok(())
 }
@@ -391,7 +423,9 @@ fn atoi(cfg: &mut EalConfig, opt: &str, v: &str) -> Result<i64> {
         .filter(|x| i32::try_from(*x).is_ok())
         .ok_or_else(|| einval(format!("{opt} {v}: number out of range")))?;
     if n.end != v.len() {
-        cfg.warnings.push(format!("{opt} {v}: read as {val} (DPDK reads the leading number only)"));
+        cfg.warnings.push(format!(
+            "{opt} {v}: read as {val} (DPDK reads the leading number only)"
+        ));
     }
     Ok(val)
 }
@@ -408,14 +442,18 @@ fn apply(
     match *opt {
         Opt::Short('a') | Opt::Long("allow") => {
             if st.block_used {
-                return Err(einval("options allow (-a) and block (-b) can't be used together"));
+                return Err(einval(
+                    "options allow (-a) and block (-b) can't be used together",
+                ));
             }
             st.allow_used = true;
             ignore(cfg, format!("-a {v}"), NO_BUS);
         }
         Opt::Short('b') | Opt::Long("block") => {
             if st.allow_used {
-                return Err(einval("options allow (-a) and block (-b) can't be used together"));
+                return Err(einval(
+                    "options allow (-a) and block (-b) can't be used together",
+                ));
             }
             st.block_used = true;
             ignore(cfg, format!("-b {v}"), NO_BUS);
@@ -444,10 +482,14 @@ fn apply(
                 .map(|x| x as u32)
                 .filter(|&x| (x as usize) < RTE_MAX_LCORE)
                 .ok_or_else(|| {
-                    einval(format!("--main-lcore {v}: not an lcore id below RTE_MAX_LCORE (128)"))
+                    einval(format!(
+                        "--main-lcore {v}: not an lcore id below RTE_MAX_LCORE (128)"
+                    ))
                 })?;
             if cfg.service_lcores.contains(&id) {
-                return Err(einval(format!("--main-lcore {v}: lcore {id} is a service core")));
+                return Err(einval(format!(
+                    "--main-lcore {v}: lcore {id} is a service core"
+                )));
             }
             cfg.main_lcore = id;
             st.main_given = true;
@@ -480,7 +522,8 @@ fn apply(
             None | Some("always") => st.unlink_before_mapping = true,
             Some("existing") => {}
             Some("never") => {
-                cfg.warnings.push("--huge-unlink=never may leave hugepage files behind".into());
+                cfg.warnings
+                    .push("--huge-unlink=never may leave hugepage files behind".into());
                 st.unlink_existing = false;
             }
             Some(x) => {
@@ -495,7 +538,11 @@ fn apply(
         }
         Opt::Long("no-pci") => cfg.no_pci = true,
         Opt::Long("no-hpet") => {}
-        Opt::Long("vmware-tsc-map") => ignore(cfg, "--vmware-tsc-map".into(), "rtemem has no timer support"),
+        Opt::Long("vmware-tsc-map") => ignore(
+            cfg,
+            "--vmware-tsc-map".into(),
+            "rtemem has no timer support",
+        ),
         Opt::Long("no-shconf") => cfg.no_shconf = true,
         Opt::Long("in-memory") => {
             cfg.in_memory = true;
@@ -521,18 +568,22 @@ fn apply(
                 "local7",
             ];
             if !FACILITIES.contains(&v) {
-                return Err(einval(format!("--syslog {v}: unknown facility (e.g. daemon, local0)")));
+                return Err(einval(format!(
+                    "--syslog {v}: unknown facility (e.g. daemon, local0)"
+                )));
             }
             cfg.syslog_facility = Some(v.to_string());
         }
-        Opt::Long(
-            name @ ("trace" | "trace-dir" | "trace-bufsz" | "trace-mode"),
-        ) => {
+        Opt::Long(name @ ("trace" | "trace-dir" | "trace-bufsz" | "trace-mode")) => {
             if name == "trace-mode" && !["o", "overwrite", "d", "discard"].contains(&v) {
-                return Err(einval(format!("--trace-mode {v}: expected overwrite or discard")));
+                return Err(einval(format!(
+                    "--trace-mode {v}: expected overwrite or discard"
+                )));
             }
             if name == "trace-bufsz" && str_to_size(v) == 0 {
-                return Err(einval(format!("--trace-bufsz {v}: expected a size such as 2M")));
+                return Err(einval(format!(
+                    "--trace-bufsz {v}: expected a size such as 2M"
+                )));
             }
             ignore(cfg, format!("--{name} {v}"), "rtemem has no trace support");
         }
@@ -593,7 +644,9 @@ fn apply(
         }
         Opt::Long("vfio-intr") => {
             if !["legacy", "msi", "msix"].contains(&v) {
-                return Err(einval(format!("--vfio-intr {v}: expected legacy, msi or msix")));
+                return Err(einval(format!(
+                    "--vfio-intr {v}: expected legacy, msi or msix"
+                )));
             }
             ignore(cfg, format!("--vfio-intr {v}"), NO_BUS);
         }
@@ -615,7 +668,9 @@ fn apply(
                         .unsigned()
                         .filter(|&k| k != 0 && k < u64::MAX / 1024)
                         .ok_or_else(|| {
-                            einval(format!("--huge-worker-stack={x}: expected a size in KiB above 0"))
+                            einval(format!(
+                                "--huge-worker-stack={x}: expected a size in KiB above 0"
+                            ))
                         })?;
                     if n.end != x.len() {
                         cfg.warnings
@@ -694,10 +749,17 @@ fn parse_level(level: &str) -> std::result::Result<(u32, Option<String>), String
         .filter(|&v| !level.is_empty() && n.end == level.len() && v < u64::from(u32::MAX))
         .and_then(|v| i32::try_from(v).ok())
         .filter(|&v| v > 0)
-        .ok_or_else(|| format!("invalid log level '{level}' (expected 1-8 or a level name such as debug)"))?;
+        .ok_or_else(|| {
+            format!("invalid log level '{level}' (expected 1-8 or a level name such as debug)")
+        })?;
     let v = v as u32;
     if v > LOG_MAX {
-        return Ok((LOG_MAX, Some(format!("log level {v} higher than the maximum ({LOG_MAX}); using {LOG_MAX}"))));
+        return Ok((
+            LOG_MAX,
+            Some(format!(
+                "log level {v} higher than the maximum ({LOG_MAX}); using {LOG_MAX}"
+            )),
+        ));
     }
     Ok((v, None))
 }
@@ -751,20 +813,32 @@ fn finish(cfg: &mut EalConfig, st: &State, m: &Machine) -> Result<()> {
         )));
     }
     if let Some(p) = &st.proc_type_bad {
-        return Err(einval(format!("--proc-type {p}: expected primary, secondary or auto")));
+        return Err(einval(format!(
+            "--proc-type {p}: expected primary, secondary or auto"
+        )));
     }
     let prefix = cfg.file_prefix.as_str();
     if prefix.is_empty() {
         return Err(einval("--file-prefix is empty"));
     }
-    if cfg.huge_dir.as_ref().is_some_and(|d| d.as_os_str().is_empty()) {
+    if cfg
+        .huge_dir
+        .as_ref()
+        .is_some_and(|d| d.as_os_str().is_empty())
+    {
         return Err(einval("--huge-dir is empty"));
     }
-    if cfg.mbuf_pool_ops_name.as_ref().is_some_and(String::is_empty) {
+    if cfg
+        .mbuf_pool_ops_name
+        .as_ref()
+        .is_some_and(String::is_empty)
+    {
         return Err(einval("--mbuf-pool-ops-name is empty"));
     }
     if prefix.contains('%') {
-        return Err(einval(format!("--file-prefix {prefix}: '%' is not allowed in a file prefix")));
+        return Err(einval(format!(
+            "--file-prefix {prefix}: '%' is not allowed in a file prefix"
+        )));
     }
     if prefix.contains('/') || prefix == "." || prefix == ".." {
         return Err(einval(format!(
@@ -795,7 +869,11 @@ fn finish(cfg: &mut EalConfig, st: &State, m: &Machine) -> Result<()> {
     if !st.unlink_existing && cfg.in_memory {
         return Err(two("--in-memory", "--huge-unlink=never"));
     }
-    let legacy = if cfg.no_huge { "--legacy-mem (implied by --no-huge)" } else { "--legacy-mem" };
+    let legacy = if cfg.no_huge {
+        "--legacy-mem (implied by --no-huge)"
+    } else {
+        "--legacy-mem"
+    };
     if cfg.legacy_mem && cfg.in_memory {
         return Err(two(legacy, "--in-memory"));
     }

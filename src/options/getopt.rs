@@ -113,7 +113,10 @@ impl<'a> Getopt<'a> {
     /// `[last_nonopt, optind)`, keeping both runs in order (glibc's `exchange`).
     fn exchange(&mut self) {
         let (first, last, end) = (self.first_nonopt, self.last_nonopt, self.optind);
-        debug_assert!(first <= last && last <= end, "non-option window out of order");
+        debug_assert!(
+            first <= last && last <= end,
+            "non-option window out of order"
+        );
         self.order[first..end].rotate_left(last - first);
         self.first_nonopt = first + (end - last);
         self.last_nonopt = end;
@@ -174,8 +177,11 @@ impl<'a> Getopt<'a> {
         let found = match self.longs.iter().find(|o| o.name == name) {
             Some(o) => *o,
             None => {
-                let matches: Vec<&LongOpt> =
-                    self.longs.iter().filter(|o| o.name.starts_with(name)).collect();
+                let matches: Vec<&LongOpt> = self
+                    .longs
+                    .iter()
+                    .filter(|o| o.name.starts_with(name))
+                    .collect();
                 match matches.len() {
                     0 => return Event::Error(format!("unrecognized option '{word}'")),
                     1 => *matches[0],
@@ -192,9 +198,10 @@ impl<'a> Getopt<'a> {
         };
         let opt = Opt::Long(found.name);
         match (found.has_arg, value) {
-            (HasArg::No, Some(_)) => {
-                Event::Error(format!("option '--{}' doesn't allow an argument", found.name))
-            }
+            (HasArg::No, Some(_)) => Event::Error(format!(
+                "option '--{}' doesn't allow an argument",
+                found.name
+            )),
             (_, Some(v)) => Event::Opt(opt, Some(v.to_string())),
             (HasArg::Required, None) => {
                 if self.optind < self.argc() {
@@ -247,10 +254,22 @@ mod tests {
     use super::*;
 
     const LONGS: &[LongOpt] = &[
-        LongOpt { name: "no-huge", has_arg: HasArg::No },
-        LongOpt { name: "no-hpet", has_arg: HasArg::No },
-        LongOpt { name: "lcores", has_arg: HasArg::Required },
-        LongOpt { name: "huge-unlink", has_arg: HasArg::Optional },
+        LongOpt {
+            name: "no-huge",
+            has_arg: HasArg::No,
+        },
+        LongOpt {
+            name: "no-hpet",
+            has_arg: HasArg::No,
+        },
+        LongOpt {
+            name: "lcores",
+            has_arg: HasArg::Required,
+        },
+        LongOpt {
+            name: "huge-unlink",
+            has_arg: HasArg::Optional,
+        },
     ];
 
     fn run(words: &[&str]) -> (Vec<Event>, usize, Vec<usize>) {
@@ -270,7 +289,15 @@ mod tests {
     #[test]
     fn short_values_attach_or_take_the_next_word() {
         let (ev, ind, _) = run(&["p", "-l0-1", "-l", "--no-huge", "-vh"]);
-        assert_eq!(ev, vec![s('l', Some("0-1")), s('l', Some("--no-huge")), s('v', None), s('h', None)]);
+        assert_eq!(
+            ev,
+            vec![
+                s('l', Some("0-1")),
+                s('l', Some("--no-huge")),
+                s('v', None),
+                s('h', None)
+            ]
+        );
         assert_eq!(ind, 5);
     }
 
@@ -298,9 +325,18 @@ mod tests {
 
     #[test]
     fn optional_values_come_only_through_equals() {
-        let (ev, ind, order) = run(&["p", "--huge-unlink", "never", "--huge-unlink=", "--no-huge=1"]);
+        let (ev, ind, order) = run(&[
+            "p",
+            "--huge-unlink",
+            "never",
+            "--huge-unlink=",
+            "--no-huge=1",
+        ]);
         assert_eq!(ev[0], Event::Opt(Opt::Long("huge-unlink"), None));
-        assert_eq!(ev[1], Event::Opt(Opt::Long("huge-unlink"), Some(String::new())));
+        assert_eq!(
+            ev[1],
+            Event::Opt(Opt::Long("huge-unlink"), Some(String::new()))
+        );
         assert!(matches!(&ev[2], Event::Error(m) if m.contains("doesn't allow")));
         assert_eq!(order, vec![0, 1, 3, 4, 2]);
         assert_eq!(ind, 4);

@@ -38,7 +38,10 @@ impl Machine {
     /// A machine with CPUs `0..n`, all in the affinity mask.
     pub fn with_cpus(n: usize) -> Machine {
         let cpus: BTreeSet<usize> = (0..n).collect();
-        Machine { affinity: cpus.clone(), cpus }
+        Machine {
+            affinity: cpus.clone(),
+            cpus,
+        }
     }
 
     /// Reads `/sys/devices/system/cpu/present` and this thread's `Cpus_allowed_list`. If either
@@ -47,12 +50,17 @@ impl Machine {
         let present = std::fs::read_to_string("/sys/devices/system/cpu/present")
             .ok()
             .and_then(|s| parse_kernel_list(s.trim()));
-        let allowed = std::fs::read_to_string("/proc/thread-self/status").ok().and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
-                .and_then(|v| parse_kernel_list(v.trim()))
-        });
-        let cpus = present.clone().or_else(|| allowed.clone()).unwrap_or_else(|| [0].into());
+        let allowed = std::fs::read_to_string("/proc/thread-self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                    .and_then(|v| parse_kernel_list(v.trim()))
+            });
+        let cpus = present
+            .clone()
+            .or_else(|| allowed.clone())
+            .unwrap_or_else(|| [0].into());
         let affinity = allowed.unwrap_or_else(|| cpus.clone());
         Machine { cpus, affinity }
     }
@@ -63,7 +71,12 @@ impl Machine {
 
     /// The present CPUs below RTE_MAX_LCORE written as DPDK's `available_cores` does ("0-3,6").
     pub(crate) fn available(&self) -> String {
-        let ids: Vec<usize> = self.cpus.iter().copied().filter(|&c| c < RTE_MAX_LCORE).collect();
+        let ids: Vec<usize> = self
+            .cpus
+            .iter()
+            .copied()
+            .filter(|&c| c < RTE_MAX_LCORE)
+            .collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < ids.len() {
@@ -71,7 +84,11 @@ impl Machine {
             while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
                 j += 1;
             }
-            out.push(if i == j { ids[i].to_string() } else { format!("{}-{}", ids[i], ids[j]) });
+            out.push(if i == j {
+                ids[i].to_string()
+            } else {
+                format!("{}-{}", ids[i], ids[j])
+            });
             i = j + 1;
         }
         out.join(",")
@@ -123,7 +140,13 @@ impl CNum {
 
     /// The value `strtoul` returns (a minus sign negates modulo 2^64), or None on ERANGE.
     pub(crate) fn unsigned(self) -> Option<u64> {
-        (!self.overflow).then(|| if self.neg { self.mag.wrapping_neg() } else { self.mag })
+        (!self.overflow).then(|| {
+            if self.neg {
+                self.mag.wrapping_neg()
+            } else {
+                self.mag
+            }
+        })
     }
 }
 
@@ -161,17 +184,32 @@ pub(crate) fn c_strtoul(s: &str, base: u32) -> CNum {
     let mut mag: u64 = 0;
     let mut overflow = false;
     while i < b.len() {
-        let Some(d) = (b[i] as char).to_digit(base) else { break };
-        match mag.checked_mul(u64::from(base)).and_then(|m| m.checked_add(u64::from(d))) {
+        let Some(d) = (b[i] as char).to_digit(base) else {
+            break;
+        };
+        match mag
+            .checked_mul(u64::from(base))
+            .and_then(|m| m.checked_add(u64::from(d)))
+        {
             Some(m) => mag = m,
             None => overflow = true,
         }
         i += 1;
     }
     if i == start {
-        return CNum { neg: false, mag: 0, overflow: false, end: 0 };
+        return CNum {
+            neg: false,
+            mag: 0,
+            overflow: false,
+            end: 0,
+        };
     }
-    CNum { neg, mag, overflow, end: i }
+    CNum {
+        neg,
+        mag,
+        overflow,
+        end: i,
+    }
 }
 
 fn blank(c: u8) -> bool {
@@ -194,11 +232,18 @@ fn too_high(list: &[usize]) -> Result<()> {
     if list.iter().all(|&l| l < RTE_MAX_LCORE) {
         return Ok(());
     }
-    let map: Vec<String> = list.iter().enumerate().map(|(i, l)| format!("{i}@{l}")).collect();
+    let map: Vec<String> = list
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{i}@{l}"))
+        .collect();
     Err(einval(format!(
         "lcore {} >= RTE_MAX_LCORE ({RTE_MAX_LCORE}); to use high CPU ids, map them to lower \
          lcore ids with --lcores, e.g. --lcores {}",
-        list.iter().find(|&&l| l >= RTE_MAX_LCORE).copied().unwrap_or_default(),
+        list.iter()
+            .find(|&&l| l >= RTE_MAX_LCORE)
+            .copied()
+            .unwrap_or_default(),
         map.join(",")
     )))
 }
@@ -213,14 +258,21 @@ fn plain_lcores(list: &[usize], m: &Machine, opt: &str, arg: &str) -> Result<Lco
             m.available()
         )));
     }
-    Ok(list.iter().enumerate().map(|(i, &l)| (l as u32, (i as u32, vec![l]))).collect())
+    Ok(list
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| (l as u32, (i as u32, vec![l])))
+        .collect())
 }
 
 /// `-c <hex mask>`: bit N set means lcore N.
 pub(crate) fn parse_coremask(arg: &str, m: &Machine) -> Result<LcoreSet> {
     let syntax = |why: &str| einval(format!("-c {arg}: invalid coremask ({why})"));
     let t = arg.trim_start_matches([' ', '\t']);
-    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
     let t = t.trim_end_matches([' ', '\t']);
     if t.is_empty() {
         return Err(syntax("no lcores in it"));
@@ -302,7 +354,9 @@ fn parse_set(s: &[u8], start: usize) -> Option<(BTreeSet<usize>, usize)> {
     }
     let num = |i: usize| -> Option<(usize, usize)> {
         let n = c_strtoul(&text[i..], 10);
-        let v = usize::try_from(n.unsigned()?).ok().filter(|&v| v < CPU_SETSIZE)?;
+        let v = usize::try_from(n.unsigned()?)
+            .ok()
+            .filter(|&v| v < CPU_SETSIZE)?;
         Some((v, i + n.end))
     };
     if c != b'(' {
@@ -384,7 +438,10 @@ pub(crate) fn parse_lcores_map(arg: &str, m: &Machine) -> Result<LcoreSet> {
             p += b[p..].iter().position(|&c| c == b')').ok_or_else(syntax)?;
             p += 1;
         }
-        p += b[p..].iter().position(|&c| c == b'@' || c == b',').unwrap_or(b.len() - p);
+        p += b[p..]
+            .iter()
+            .position(|&c| c == b'@' || c == b',')
+            .unwrap_or(b.len() - p);
         let mut per_cpu = false;
         let end = if at(b, p) == b'@' {
             let (set, used) = parse_set(b, p + 1).ok_or_else(syntax)?;
@@ -405,7 +462,9 @@ pub(crate) fn parse_lcores_map(arg: &str, m: &Machine) -> Result<LcoreSet> {
             cpuset = lcore_set.clone();
         }
         if let Some(high) = lcore_set.iter().find(|&&l| l >= RTE_MAX_LCORE) {
-            return Err(bad(format!("lcore {high} >= RTE_MAX_LCORE ({RTE_MAX_LCORE})")));
+            return Err(bad(format!(
+                "lcore {high} >= RTE_MAX_LCORE ({RTE_MAX_LCORE})"
+            )));
         }
         for &l in &lcore_set {
             let cpus = if per_cpu { [l].into() } else { cpuset.clone() };
@@ -433,10 +492,17 @@ pub(crate) fn parse_lcores_map(arg: &str, m: &Machine) -> Result<LcoreSet> {
 }
 
 /// `-s <hex mask>`: service lcores. `main` is the `--main-lcore` given before, if any.
-pub(crate) fn parse_service_mask(arg: &str, m: &Machine, main: Option<u32>) -> Result<BTreeSet<u32>> {
+pub(crate) fn parse_service_mask(
+    arg: &str,
+    m: &Machine,
+    main: Option<u32>,
+) -> Result<BTreeSet<u32>> {
     let syntax = || einval(format!("-s {arg}: invalid service coremask"));
     let t = arg.trim_start_matches([' ', '\t']);
-    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
     let t = t.trim_end_matches([' ', '\t']);
     if t.is_empty() {
         return Err(syntax());
@@ -480,7 +546,10 @@ pub(crate) fn parse_service_list(arg: &str, main: Option<u32>) -> Result<BTreeSe
             return Err(syntax());
         }
         let n = c_strtoul(&arg[i..], 10);
-        let idx = n.unsigned().filter(|&v| v < RTE_MAX_LCORE as u64).ok_or_else(syntax)?;
+        let idx = n
+            .unsigned()
+            .filter(|&v| v < RTE_MAX_LCORE as u64)
+            .ok_or_else(syntax)?;
         let end = skip_blanks(b, i + n.end);
         match at(b, end) {
             b'-' => min = Some(idx),
@@ -520,11 +589,23 @@ mod tests {
 
     #[test]
     fn strtoul_follows_c() {
-        assert_eq!(c_strtoul("  12x", 10), CNum { neg: false, mag: 12, overflow: false, end: 4 });
+        assert_eq!(
+            c_strtoul("  12x", 10),
+            CNum {
+                neg: false,
+                mag: 12,
+                overflow: false,
+                end: 4
+            }
+        );
         assert_eq!(c_strtoul("abc", 10).end, 0);
         assert_eq!(c_strtoul("0x1f", 0).mag, 31);
         assert_eq!(c_strtoul("010", 0).mag, 8);
-        assert_eq!(c_strtoul("0x", 16).end, 1, "a bare 0x reads as 0 followed by x");
+        assert_eq!(
+            c_strtoul("0x", 16).end,
+            1,
+            "a bare 0x reads as 0 followed by x"
+        );
         assert_eq!(c_strtoul("-1", 10).unsigned(), Some(u64::MAX));
         assert_eq!(c_strtoul("-1", 10).signed(), Some(-1));
         assert!(c_strtoul("99999999999999999999", 10).overflow);
@@ -532,10 +613,22 @@ mod tests {
 
     #[test]
     fn coremask_reads_hex_bits_and_checks_cpus() {
-        assert_eq!(ids(&parse_coremask(" 0x3 ", &two()).unwrap()), vec![(0, 0, vec![0]), (1, 1, vec![1])]);
-        assert!(parse_coremask("0", &two()).unwrap_err().msg.contains("no lcores"));
-        assert!(parse_coremask("g", &two()).unwrap_err().msg.contains("hexadecimal"));
-        assert!(parse_coremask("4", &two()).unwrap_err().msg.contains("lcore 2 unavailable"));
+        assert_eq!(
+            ids(&parse_coremask(" 0x3 ", &two()).unwrap()),
+            vec![(0, 0, vec![0]), (1, 1, vec![1])]
+        );
+        assert!(parse_coremask("0", &two())
+            .unwrap_err()
+            .msg
+            .contains("no lcores"));
+        assert!(parse_coremask("g", &two())
+            .unwrap_err()
+            .msg
+            .contains("hexadecimal"));
+        assert!(parse_coremask("4", &two())
+            .unwrap_err()
+            .msg
+            .contains("lcore 2 unavailable"));
         let high = parse_coremask("100000000000000000000000000000000001", &two()).unwrap_err();
         assert!(high.msg.contains("--lcores 0@0,1@140"), "{}", high.msg);
     }
@@ -548,17 +641,31 @@ mod tests {
             vec![(0, 1, vec![0]), (1, 2, vec![1]), (3, 0, vec![3])]
         );
         assert_eq!(parse_corelist(" 0 , 1 ", &m).unwrap().len(), 2);
-        assert_eq!(parse_corelist("0,,1", &m).unwrap().len(), 2, "an empty item reads as 0, as in DPDK");
+        assert_eq!(
+            parse_corelist("0,,1", &m).unwrap().len(),
+            2,
+            "an empty item reads as 0, as in DPDK"
+        );
     }
 
     #[test]
     fn corelist_rejects_bad_syntax_and_absent_cpus() {
         let m = two();
         for bad in ["", "1-0", "a", "0-", "-1", "0;1"] {
-            assert_eq!(parse_corelist(bad, &m).unwrap_err().errno, libc::EINVAL, "{bad}");
+            assert_eq!(
+                parse_corelist(bad, &m).unwrap_err().errno,
+                libc::EINVAL,
+                "{bad}"
+            );
         }
-        assert!(parse_corelist("5", &m).unwrap_err().msg.contains("CPUs present are 0-1"));
-        assert!(parse_corelist("128", &Machine::with_cpus(200)).unwrap_err().msg.contains("RTE_MAX_LCORE"));
+        assert!(parse_corelist("5", &m)
+            .unwrap_err()
+            .msg
+            .contains("CPUs present are 0-1"));
+        assert!(parse_corelist("128", &Machine::with_cpus(200))
+            .unwrap_err()
+            .msg
+            .contains("RTE_MAX_LCORE"));
     }
 
     #[test]
@@ -568,16 +675,31 @@ mod tests {
             ids(&parse_lcores_map("(0-3)@(0,1)", &m).unwrap()),
             (0..4).map(|l| (l, l, vec![0, 1])).collect::<Vec<_>>()
         );
-        assert_eq!(ids(&parse_lcores_map("0@1,1@0", &m).unwrap()), vec![(0, 0, vec![1]), (1, 1, vec![0])]);
-        assert_eq!(ids(&parse_lcores_map("2@0", &m).unwrap()), vec![(2, 0, vec![0])]);
-        assert_eq!(ids(&parse_lcores_map("(0,1)", &m).unwrap()), vec![(0, 0, vec![0, 1]), (1, 1, vec![0, 1])]);
-        assert_eq!(ids(&parse_lcores_map("0-1", &m).unwrap()), vec![(0, 0, vec![0]), (1, 1, vec![1])]);
+        assert_eq!(
+            ids(&parse_lcores_map("0@1,1@0", &m).unwrap()),
+            vec![(0, 0, vec![1]), (1, 1, vec![0])]
+        );
+        assert_eq!(
+            ids(&parse_lcores_map("2@0", &m).unwrap()),
+            vec![(2, 0, vec![0])]
+        );
+        assert_eq!(
+            ids(&parse_lcores_map("(0,1)", &m).unwrap()),
+            vec![(0, 0, vec![0, 1]), (1, 1, vec![0, 1])]
+        );
+        assert_eq!(
+            ids(&parse_lcores_map("0-1", &m).unwrap()),
+            vec![(0, 0, vec![0]), (1, 1, vec![1])]
+        );
     }
 
     #[test]
     fn lcores_later_items_replace_the_cpu_set_but_keep_the_index() {
         let m = two();
-        assert_eq!(ids(&parse_lcores_map("(0,1),0", &m).unwrap()), vec![(0, 0, vec![0]), (1, 1, vec![0, 1])]);
+        assert_eq!(
+            ids(&parse_lcores_map("(0,1),0", &m).unwrap()),
+            vec![(0, 0, vec![0]), (1, 1, vec![0, 1])]
+        );
         assert_eq!(
             ids(&parse_lcores_map("1,2@(0-1),(3-5)@(0,1)", &m).unwrap())[0..2],
             [(1, 0, vec![1]), (2, 1, vec![0, 1])]
@@ -587,10 +709,15 @@ mod tests {
     #[test]
     fn lcores_rejects_bad_forms() {
         let m = two();
-        for bad in ["", "a", "4-5", "2@5", "200@0", "1-2@1", "(0,1", "0@1@0", "(0--1)", "0,"] {
+        for bad in [
+            "", "a", "4-5", "2@5", "200@0", "1-2@1", "(0,1", "0@1@0", "(0--1)", "0,",
+        ] {
             assert!(parse_lcores_map(bad, &m).is_err(), "{bad}");
         }
-        assert!(parse_lcores_map("2@5", &m).unwrap_err().msg.contains("CPU 5 unavailable"));
+        assert!(parse_lcores_map("2@5", &m)
+            .unwrap_err()
+            .msg
+            .contains("CPU 5 unavailable"));
     }
 
     #[test]
@@ -608,7 +735,10 @@ mod tests {
     fn machine_lists_parse_and_print() {
         assert_eq!(parse_kernel_list("0-2,5"), Some([0, 1, 2, 5].into()));
         assert_eq!(parse_kernel_list("x"), None);
-        let m = Machine { cpus: [0, 1, 2, 5, 7, 8].into(), affinity: [0].into() };
+        let m = Machine {
+            cpus: [0, 1, 2, 5, 7, 8].into(),
+            affinity: [0].into(),
+        };
         assert_eq!(m.available(), "0-2,5,7-8");
         assert!(!Machine::detect().cpus.is_empty());
     }
