@@ -495,3 +495,186 @@ fn usage_mentions_every_option() {
         assert!(u.contains(&format!("-{c}")), "-{c} missing from usage");
     }
 }
+
+/// What real DPDK 22.11 did with each line of c-tests/diff_eal_args.c (2 CPUs, hugepages).
+#[derive(Debug)]
+enum Dpdk {
+    /// Returned this count; the application's argv (program name first) is given.
+    Ok(usize, &'static str),
+    Reject,
+    /// Printed help and exited 0.
+    Help,
+}
+
+const DIFF_TABLE: &[(&str, Dpdk)] = &[
+    ("--no-huge", Dpdk::Ok(5, "eal_args")),
+    ("-l 0-1 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("-l 1 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("-l 1,0 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("-l0 --no-huge", Dpdk::Ok(6, "eal_args")),
+    ("-c 0x3 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("-c 2 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("--lcores (0-3)@(0,1) --no-huge", Dpdk::Ok(7, "eal_args")),
+    (
+        "--lcores 0@1,1@0 --main-lcore 1 --no-huge",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    ("--lcores 2@0 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("--lcores=0-1 --no-huge", Dpdk::Ok(6, "eal_args")),
+    ("--main-lcore 1 --no-huge", Dpdk::Ok(7, "eal_args")),
+    ("-l 127 --no-huge", Dpdk::Reject),
+    ("-l 128 --no-huge", Dpdk::Reject),
+    ("-l 1-0 --no-huge", Dpdk::Reject),
+    ("-c 0 --no-huge", Dpdk::Reject),
+    ("-c g --no-huge", Dpdk::Reject),
+    ("--lcores 2@127 --no-huge", Dpdk::Reject),
+    ("--lcores a --no-huge", Dpdk::Reject),
+    ("-l 0 --main-lcore 1 --no-huge", Dpdk::Reject),
+    ("--main-lcore 128 --no-huge", Dpdk::Reject),
+    ("-c 3 -l 0 --no-huge", Dpdk::Reject),
+    ("-l 0 --lcores 1 --no-huge", Dpdk::Reject),
+    ("-m 64 -l 0", Dpdk::Ok(8, "eal_args")),
+    ("--socket-mem 64 -l 0", Dpdk::Ok(8, "eal_args")),
+    (
+        "--socket-mem=64 --socket-limit=128 -l 0",
+        Dpdk::Ok(8, "eal_args"),
+    ),
+    ("--in-memory -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--legacy-mem -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--single-file-segments -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--match-allocations -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--huge-unlink -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--huge-unlink=never -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--huge-unlink=existing -m 64 -l 0", Dpdk::Ok(9, "eal_args")),
+    (
+        "-m 64 -l 0 --huge-unlink never",
+        Dpdk::Ok(9, "eal_args never"),
+    ),
+    (
+        "--huge-worker-stack=64 -m 64 -l 0-1",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    ("--huge-worker-stack=0 -m 64 -l 0", Dpdk::Reject),
+    ("--no-shconf --no-huge -l 0", Dpdk::Ok(8, "eal_args")),
+    ("-m 64 --socket-mem 64 -l 0", Dpdk::Reject),
+    ("--no-huge --socket-mem 64 -l 0", Dpdk::Reject),
+    ("--no-huge --huge-unlink -l 0", Dpdk::Reject),
+    ("--no-huge --in-memory -l 0", Dpdk::Reject),
+    ("--in-memory --huge-unlink=never -m 64 -l 0", Dpdk::Reject),
+    ("--legacy-mem --match-allocations -m 64 -l 0", Dpdk::Reject),
+    (
+        "--single-file-segments --huge-unlink -m 64 -l 0",
+        Dpdk::Reject,
+    ),
+    ("--huge-unlink=bogus --no-huge -l 0", Dpdk::Reject),
+    ("--no-huge --huge-worker-stack -l 0", Dpdk::Reject),
+    ("--socket-mem 64, -l 0", Dpdk::Reject),
+    ("--file-prefix a/b --no-huge -l 0", Dpdk::Reject),
+    (
+        "--proc-type PRIMARY --no-huge -l 0",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    ("--proc-type auto --no-huge -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--proc-type bogus --no-huge -l 0", Dpdk::Reject),
+    ("--iova-mode va --no-huge -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--iova-mode xx --no-huge -l 0", Dpdk::Reject),
+    ("--base-virtaddr zz --no-huge -l 0", Dpdk::Reject),
+    ("-n 4 -r 2 -l 0 --no-huge", Dpdk::Ok(11, "eal_args")),
+    ("-n 0 -l 0 --no-huge", Dpdk::Reject),
+    ("-r 17 -l 0 --no-huge", Dpdk::Reject),
+    (
+        "--log-level lib.eal:notice --no-huge -l 0",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    (
+        "--log-level pmd.*:8 --no-huge -l 0",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    (
+        "--log-level lib.*,notice --no-huge -l 0",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    ("--log-level 7 --no-huge -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--log-level bogus --no-huge -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--log-level=help --no-huge", Dpdk::Help),
+    ("-n 0 --log-level=help", Dpdk::Help),
+    ("--bogus --log-level=help", Dpdk::Reject),
+    ("-v -l 0 --no-huge", Dpdk::Ok(8, "eal_args")),
+    ("-h", Dpdk::Help),
+    ("-n 0 -h", Dpdk::Reject),
+    ("--bogus --no-huge", Dpdk::Reject),
+    ("-x --no-huge", Dpdk::Reject),
+    ("--no-huge -l", Dpdk::Reject),
+    ("--no-huge --lcores", Dpdk::Reject),
+    ("--no-h -l 0", Dpdk::Reject),
+    ("--no-hu -l 0", Dpdk::Ok(7, "eal_args")),
+    ("--lc 0-1 --no-hu", Dpdk::Ok(7, "eal_args")),
+    ("--no-huge=1 -l 0", Dpdk::Reject),
+    (
+        "-l 0 --no-huge -- app1 -l 5",
+        Dpdk::Ok(8, "eal_args app1 -l 5"),
+    ),
+    (
+        "app0 -l 0 app1 --no-huge app2",
+        Dpdk::Ok(7, "eal_args app0 app1 app2"),
+    ),
+    (
+        "app0 -l 0 --no-huge -- app1",
+        Dpdk::Ok(8, "eal_args app0 app1"),
+    ),
+    ("-l 0 --no-huge --", Dpdk::Ok(8, "eal_args")),
+    (
+        "-a 0000:00:01.0 -b 0000:00:02.0 --no-huge -l 0",
+        Dpdk::Reject,
+    ),
+    ("--vfio-intr msix --no-huge -l 0", Dpdk::Ok(9, "eal_args")),
+    ("--vfio-intr bogus --no-huge -l 0", Dpdk::Reject),
+    ("--syslog bogus --no-huge -l 0", Dpdk::Reject),
+    ("--trace-mode bogus --no-huge -l 0", Dpdk::Reject),
+    (
+        "--force-max-simd-bitwidth 256 --no-huge -l 0",
+        Dpdk::Ok(9, "eal_args"),
+    ),
+    ("--force-max-simd-bitwidth 3 --no-huge -l 0", Dpdk::Reject),
+    (
+        "-d /nonexistent/librte_nothing.so --no-huge -l 0",
+        Dpdk::Reject,
+    ),
+];
+
+#[test]
+fn every_line_of_the_c_table_parses_as_on_real_dpdk() {
+    for (i, (line, want)) in DIFF_TABLE.iter().enumerate() {
+        let mut words = vec![
+            "eal_args",
+            "--file-prefix",
+            "p",
+            "--no-pci",
+            "--no-telemetry",
+        ];
+        words.extend(line.split(' '));
+        let argv: Vec<String> = words.iter().map(|s| s.to_string()).collect();
+        let got = parse_with(&argv, &m2());
+        match (want, got) {
+            // -d loads plugins after parsing; DPDK fails there (rte_eal_init must too).
+            (Dpdk::Reject, Ok(p)) if line.starts_with("-d ") => {
+                assert_eq!(p.config.plugins.len(), 1)
+            }
+            (Dpdk::Reject, Err(e)) => assert_eq!(e.errno, libc::EINVAL, "line {i}"),
+            (Dpdk::Help, Ok(p)) => {
+                assert!(p.config.show_help || p.config.show_log_help, "line {i}")
+            }
+            (Dpdk::Ok(n, app), Ok(p)) => {
+                assert!(!p.config.show_help && !p.config.show_log_help, "line {i}");
+                assert_eq!(p.consumed, *n, "line {i}: {line}");
+                let fin = p.final_order();
+                let got: Vec<&str> = fin[p.consumed..].iter().map(|&k| words[k]).collect();
+                assert_eq!(got.join(" "), *app, "line {i}: {line}");
+            }
+            (w, g) => panic!(
+                "line {i}: {line}: DPDK {w:?}, ours {:?}",
+                g.map(|p| p.consumed)
+            ),
+        }
+    }
+}
