@@ -62,7 +62,7 @@ pub fn initialized() -> bool {
 pub struct InitOutcome {
     /// What `rte_eal_init` returns: the number of arguments consumed.
     pub consumed: usize,
-    /// The permuted argv order to write back.
+    /// The argv order to write back: `argv[k]` becomes the old `argv[order[k]]`.
     pub order: Vec<usize>,
 }
 
@@ -120,14 +120,25 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
 
 fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let parsed = crate::options::parse(args)?;
-    let cfg = parsed.config;
+    let cfg = parsed.config.clone();
+    if cfg.show_help {
+        print!("{}", crate::options::usage(&cfg.prgname));
+        crate::ffi::eal::run_usage_hook(&cfg.prgname);
+        std::process::exit(0);
+    }
+    if cfg.show_log_help {
+        print!("{}", log::help_text());
+        std::process::exit(0);
+    }
     log::apply_args(&cfg.log_levels)?;
+    for w in &cfg.warnings {
+        eal_log!(log::RTE_LOG_WARNING, "{w}");
+    }
+    for i in &cfg.ignored {
+        eal_log!(log::RTE_LOG_NOTICE, "{i}");
+    }
     if cfg.show_version {
-        eal_log!(
-            log::RTE_LOG_INFO,
-            "RTE Version: 'DPDK 22.11.0 (rtemem {})'",
-            env!("CARGO_PKG_VERSION")
-        );
+        eal_log!(log::RTE_LOG_CRIT, "RTE Version: '{}'", crate::VERSION);
     }
     plugin::load_all(&cfg.plugins)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
@@ -168,7 +179,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let _ = CONFIG.set(cfg);
     Ok(InitOutcome {
         consumed: parsed.consumed,
-        order: parsed.order,
+        order: parsed.final_order(),
     })
 }
 

@@ -19,5 +19,8 @@ pub mod options;
 pub mod plugin;
 pub mod runtime;
 pub mod shlock;
+/// The DPDK version rtemem is compatible with, as `rte_version()` reports it.
+pub(crate) const VERSION: &str = "DPDK 22.11.0";
+
 pub mod sys;
 pub mod tailq;

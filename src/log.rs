@@ -36,3 +36,8 @@ pub fn apply_args(args: &[crate::options::LogLevelArg]) -> crate::errno::Result<
     let _ = args;
     Ok(())
 }
+
+/// STUB: the text `--log-level=help` prints.
+pub fn help_text() -> String {
+    String::new()
+}

@@ -21,19 +21,13 @@ pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_
         // SAFETY: caller's guarantee.
         let list = unsafe { args(argc, argv) }?;
         let out = eal::init(&list)?;
-        if argc > 0 {
-            let n = argc as usize;
-            // SAFETY: argv has argc entries (caller's guarantee); `order` is a permutation of
-            // 0..argc produced by the parser, and consumed < argc.
+        if out.order.len() == argc as usize {
+            // SAFETY: argv has argc entries (caller's guarantee) and `order` is a list of argc
+            // indices below argc, produced by the parser.
             unsafe {
-                let old: Vec<*mut c_char> = (0..n).map(|i| *argv.add(i)).collect();
-                if out.order.len() == n {
-                    for (k, &i) in out.order.iter().enumerate() {
-                        *argv.add(k) = old[i];
-                    }
-                }
-                if out.consumed < n {
-                    *argv.add(out.consumed) = old[0];
+                let old: Vec<*mut c_char> = (0..argc as usize).map(|i| *argv.add(i)).collect();
+                for (k, &i) in out.order.iter().enumerate() {
+                    *argv.add(k) = old[i];
                 }
             }
         }
@@ -142,10 +136,14 @@ pub extern "C" fn rte_set_application_usage_hook(usage_func: rte_usage_hook_t) -
     })
 }
 
-/// The application usage hook, if set (for the options layer's usage text).
-#[allow(dead_code)]
-pub(crate) fn usage_hook() -> rte_usage_hook_t {
-    *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner())
+/// Runs the application's usage hook, if one is set, after the EAL's own usage text.
+pub(crate) fn run_usage_hook(prgname: &str) {
+    let hook = *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner());
+    if let (Some(f), Ok(name)) = (hook, std::ffi::CString::new(prgname)) {
+        // SAFETY: the application registered f as an rte_usage_hook_t; name is a valid string
+        // that outlives the call.
+        unsafe { f(name.as_ptr()) };
+    }
 }
 
 macro_rules! mcfg_lock_fns {
