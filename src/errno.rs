@@ -137,7 +137,11 @@ mod tests {
         );
         assert_eq!(describe(E_RTE_NO_CONFIG), "Missing rte_config structure");
         assert_eq!(describe(libc::ENOMEM), "Cannot allocate memory");
-        assert_eq!(describe(-libc::EINVAL), "Invalid argument");
+        assert_eq!(describe(-libc::EINVAL), "Unknown error -22");
+        assert_eq!(
+            describe(RTE_MIN_ERRNO),
+            format!("Unknown error {RTE_MIN_ERRNO}")
+        );
         assert_eq!(
             describe(RTE_MAX_ERRNO),
             format!("Unknown error {RTE_MAX_ERRNO}")
