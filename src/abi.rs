@@ -347,10 +347,13 @@ pub struct rte_malloc_socket_stats {
 // ---------------------------------------------------------------------------------------------
 
 /// Largest number of file descriptors in one message (RTE_MP_MAX_FD_NUM).
+/// cbindgen:ignore (C: rtemem_types.h)
 pub const RTE_MP_MAX_FD_NUM: usize = 8;
 /// Length of an action name, NUL included (RTE_MP_MAX_NAME_LEN).
+/// cbindgen:ignore (C: rtemem_types.h)
 pub const RTE_MP_MAX_NAME_LEN: usize = 64;
 /// Largest parameter block of one message (RTE_MP_MAX_PARAM_LEN).
+/// cbindgen:ignore (C: rtemem_types.h)
 pub const RTE_MP_MAX_PARAM_LEN: usize = 256;
 
 /// One IPC message between EAL processes (`struct rte_mp_msg`).
