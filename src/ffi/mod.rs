@@ -59,9 +59,7 @@ pub(crate) fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    crate::log::eal_err(&format!(
-        "{func}(): internal error: {what}; the call failed"
-    ));
+    crate::log::eal_err(&format!("{func}(): internal error: {what}; the call failed"));
     crate::errno::set(libc::EFAULT);
 }
 
@@ -75,8 +73,7 @@ pub(crate) unsafe fn cstr<'a>(p: *const c_char, what: &str) -> Result<&'a str, E
     }
     // SAFETY: non-NULL, and the caller guarantees NUL termination and lifetime.
     let s = unsafe { CStr::from_ptr(p) };
-    s.to_str()
-        .map_err(|_| Error::new(libc::EINVAL, format!("{what} is not valid UTF-8")))
+    s.to_str().map_err(|_| Error::new(libc::EINVAL, format!("{what} is not valid UTF-8")))
 }
 
 /// Turns a C `argv` into owned strings.
