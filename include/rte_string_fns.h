@@ -25,7 +25,15 @@ extern "C" {
 static inline size_t
 rte_strlcpy(char *dst, const char *src, size_t size)
 {
-	return (size_t)snprintf(dst, size, "%s", src);
+	size_t len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
 }
 
 /** Appends src to dst (size bytes in all); returns the length it tried to create. */

@@ -49,8 +49,9 @@ const _: () = {
 
 // ---------------------------------------------------------------------------------------------
 // Build-time limits and constants (rte_config.h / rte_build_config.h / rte_common.h). Each
-// `pub const` below becomes a `#define` in rtemem.h; the DPDK-named headers include rtemem.h
-// instead of defining them again, so the values live in exactly one place.
+// `pub const` below becomes a `#define` in rtemem.h. rte_config.h / rte_build_config.h must
+// not include system headers (they are force-included), so they repeat the limits token for
+// token; a C file that sees both copies fails to compile if they ever differ.
 // ---------------------------------------------------------------------------------------------
 
 /// Size of a CPU cache line in bytes (RTE_CACHE_LINE_SIZE).

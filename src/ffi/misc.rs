@@ -251,13 +251,13 @@ unsafe fn dump_args<'a>(
     if buf.is_null() && len > 0 {
         return Err(Error::new(libc::EINVAL, "buf is NULL"));
     }
-    let title = (!title.is_null())
+    let title = if title.is_null() {
+        None
+    } else {
         // SAFETY: non-NULL title is NUL-terminated (caller's guarantee).
-        .then(|| {
-            unsafe { CStr::from_ptr(title) }
-                .to_string_lossy()
-                .into_owned()
-        });
+        let t = unsafe { CStr::from_ptr(title) };
+        Some(t.to_string_lossy().into_owned())
+    };
     let data = if len == 0 {
         &[][..]
     } else {
