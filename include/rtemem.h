@@ -19,6 +19,178 @@
 #define RTE_FBARRAY_NAME_LEN 64
 
 /**
+ * Size of a CPU cache line in bytes (RTE_CACHE_LINE_SIZE).
+ */
+#define RTE_CACHE_LINE_SIZE 64
+
+/**
+ * Largest number of memseg lists (RTE_MAX_MEMSEG_LISTS).
+ */
+#define RTE_MAX_MEMSEG_LISTS 128
+
+/**
+ * Largest number of segments in one memseg list (RTE_MAX_MEMSEG_PER_LIST).
+ */
+#define RTE_MAX_MEMSEG_PER_LIST 8192
+
+/**
+ * Largest amount of memory, in MiB, one memseg list covers (RTE_MAX_MEM_MB_PER_LIST).
+ */
+#define RTE_MAX_MEM_MB_PER_LIST 32768
+
+/**
+ * Largest number of segments per (page size, socket) type (RTE_MAX_MEMSEG_PER_TYPE).
+ */
+#define RTE_MAX_MEMSEG_PER_TYPE 32768
+
+/**
+ * Largest amount of memory, in MiB, per (page size, socket) type (RTE_MAX_MEM_MB_PER_TYPE).
+ */
+#define RTE_MAX_MEM_MB_PER_TYPE 65536
+
+/**
+ * Largest amount of memory, in MiB, the EAL reserves address space for (RTE_MAX_MEM_MB).
+ */
+#define RTE_MAX_MEM_MB 524288
+
+/**
+ * Largest number of memzones (RTE_MAX_MEMZONE).
+ */
+#define RTE_MAX_MEMZONE 2560
+
+/**
+ * Largest number of malloc heaps, socket heaps and external heaps together (RTE_MAX_HEAPS).
+ */
+#define RTE_MAX_HEAPS 32
+
+/**
+ * Largest number of tail queues (RTE_MAX_TAILQ).
+ */
+#define RTE_MAX_TAILQ 32
+
+/**
+ * Version of DPDK whose ABI and behaviour rtemem implements: year (RTE_VER_YEAR).
+ */
+#define RTE_VER_YEAR 22
+
+/**
+ * DPDK version month (RTE_VER_MONTH).
+ */
+#define RTE_VER_MONTH 11
+
+/**
+ * DPDK version patch level (RTE_VER_MINOR): the 22.11 LTS release used as reference.
+ */
+#define RTE_VER_MINOR 11
+
+/**
+ * DPDK release number (RTE_VER_RELEASE); 99 marks a final (non-rc) release.
+ */
+#define RTE_VER_RELEASE 99
+
+/**
+ * "Any NUMA socket" (SOCKET_ID_ANY).
+ */
+#define SOCKET_ID_ANY -1
+
+/**
+ * Memseg flag: the segment must never be freed (RTE_MEMSEG_FLAG_DO_NOT_FREE).
+ */
+#define RTE_MEMSEG_FLAG_DO_NOT_FREE (1 << 0)
+
+/**
+ * Memseg flag: the segment may hold data from earlier use; it is not known to be zero
+ * (RTE_MEMSEG_FLAG_DIRTY).
+ */
+#define RTE_MEMSEG_FLAG_DIRTY (1 << 1)
+
+/**
+ * Length of a memory event callback name, NUL included (RTE_MEM_EVENT_CALLBACK_NAME_LEN).
+ */
+#define RTE_MEM_EVENT_CALLBACK_NAME_LEN 64
+
+/**
+ * Length of an allocation validator name, NUL included (RTE_MEM_ALLOC_VALIDATOR_NAME_LEN).
+ */
+#define RTE_MEM_ALLOC_VALIDATOR_NAME_LEN 64
+
+/**
+ * Length of a memzone name, NUL included (RTE_MEMZONE_NAMESIZE).
+ */
+#define RTE_MEMZONE_NAMESIZE 32
+
+/**
+ * Memzone flag: use 2 MiB pages (RTE_MEMZONE_2MB).
+ */
+#define RTE_MEMZONE_2MB 1
+
+/**
+ * Memzone flag: use 1 GiB pages (RTE_MEMZONE_1GB).
+ */
+#define RTE_MEMZONE_1GB 2
+
+/**
+ * Memzone flag: use 16 MiB pages (RTE_MEMZONE_16MB).
+ */
+#define RTE_MEMZONE_16MB 256
+
+/**
+ * Memzone flag: use 16 GiB pages (RTE_MEMZONE_16GB).
+ */
+#define RTE_MEMZONE_16GB 512
+
+/**
+ * Memzone flag: use 256 KiB pages (RTE_MEMZONE_256KB).
+ */
+#define RTE_MEMZONE_256KB 65536
+
+/**
+ * Memzone flag: use 256 MiB pages (RTE_MEMZONE_256MB).
+ */
+#define RTE_MEMZONE_256MB 131072
+
+/**
+ * Memzone flag: use 512 MiB pages (RTE_MEMZONE_512MB).
+ */
+#define RTE_MEMZONE_512MB 262144
+
+/**
+ * Memzone flag: use 4 GiB pages (RTE_MEMZONE_4GB).
+ */
+#define RTE_MEMZONE_4GB 524288
+
+/**
+ * Memzone flag: the page size flags are a preference, not a requirement
+ * (RTE_MEMZONE_SIZE_HINT_ONLY).
+ */
+#define RTE_MEMZONE_SIZE_HINT_ONLY 4
+
+/**
+ * Memzone flag: the zone must be IOVA-contiguous (RTE_MEMZONE_IOVA_CONTIG).
+ */
+#define RTE_MEMZONE_IOVA_CONTIG 1048576
+
+/**
+ * Largest number of file descriptors in one message (RTE_MP_MAX_FD_NUM).
+ */
+#define RTE_MP_MAX_FD_NUM 8
+
+/**
+ * Length of an action name, NUL included (RTE_MP_MAX_NAME_LEN).
+ */
+#define RTE_MP_MAX_NAME_LEN 64
+
+/**
+ * Largest parameter block of one message (RTE_MP_MAX_PARAM_LEN).
+ */
+#define RTE_MP_MAX_PARAM_LEN 256
+
+/**
+ * Magic number the primary writes into the shared config once it is ready (RTE_MAGIC).
+ */
+#define RTE_MAGIC 19820526
+
+/**
  * First errno value of DPDK's own range (`__ELASTERROR`).
  */
 #define RTE_MIN_ERRNO 1000
@@ -74,11 +246,6 @@
 #define RTE_TAILQ_NAMESIZE 32
 
 /**
- * Number of tailq heads in the shared config (RTE_MAX_TAILQ).
- */
-#define RTE_MAX_TAILQ 32
-
-/**
  * `rte_usage_hook_t`.
  */
 typedef void (*rte_usage_hook_t)(const char *prgname);
@@ -86,8 +253,6 @@ typedef void (*rte_usage_hook_t)(const char *prgname);
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-extern int *rtemem__errno_location(void);
 
 /**
  * Initialises the EAL from the command line. Returns the number of arguments consumed
@@ -148,7 +313,146 @@ bool rte_mcfg_get_single_file_segments(void);
  */
 const char *rte_strerror(int errnum);
 
-extern int vasprintf(char **strp, const char *fmt, void *ap);
+/**
+ * Copies `src` into `dst` of `dsize` bytes, always NUL-terminating when `dsize > 0`.
+ * Returns the number of characters copied, or `-E2BIG` (with `rte_errno` = `E2BIG`) when
+ * `src` did not fit and was truncated (or `dsize` is 0). NULL pointers give `-EINVAL`.
+ *
+ * # Safety
+ * `dst` points to `dsize` writable bytes; `src` is a NUL-terminated string.
+ */
+ssize_t rte_strscpy(char *dst, const char *src, size_t dsize);
+
+/**
+ * Splits `string` (at most `stringlen` bytes) in place at `delim`, storing up to `maxtokens`
+ * token pointers in `tokens`; returns the number of tokens, or -1 with `errno` (and
+ * `rte_errno`) = `EINVAL` when `string` or `tokens` is NULL. Empty tokens are kept.
+ *
+ * # Safety
+ * `string` has `stringlen` readable and writable bytes (or a NUL before them); `tokens` has
+ * room for `maxtokens` pointers.
+ */
+int rte_strsplit(char *string, int stringlen, char **tokens, int maxtokens, char delim);
+
+/**
+ * Converts a size string such as "512M" or "1G" to bytes (0 when it is not a size).
+ *
+ * # Safety
+ * `str` is NULL or a NUL-terminated string.
+ */
+uint64_t rte_str_to_size(const char *str);
+
+/**
+ * Dumps `len` bytes at `buf` to `f` as hex and characters, 16 bytes a line.
+ *
+ * # Safety
+ * `f` is an open stream; `title` NULL or NUL-terminated; `buf` has `len` readable bytes.
+ */
+void rte_hexdump(FILE *f, const char *title, const void *buf, unsigned int len);
+
+/**
+ * Dumps `len` bytes at `buf` to `f` as one line of colon-separated hex.
+ *
+ * # Safety
+ * As [`rte_hexdump`].
+ */
+void rte_memdump(FILE *f, const char *title, const void *buf, unsigned int len);
+
+/**
+ * Writes the calling thread's stack to the log (stderr), one frame a line.
+ */
+void rte_dump_stack(void);
+
+/**
+ * The version string of the DPDK release rtemem implements, e.g. "DPDK 22.11.11".
+ */
+const char *rte_version(void);
+
+/**
+ * "DPDK".
+ */
+const char *rte_version_prefix(void);
+
+/**
+ * 22.
+ */
+unsigned int rte_version_year(void);
+
+/**
+ * 11.
+ */
+unsigned int rte_version_month(void);
+
+/**
+ * The patch level of the 22.11 release rtemem implements.
+ */
+unsigned int rte_version_minor(void);
+
+/**
+ * "" (no suffix).
+ */
+const char *rte_version_suffix(void);
+
+/**
+ * 99: a final release, not a release candidate.
+ */
+unsigned int rte_version_release(void);
+
+/**
+ * Cycles per second of the time-stamp counter (measured once, about 0.1 s on first call).
+ */
+uint64_t rte_get_tsc_hz(void);
+
+/**
+ * Waits `us` microseconds by spinning on the TSC.
+ */
+void rte_delay_us_block(unsigned int us);
+
+/**
+ * Waits `us` microseconds by sleeping.
+ */
+void rte_delay_us_sleep(unsigned int us);
+
+/**
+ * Makes `rte_delay_us()` call `userfunc`. A NULL `userfunc` is refused and logged.
+ */
+void rte_delay_us_callback_register(void (*userfunc)(unsigned int));
+
+/**
+ * Seeds the generator of every thread (each thread draws its own stream from the seed).
+ */
+void rte_srand(uint64_t seedval);
+
+/**
+ * A pseudo-random 64-bit number.
+ */
+uint64_t rte_rand(void);
+
+/**
+ * A pseudo-random number uniform in [0, upper_bound); 0 when upper_bound is 0.
+ */
+uint64_t rte_rand_max(uint64_t upper_bound);
+
+/**
+ * A pseudo-random double uniform in [0, 1).
+ */
+double rte_drand(void);
+
+/**
+ * 1 when the CPU has every instruction set DPDK 22.11's x86-64 build assumes (SSE to
+ * SSE4.2), 0 otherwise.
+ */
+int rte_cpu_is_supported(void);
+
+/**
+ * The widest SIMD path (in bits) code should use; 256 unless changed.
+ */
+uint16_t rte_vect_get_max_simd_bitwidth(void);
+
+/**
+ * Sets the widest SIMD path: a power of two >= 64 (RTE_VECT_SIMD_*), else -EINVAL.
+ */
+int rte_vect_set_max_simd_bitwidth(uint16_t bitwidth);
 
 /**
  * Registers a library's tailq. 0, or -1 when the name is already registered or no head is
@@ -174,6 +478,39 @@ struct rte_tailq_head *rte_eal_tailq_lookup(const char *name);
  * `f` is NULL or a valid `FILE *`.
  */
 void rte_dump_tailq(FILE *f);
+
+/**
+ * Registers trace point `trace` under `name`. Returns 0; -EINVAL for NULL arguments;
+ * -EEXIST for a name registered before. The point stays disabled and `register_fn` is not
+ * called.
+ *
+ * # Safety
+ * `trace` is NULL or points to a `rte_trace_point_t`; `name` is NULL or NUL-terminated.
+ */
+int __rte_trace_point_register(uint64_t *trace, const char *name, void (*register_fn)(void));
+
+/**
+ * Would allocate this thread's trace buffer; rtemem records no traces, so it does nothing.
+ */
+void __rte_trace_mem_per_thread_alloc(void);
+
+/**
+ * Would describe one field of the trace point being registered; nothing to record.
+ */
+void __rte_trace_point_emit_field(size_t sz, const char *field, const char *type_);
+
+/**
+ * The handle of a registered trace point for enabling it; rtemem never enables one, so NULL.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated (it is not read).
+ */
+uint64_t *rte_trace_point_lookup(const char *name);
+
+/**
+ * Whether any trace point is enabled: never.
+ */
+bool rte_trace_is_enabled(void);
 
 #ifdef __cplusplus
 }  // extern "C"

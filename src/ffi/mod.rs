@@ -105,6 +105,7 @@ pub mod errno;
 pub mod fbarray;
 pub mod lcore;
 pub mod log;
+pub mod misc;
 pub mod tailq;
 pub mod trace;
 
