@@ -777,23 +777,19 @@ macro_rules! eal_log {
 }
 
 /// `ssize_t write(void *cookie, const char *buf, size_t size)` of a `fopencookie` stream.
+///
+/// cbindgen:ignore
 type CookieWrite = unsafe extern "C" fn(*mut c_void, *const c_char, usize) -> isize;
 
 /// glibc's `cookie_io_functions_t` (read, write, seek, close; NULL ones are unsupported).
+///
+/// cbindgen:ignore
 #[repr(C)]
 struct CookieIoFunctions {
     read: *const c_void,
     write: Option<CookieWrite>,
     seek: *const c_void,
     close: *const c_void,
-}
-
-extern "C" {
-    fn fopencookie(
-        cookie: *mut c_void,
-        mode: *const c_char,
-        funcs: CookieIoFunctions,
-    ) -> *mut libc::FILE;
 }
 
 /// Write function of the default stream: what C code prints to `rte_log_get_stream()` goes to
@@ -822,6 +818,14 @@ unsafe extern "C" fn default_stream_write(
 /// `stderr` while no stream is set. Idempotent.
 pub fn eal_log_init() -> Result<()> {
     static OPEN: Mutex<()> = Mutex::new(());
+    // Declared in the body so that cbindgen, which skips bodies, does not copy it to rtemem.h.
+    extern "C" {
+        fn fopencookie(
+            cookie: *mut c_void,
+            mode: *const c_char,
+            funcs: CookieIoFunctions,
+        ) -> *mut libc::FILE;
+    }
     let _g = OPEN.lock().unwrap_or_else(|p| p.into_inner());
     if default_stream().is_some() {
         return Ok(());

@@ -15,12 +15,6 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 use crate::errno::Error;
 use crate::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
 
-extern "C" {
-    fn vasprintf(strp: *mut *mut c_char, fmt: *const c_char, ap: *mut c_void) -> c_int;
-    fn vfprintf(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int;
-    static mut stderr: *mut libc::FILE;
-}
-
 /// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
 /// formatting error).
 ///
@@ -29,6 +23,10 @@ extern "C" {
 pub(crate) unsafe fn vformat_bytes(fmt: *const c_char, ap: *mut c_void) -> Vec<u8> {
     if fmt.is_null() {
         return Vec::new();
+    }
+    // Declared in the body so that cbindgen, which skips bodies, does not copy it to rtemem.h.
+    extern "C" {
+        fn vasprintf(strp: *mut *mut c_char, fmt: *const c_char, ap: *mut c_void) -> c_int;
     }
     let mut p: *mut c_char = std::ptr::null_mut();
     // SAFETY: fmt/ap come from the C caller as a matching pair (caller's guarantee).
@@ -104,6 +102,9 @@ pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
 /// stream once `rte_eal_init` opened it, else `stderr`.
 #[no_mangle]
 pub extern "C" fn rte_log_get_stream() -> *mut libc::FILE {
+    extern "C" {
+        static mut stderr: *mut libc::FILE;
+    }
     ffi_plain!("rte_log_get_stream", std::ptr::null_mut(), {
         log::user_stream()
             .or_else(log::default_stream)
@@ -322,6 +323,9 @@ pub unsafe extern "C" fn rte_vlog(
     format: *const c_char,
     ap: *mut c_void,
 ) -> c_int {
+    extern "C" {
+        fn vfprintf(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int;
+    }
     ffi_plain!("rte_vlog", -1, {
         let r = registry();
         if logtype as usize >= r.len() {
