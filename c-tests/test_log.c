@@ -168,8 +168,11 @@ static void test_levels(void)
 	CHECK(rte_log_set_level_pattern(NULL, 1) < 0, "NULL pattern refused");
 }
 
-/* Runs fn in a child with log output in a temporary file; returns the wait status. */
-static int in_child(void (*fn)(void), char *out, size_t outlen)
+/*
+ * Runs fn in a child with log output in a temporary file (through rte_openlog_stream, or as
+ * the child's stderr when via_stderr); returns the wait status.
+ */
+static int in_child_to(void (*fn)(void), char *out, size_t outlen, int via_stderr)
 {
 	FILE *tmp = tmpfile();
 	CHECK(tmp != NULL, "tmpfile");
@@ -177,7 +180,10 @@ static int in_child(void (*fn)(void), char *out, size_t outlen)
 	pid_t pid = fork();
 	CHECK(pid >= 0, "fork");
 	if (pid == 0) {
-		rte_openlog_stream(tmp);
+		if (via_stderr)
+			dup2(fileno(tmp), 2);
+		else
+			rte_openlog_stream(tmp);
 		fn();
 		_exit(99);
 	}
@@ -188,6 +194,28 @@ static int in_child(void (*fn)(void), char *out, size_t outlen)
 	out[n] = '\0';
 	fclose(tmp);
 	return status;
+}
+
+static int in_child(void (*fn)(void), char *out, size_t outlen)
+{
+	return in_child_to(fn, out, outlen, 0);
+}
+
+static void do_default_output(void)
+{
+	RTE_LOG(INFO, EAL, "to stderr %d\n", 5);
+	RTE_LOG(DEBUG, EAL, "filtered\n");
+	rte_log(RTE_LOG_ERR, RTE_LOGTYPE_USER3, "no prefix, no newline");
+	_exit(0);
+}
+
+static void test_default_output_is_bare_text_on_stderr(void)
+{
+	char out[4096];
+	int st = in_child_to(do_default_output, out, sizeof(out), 1);
+
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+	CHECK(strcmp(out, "EAL: to stderr 5\nno prefix, no newline") == 0, "stderr text: %s", out);
 }
 
 static void do_exit(void)
@@ -230,6 +258,7 @@ int main(void)
 	test_stream_capture();
 	test_dump_and_list();
 	test_levels();
+	test_default_output_is_bare_text_on_stderr();
 	test_exit_and_panic();
 	printf("test_log: ok\n");
 	return 0;
