@@ -21,7 +21,7 @@
 //! name returns its id and leaves its level alone. Ids 21..=23 are reserved: they have no name
 //! and level 0 but `rte_log_get_level`/`rte_log_set_level` accept them.
 //!
-//! # Output
+//! # Output (submodule `output`)
 //!
 //! Messages go to the C stream given to `rte_openlog_stream` (written with `fwrite` + `fflush`,
 //! as DPDK's `vfprintf` + `fflush`), or else to the `log` crate: rtemem installs an env_logger
@@ -37,8 +37,9 @@
 //! once, before the type count is published with `Release`, and never changes, so readers need
 //! only an `Acquire` load of the count and then read names and levels without a lock. Levels and
 //! the global level are atomics: `rte_log` on any lcore never blocks. Registration and the saved
-//! options list take one mutex. This module calls libc directly (`fnmatch`, `regcomp`, `fwrite`,
-//! `fopencookie`) because the objects involved are C ones handed in by C callers.
+//! options list take one mutex. This module and `output` call libc directly (`fnmatch`,
+//! `regcomp`/`regexec`, `fwrite`, `fopencookie`) rather than through `sys`, because what they
+//! work on (patterns as DPDK matches them, `FILE *` streams) are C objects C callers hand in.
 
 use std::ffi::{CStr, CString};
 use std::fmt::Write as _;
