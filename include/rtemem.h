@@ -210,25 +210,200 @@
  */
 #define RTE_MAX_ERRNO (RTE_MIN_ERRNO + 3)
 
+/**
+ * System is unusable.
+ */
 #define RTE_LOG_EMERG 1
 
+/**
+ * Action must be taken immediately.
+ */
 #define RTE_LOG_ALERT 2
 
+/**
+ * Critical conditions.
+ */
 #define RTE_LOG_CRIT 3
 
+/**
+ * Error conditions.
+ */
 #define RTE_LOG_ERR 4
 
+/**
+ * Warning conditions.
+ */
 #define RTE_LOG_WARNING 5
 
+/**
+ * Normal but significant condition.
+ */
 #define RTE_LOG_NOTICE 6
 
+/**
+ * Informational.
+ */
 #define RTE_LOG_INFO 7
 
+/**
+ * Debug-level messages.
+ */
 #define RTE_LOG_DEBUG 8
 
+/**
+ * Most detailed log level.
+ */
+#define RTE_LOG_MAX RTE_LOG_DEBUG
+
+/**
+ * Log related to eal.
+ */
 #define RTE_LOGTYPE_EAL 0
 
+/**
+ * Log related to malloc.
+ */
 #define RTE_LOGTYPE_MALLOC 1
+
+/**
+ * Log related to ring.
+ */
+#define RTE_LOGTYPE_RING 2
+
+/**
+ * Log related to mempool.
+ */
+#define RTE_LOGTYPE_MEMPOOL 3
+
+/**
+ * Log related to timers.
+ */
+#define RTE_LOGTYPE_TIMER 4
+
+/**
+ * Log related to poll mode driver.
+ */
+#define RTE_LOGTYPE_PMD 5
+
+/**
+ * Log related to hash table.
+ */
+#define RTE_LOGTYPE_HASH 6
+
+/**
+ * Log related to LPM.
+ */
+#define RTE_LOGTYPE_LPM 7
+
+/**
+ * Log related to KNI.
+ */
+#define RTE_LOGTYPE_KNI 8
+
+/**
+ * Log related to ACL.
+ */
+#define RTE_LOGTYPE_ACL 9
+
+/**
+ * Log related to power.
+ */
+#define RTE_LOGTYPE_POWER 10
+
+/**
+ * Log related to QoS meter.
+ */
+#define RTE_LOGTYPE_METER 11
+
+/**
+ * Log related to QoS port scheduler.
+ */
+#define RTE_LOGTYPE_SCHED 12
+
+/**
+ * Log related to port.
+ */
+#define RTE_LOGTYPE_PORT 13
+
+/**
+ * Log related to table.
+ */
+#define RTE_LOGTYPE_TABLE 14
+
+/**
+ * Log related to pipeline.
+ */
+#define RTE_LOGTYPE_PIPELINE 15
+
+/**
+ * Log related to mbuf.
+ */
+#define RTE_LOGTYPE_MBUF 16
+
+/**
+ * Log related to cryptodev.
+ */
+#define RTE_LOGTYPE_CRYPTODEV 17
+
+/**
+ * Log related to EFD.
+ */
+#define RTE_LOGTYPE_EFD 18
+
+/**
+ * Log related to eventdev.
+ */
+#define RTE_LOGTYPE_EVENTDEV 19
+
+/**
+ * Log related to GSO.
+ */
+#define RTE_LOGTYPE_GSO 20
+
+/**
+ * User-defined log type 1.
+ */
+#define RTE_LOGTYPE_USER1 24
+
+/**
+ * User-defined log type 2.
+ */
+#define RTE_LOGTYPE_USER2 25
+
+/**
+ * User-defined log type 3.
+ */
+#define RTE_LOGTYPE_USER3 26
+
+/**
+ * User-defined log type 4.
+ */
+#define RTE_LOGTYPE_USER4 27
+
+/**
+ * User-defined log type 5.
+ */
+#define RTE_LOGTYPE_USER5 28
+
+/**
+ * User-defined log type 6.
+ */
+#define RTE_LOGTYPE_USER6 29
+
+/**
+ * User-defined log type 7.
+ */
+#define RTE_LOGTYPE_USER7 30
+
+/**
+ * User-defined log type 8.
+ */
+#define RTE_LOGTYPE_USER8 31
+
+/**
+ * First identifier for extended logs.
+ */
+#define RTE_LOGTYPE_FIRST_EXT_ID 32
 
 /**
  * Largest number of lcores (RTE_MAX_LCORE).
@@ -312,6 +487,107 @@ bool rte_mcfg_get_single_file_segments(void);
  * thread and stays valid until its next call.
  */
 const char *rte_strerror(int errnum);
+
+/**
+ * Sends log output to the stream `f`; NULL restores the default output. Always 0.
+ *
+ * # Safety
+ * `f` is NULL or an open, writable `FILE *` that stays open while it is the log stream.
+ */
+int rte_openlog_stream(FILE *f);
+
+/**
+ * The stream log output goes to: the one set with `rte_openlog_stream`, else the default
+ * stream once `rte_eal_init` opened it, else `stderr`.
+ */
+FILE *rte_log_get_stream(void);
+
+/**
+ * Sets the global log level (any value is stored, as DPDK).
+ */
+void rte_log_set_global_level(uint32_t level);
+
+/**
+ * The global log level.
+ */
+uint32_t rte_log_get_global_level(void);
+
+/**
+ * The level of `logtype`, or -1 when no such type exists.
+ */
+int rte_log_get_level(uint32_t logtype);
+
+/**
+ * Whether a message of `logtype` at `loglevel` would be written.
+ */
+bool rte_log_can_log(uint32_t logtype, uint32_t loglevel);
+
+/**
+ * Sets the level of every type whose name matches the shell glob `pattern`. 0, or -1 for a
+ * level above `RTE_LOG_DEBUG`.
+ *
+ * # Safety
+ * `pattern` is NULL or a NUL-terminated string.
+ */
+int rte_log_set_level_pattern(const char *pattern, uint32_t level);
+
+/**
+ * Sets the level of every type whose name matches the POSIX basic regular expression
+ * `regex`. 0, or -1 for a level above `RTE_LOG_DEBUG` or an invalid expression.
+ *
+ * # Safety
+ * `regex` is NULL or a NUL-terminated string.
+ */
+int rte_log_set_level_regexp(const char *regex, uint32_t level);
+
+/**
+ * Sets the level of `logtype`. 0, or -1 for an unknown type or a level above `RTE_LOG_DEBUG`.
+ */
+int rte_log_set_level(uint32_t logtype, uint32_t level);
+
+/**
+ * Level of the message this thread is writing (or wrote last); 0 before any.
+ */
+int rte_log_cur_msg_loglevel(void);
+
+/**
+ * Type of the message this thread is writing (or wrote last); 0 before any.
+ */
+int rte_log_cur_msg_logtype(void);
+
+/**
+ * Registers a dynamic log type at INFO and returns its id; an existing name returns its id.
+ * `-ENOMEM` when the table is full, `-EINVAL` for NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_log_register(const char *name);
+
+/**
+ * Registers a log type whose level comes from the saved `--log-level` options (the first
+ * matching one given), else `level_def`; returns its id as [`rte_log_register`].
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_log_register_type_and_pick_level(const char *name, uint32_t level_def);
+
+/**
+ * Prints the name of each log type, sorted, one per line after `prefix`.
+ *
+ * # Safety
+ * `out` is NULL or an open, writable `FILE *`; `prefix` is NULL or a NUL-terminated string.
+ */
+void rte_log_list_types(FILE *out, const char *prefix);
+
+/**
+ * Prints the global level and each named log type with its level.
+ *
+ * # Safety
+ * `f` is NULL or an open, writable `FILE *`.
+ */
+void rte_log_dump(FILE *f);
 
 /**
  * Copies `src` into `dst` of `dsize` bytes, always NUL-terminating when `dsize > 0`.

@@ -131,6 +131,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         std::process::exit(0);
     }
     log::apply_args(&cfg.log_levels)?;
+    log::eal_log_init()?;
     for w in &cfg.warnings {
         eal_log!(log::RTE_LOG_WARNING, "{w}");
     }

@@ -1,60 +1,378 @@
-//! ffi log (stub until the log work lands): rte_vlog and the va_list targets of rte_exit/__rte_panic.
-use std::ffi::{c_char, c_int, c_void};
+//! `rte_log.h` (and the va_list halves of `rte_exit`/`__rte_panic`) over [`crate::log`].
+//!
+//! The variadic `rte_log`, `rte_exit` and `__rte_panic` live in `csrc/eal_shim.c` and forward
+//! their `va_list` here. On x86-64 a `va_list` parameter is a pointer to the caller's
+//! `__va_list_tag`, so it crosses as `*mut c_void` and is handed, untouched, to libc's
+//! `vfprintf`/`vasprintf`, each consuming it once.
+//!
+//! Failure values and `rte_errno` follow DPDK 22.11 exactly: the level/type setters return -1
+//! and leave `rte_errno` alone (DPDK does not set it); NULL strings, which crash DPDK, return
+//! -1 (`-EINVAL` for the register calls) with `rte_errno` = `EINVAL`. Why a call failed is logged
+//! at DEBUG, so that default output stays what DPDK prints.
 
-extern "C" {
-    fn vasprintf(strp: *mut *mut c_char, fmt: *const c_char, ap: *mut c_void) -> c_int;
-}
+use std::ffi::{c_char, c_int, c_void, CStr};
 
-/// Formats a printf-style message with its `va_list`.
+use crate::errno::Error;
+use crate::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
+
+/// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
+/// formatting error).
 ///
 /// # Safety
-/// `fmt` is a valid format string and `ap` a `va_list` whose arguments match it.
-pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
+/// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
+pub(crate) unsafe fn vformat_bytes(fmt: *const c_char, ap: *mut c_void) -> Vec<u8> {
     if fmt.is_null() {
-        return String::new();
+        return Vec::new();
+    }
+    // Declared in the body so that cbindgen, which skips bodies, does not copy it to rtemem.h.
+    extern "C" {
+        fn vasprintf(strp: *mut *mut c_char, fmt: *const c_char, ap: *mut c_void) -> c_int;
     }
     let mut p: *mut c_char = std::ptr::null_mut();
     // SAFETY: fmt/ap come from the C caller as a matching pair (caller's guarantee).
     let n = unsafe { vasprintf(&mut p, fmt, ap) };
     if n < 0 || p.is_null() {
-        return String::new();
+        return Vec::new();
     }
-    // SAFETY: vasprintf returned a NUL-terminated malloc'd string of n bytes.
-    let s = unsafe { std::ffi::CStr::from_ptr(p) }
-        .to_string_lossy()
-        .into_owned();
-    // SAFETY: p was allocated by vasprintf with malloc.
+    // SAFETY: vasprintf returned a NUL-terminated malloc'd string.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes().to_vec();
+    // SAFETY: p was allocated by vasprintf with malloc and is freed once.
     unsafe { libc::free(p.cast()) };
-    s
+    bytes
 }
 
+/// Formats a printf-style message with its `va_list` (lossy UTF-8), for other shims.
+///
 /// # Safety
-/// See [`vformat`].
+/// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
+#[allow(dead_code)]
+pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
+    // SAFETY: forwarded caller guarantee.
+    let bytes = unsafe { vformat_bytes(fmt, ap) };
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Logs why a call was refused (at DEBUG: DPDK itself prints nothing) and returns `ret`.
+fn refuse(func: &str, e: &Error, ret: c_int, set_errno: bool) -> c_int {
+    log::emit(
+        RTE_LOG_DEBUG,
+        RTE_LOGTYPE_EAL,
+        &format!("EAL: {func}(): {}\n", e.msg),
+    );
+    if set_errno {
+        crate::errno::set(e.errno);
+    }
+    ret
+}
+
+/// Borrows a C string argument that DPDK would dereference without checking.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string valid for `'a`.
+unsafe fn c_arg<'a>(p: *const c_char, what: &str) -> Result<&'a CStr, Error> {
+    if p.is_null() {
+        return Err(Error::new(libc::EINVAL, format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL; the caller guarantees NUL termination and lifetime.
+    Ok(unsafe { CStr::from_ptr(p) })
+}
+
+/// Writes `bytes` to the C stream `f` (as `fprintf` would), without flushing.
+///
+/// # Safety
+/// `f` is an open, writable `FILE *`.
+unsafe fn put(f: *mut libc::FILE, bytes: &[u8]) {
+    // SAFETY: the caller guarantees f; bytes is a valid buffer of bytes.len() bytes.
+    unsafe { libc::fwrite(bytes.as_ptr().cast(), 1, bytes.len(), f) };
+}
+
+/// Sends log output to the stream `f`; NULL restores the default output. Always 0.
+///
+/// # Safety
+/// `f` is NULL or an open, writable `FILE *` that stays open while it is the log stream.
+#[no_mangle]
+pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
+    ffi_plain!("rte_openlog_stream", -1, {
+        log::set_stream(f);
+        0
+    })
+}
+
+/// The stream log output goes to: the one set with `rte_openlog_stream`, else the default
+/// stream once `rte_eal_init` opened it, else `stderr`.
+#[no_mangle]
+pub extern "C" fn rte_log_get_stream() -> *mut libc::FILE {
+    extern "C" {
+        static mut stderr: *mut libc::FILE;
+    }
+    ffi_plain!("rte_log_get_stream", std::ptr::null_mut(), {
+        log::user_stream()
+            .or_else(log::default_stream)
+            .unwrap_or_else(|| {
+                // SAFETY: reading glibc's `stderr` pointer by value; it is always initialised.
+                unsafe { std::ptr::addr_of!(stderr).read() }
+            })
+    })
+}
+
+/// Sets the global log level (any value is stored, as DPDK).
+#[no_mangle]
+pub extern "C" fn rte_log_set_global_level(level: u32) {
+    ffi_plain!("rte_log_set_global_level", (), {
+        log::set_global_level(level)
+    })
+}
+
+/// The global log level.
+#[no_mangle]
+pub extern "C" fn rte_log_get_global_level() -> u32 {
+    ffi_plain!("rte_log_get_global_level", 0, { log::global_level() })
+}
+
+/// The level of `logtype`, or -1 when no such type exists.
+#[no_mangle]
+pub extern "C" fn rte_log_get_level(logtype: u32) -> c_int {
+    ffi_plain!("rte_log_get_level", -1, {
+        log::level(logtype).map_or(-1, |l| c_int::try_from(l).unwrap_or(c_int::MAX))
+    })
+}
+
+/// Whether a message of `logtype` at `loglevel` would be written.
+#[no_mangle]
+pub extern "C" fn rte_log_can_log(logtype: u32, loglevel: u32) -> bool {
+    ffi_plain!("rte_log_can_log", false, {
+        log::can_log(logtype, loglevel)
+    })
+}
+
+/// Sets the level of every type whose name matches the shell glob `pattern`. 0, or -1 for a
+/// level above `RTE_LOG_DEBUG`.
+///
+/// # Safety
+/// `pattern` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_set_level_pattern(pattern: *const c_char, level: u32) -> c_int {
+    ffi_plain!("rte_log_set_level_pattern", -1, {
+        // SAFETY: caller's guarantee on `pattern`.
+        let r = unsafe { c_arg(pattern, "pattern") }
+            .map_err(|e| (e, true))
+            .and_then(|p| {
+                registry()
+                    .set_level_pattern(p, level)
+                    .map_err(|e| (e, false))
+            });
+        match r {
+            Ok(()) => 0,
+            Err((e, null)) => refuse("rte_log_set_level_pattern", &e, -1, null),
+        }
+    })
+}
+
+/// Sets the level of every type whose name matches the POSIX basic regular expression
+/// `regex`. 0, or -1 for a level above `RTE_LOG_DEBUG` or an invalid expression.
+///
+/// # Safety
+/// `regex` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_set_level_regexp(regex: *const c_char, level: u32) -> c_int {
+    ffi_plain!("rte_log_set_level_regexp", -1, {
+        // SAFETY: caller's guarantee on `regex`.
+        let r = unsafe { c_arg(regex, "regex") }
+            .map_err(|e| (e, true))
+            .and_then(|p| {
+                registry()
+                    .set_level_regexp(p, level)
+                    .map_err(|e| (e, false))
+            });
+        match r {
+            Ok(()) => 0,
+            Err((e, null)) => refuse("rte_log_set_level_regexp", &e, -1, null),
+        }
+    })
+}
+
+/// Sets the level of `logtype`. 0, or -1 for an unknown type or a level above `RTE_LOG_DEBUG`.
+#[no_mangle]
+pub extern "C" fn rte_log_set_level(logtype: u32, level: u32) -> c_int {
+    ffi_plain!("rte_log_set_level", -1, {
+        match log::set_level(logtype, level) {
+            Ok(()) => 0,
+            Err(e) => refuse("rte_log_set_level", &e, -1, false),
+        }
+    })
+}
+
+/// Level of the message this thread is writing (or wrote last); 0 before any.
+#[no_mangle]
+pub extern "C" fn rte_log_cur_msg_loglevel() -> c_int {
+    ffi_plain!("rte_log_cur_msg_loglevel", 0, {
+        c_int::try_from(log::cur_msg_loglevel()).unwrap_or(c_int::MAX)
+    })
+}
+
+/// Type of the message this thread is writing (or wrote last); 0 before any.
+#[no_mangle]
+pub extern "C" fn rte_log_cur_msg_logtype() -> c_int {
+    ffi_plain!("rte_log_cur_msg_logtype", 0, {
+        c_int::try_from(log::cur_msg_logtype()).unwrap_or(c_int::MAX)
+    })
+}
+
+fn id_or_neg(func: &str, r: crate::errno::Result<u32>, null: bool) -> c_int {
+    match r {
+        Ok(id) => c_int::try_from(id).unwrap_or(c_int::MAX),
+        Err(e) => refuse(func, &e, -e.errno, null),
+    }
+}
+
+/// Registers a dynamic log type at INFO and returns its id; an existing name returns its id.
+/// `-ENOMEM` when the table is full, `-EINVAL` for NULL.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_register(name: *const c_char) -> c_int {
+    ffi_plain!("rte_log_register", -libc::EFAULT, {
+        // SAFETY: caller's guarantee on `name`.
+        match unsafe { c_arg(name, "name") } {
+            Ok(n) => id_or_neg("rte_log_register", registry().register(n), false),
+            Err(e) => refuse("rte_log_register", &e, -libc::EINVAL, true),
+        }
+    })
+}
+
+/// Registers a log type whose level comes from the saved `--log-level` options (the first
+/// matching one given), else `level_def`; returns its id as [`rte_log_register`].
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_register_type_and_pick_level(
+    name: *const c_char,
+    level_def: u32,
+) -> c_int {
+    const F: &str = "rte_log_register_type_and_pick_level";
+    ffi_plain!(F, -libc::EFAULT, {
+        // SAFETY: caller's guarantee on `name`.
+        match unsafe { c_arg(name, "name") } {
+            Ok(n) => id_or_neg(F, registry().register_and_pick(n, level_def), false),
+            Err(e) => refuse(F, &e, -libc::EINVAL, true),
+        }
+    })
+}
+
+/// Prints the name of each log type, sorted, one per line after `prefix`.
+///
+/// # Safety
+/// `out` is NULL or an open, writable `FILE *`; `prefix` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_list_types(out: *mut libc::FILE, prefix: *const c_char) {
+    ffi_plain!("rte_log_list_types", (), {
+        if out.is_null() {
+            refuse(
+                "rte_log_list_types",
+                &Error::new(libc::EINVAL, "out is NULL"),
+                0,
+                true,
+            );
+            return;
+        }
+        let prefix: &[u8] = if prefix.is_null() {
+            b"(null)" // what glibc's printf prints for a NULL %s, as DPDK would
+        } else {
+            // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
+            unsafe { CStr::from_ptr(prefix) }.to_bytes()
+        };
+        // SAFETY: out is non-NULL and writable (caller's guarantee).
+        unsafe { put(out, &registry().list_types(prefix)) };
+    })
+}
+
+/// Prints the global level and each named log type with its level.
+///
+/// # Safety
+/// `f` is NULL or an open, writable `FILE *`.
+#[no_mangle]
+pub unsafe extern "C" fn rte_log_dump(f: *mut libc::FILE) {
+    ffi_plain!("rte_log_dump", (), {
+        if f.is_null() {
+            refuse(
+                "rte_log_dump",
+                &Error::new(libc::EINVAL, "f is NULL"),
+                0,
+                true,
+            );
+            return;
+        }
+        // SAFETY: f is non-NULL and writable (caller's guarantee).
+        unsafe { put(f, &registry().dump()) };
+    })
+}
+
+/// Writes a log message (the `va_list` form of `rte_log`). -1 for an unknown type, 0 when the
+/// levels filter it out, else the number of bytes written.
+///
+/// cbindgen:ignore
+///
+/// # Safety
+/// `format` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
 #[no_mangle]
 pub unsafe extern "C" fn rte_vlog(
     level: u32,
     logtype: u32,
-    fmt: *const c_char,
+    format: *const c_char,
     ap: *mut c_void,
 ) -> c_int {
-    // SAFETY: forwarded caller guarantee.
-    let msg = unsafe { vformat(fmt, ap) };
-    crate::log::emit(level, logtype, &msg);
-    0
+    extern "C" {
+        fn vfprintf(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int;
+    }
+    ffi_plain!("rte_vlog", -1, {
+        let r = registry();
+        if logtype as usize >= r.len() {
+            return -1;
+        }
+        if !r.can_log(logtype as usize, level) {
+            return 0;
+        }
+        if format.is_null() {
+            let e = Error::new(libc::EINVAL, "format is NULL");
+            return refuse("rte_vlog", &e, -1, true);
+        }
+        match log::user_stream() {
+            Some(f) => {
+                log::set_cur_msg(level, logtype);
+                // SAFETY: f is the caller-provided open stream; format/ap match (caller's
+                // guarantee) and ap is consumed once.
+                let n = unsafe { vfprintf(f, format, ap) };
+                // SAFETY: as above.
+                unsafe { libc::fflush(f) };
+                n
+            }
+            None => {
+                // SAFETY: format/ap match (caller's guarantee); ap is consumed once.
+                let msg = unsafe { vformat_bytes(format, ap) };
+                log::emit_bytes(level, logtype, &msg)
+            }
+        }
+    })
 }
 
+/// The `va_list` half of `rte_exit`: logs the cause, runs EAL cleanup, exits with `code`.
+///
 /// # Safety
-/// See [`vformat`].
+/// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
 #[no_mangle]
 pub unsafe extern "C" fn rtemem__vexit(code: c_int, fmt: *const c_char, ap: *mut c_void) -> ! {
     // SAFETY: forwarded caller guarantee.
-    let msg = unsafe { vformat(fmt, ap) };
-    crate::log::eal_err(&msg);
-    std::process::exit(code)
+    let msg = unsafe { vformat_bytes(fmt, ap) };
+    log::exit_with(code, &msg)
 }
 
+/// The `va_list` half of `__rte_panic`: logs "PANIC in func():", the message and the stack,
+/// then aborts.
+///
 /// # Safety
-/// See [`vformat`].
+/// `func` is NULL or a NUL-terminated string; `fmt`/`ap` as for [`rtemem__vexit`].
 #[no_mangle]
 pub unsafe extern "C" fn rtemem__vpanic(
     func: *const c_char,
@@ -62,8 +380,12 @@ pub unsafe extern "C" fn rtemem__vpanic(
     ap: *mut c_void,
 ) -> ! {
     // SAFETY: forwarded caller guarantee.
-    let msg = unsafe { vformat(fmt, ap) };
-    let _ = func;
-    crate::log::eal_err(&format!("PANIC: {msg}"));
-    std::process::abort()
+    let msg = unsafe { vformat_bytes(fmt, ap) };
+    let func = if func.is_null() {
+        "(null)".into()
+    } else {
+        // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
+        unsafe { CStr::from_ptr(func) }.to_string_lossy()
+    };
+    log::panic_with(&func, &msg)
 }

@@ -667,10 +667,8 @@ mod tests {
         assert_eq!(crate::errno::get(), libc::E2BIG);
         assert_eq!(buf[3], 0);
         // SAFETY: dsize 0 writes nothing.
-        assert_eq!(
-            unsafe { rte_strscpy(buf.as_mut_ptr(), c"".as_ptr(), 0) },
-            -(libc::E2BIG as isize)
-        );
+        let n = unsafe { rte_strscpy(buf.as_mut_ptr(), c"".as_ptr(), 0) };
+        assert_eq!(n, -(libc::E2BIG as isize));
     }
 
     #[test]
