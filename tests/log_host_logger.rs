@@ -27,7 +27,11 @@ fn host_logger_receives_records_and_is_not_replaced() {
     log::set_max_level(log::LevelFilter::Warn);
 
     rl::emit(rl::RTE_LOG_WARNING, rl::RTE_LOGTYPE_EAL, "EAL: careful\n");
-    rl::emit(rl::RTE_LOG_DEBUG, rl::RTE_LOGTYPE_EAL, "EAL: filtered by rtemem\n");
+    rl::emit(
+        rl::RTE_LOG_DEBUG,
+        rl::RTE_LOGTYPE_EAL,
+        "EAL: filtered by rtemem\n",
+    );
     let t = rl::register("host.test").unwrap();
     rl::emit(rl::RTE_LOG_CRIT, t, "crit text");
     rl::emit(rl::RTE_LOG_NOTICE, rl::RTE_LOGTYPE_USER1, "notice\n");
@@ -36,12 +40,24 @@ fn host_logger_receives_records_and_is_not_replaced() {
     assert_eq!(
         got,
         vec![
-            (Level::Warn, "lib.eal".to_string(), "EAL: careful\n".to_string()),
-            (Level::Error, "host.test".to_string(), "crit text".to_string()),
+            (
+                Level::Warn,
+                "lib.eal".to_string(),
+                "EAL: careful\n".to_string()
+            ),
+            (
+                Level::Error,
+                "host.test".to_string(),
+                "crit text".to_string()
+            ),
             (Level::Info, "user1".to_string(), "notice\n".to_string()),
         ]
     );
-    assert_eq!(log::max_level(), log::LevelFilter::Warn, "the host's max level is untouched");
+    assert_eq!(
+        log::max_level(),
+        log::LevelFilter::Warn,
+        "the host's max level is untouched"
+    );
     // Still the host's logger: a host record lands in the capture too.
     log::warn!(target: "host", "mine");
     assert_eq!(CAPTURE.0.lock().unwrap().last().unwrap().2, "mine");
