@@ -731,6 +731,36 @@ uint16_t rte_vect_get_max_simd_bitwidth(void);
 int rte_vect_set_max_simd_bitwidth(uint16_t bitwidth);
 
 /**
+ * Maps memory (`mmap` with DPDK's portable flags). NULL with `rte_errno` set on failure.
+ *
+ * # Safety
+ * With `RTE_MAP_FORCE_ADDRESS`, whatever was mapped at `requested_addr` is replaced: the
+ * caller must own that range.
+ */
+void *rte_mem_map(void *requested_addr, size_t size, int prot, int flags, int fd, uint64_t offset);
+
+/**
+ * Unmaps memory mapped by [`rte_mem_map`]. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `virt..virt+size` is a mapping the caller owns and no longer uses.
+ */
+int rte_mem_unmap(void *virt, size_t size);
+
+/**
+ * The system page size.
+ */
+size_t rte_mem_page_size(void);
+
+/**
+ * Locks pages into memory (`mlock`). 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `virt..virt+size` lies in mappings of this process (mlock does not access the memory).
+ */
+int rte_mem_lock(const void *virt, size_t size);
+
+/**
  * Registers a library's tailq. 0, or -1 when the name is already registered or no head is
  * left (the element's `head` is then NULL).
  *

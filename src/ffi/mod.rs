@@ -106,6 +106,7 @@ pub mod fbarray;
 pub mod lcore;
 pub mod log;
 pub mod misc;
+pub mod paging;
 pub mod tailq;
 pub mod trace;
 
