@@ -1,1 +1,0 @@
-//! lcore (stub; filled in by its owner).
