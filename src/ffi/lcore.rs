@@ -54,9 +54,12 @@ pub extern "C" fn rte_eal_remote_launch(
 
 /// Runs `f(arg)` on every worker lcore and, with CALL_MAIN, on the caller too. -EBUSY (nothing
 /// launched) if a worker is busy.
+///
+/// # Safety
+/// With CALL_MAIN, `f(arg)` is called on the calling thread.
 /// cbindgen:ignore
 #[no_mangle]
-pub extern "C" fn rte_eal_mp_remote_launch(
+pub unsafe extern "C" fn rte_eal_mp_remote_launch(
     f: Option<LcoreFn>,
     arg: *mut c_void,
     call_main: c_int,
@@ -68,7 +71,10 @@ pub extern "C" fn rte_eal_mp_remote_launch(
                 libc::EINVAL,
                 "call_main is {c}, neither SKIP_MAIN nor CALL_MAIN"
             )),
-            (Some(f), c) => lcore::global().mp_remote_launch(f, arg, c == CALL_MAIN),
+            (Some(f), c) => {
+                // SAFETY: the caller guarantees that f(arg) may run on every lcore, this one included.
+                unsafe { lcore::global().mp_remote_launch(f, arg, c == CALL_MAIN) }
+            }
         };
         launch_result("rte_eal_mp_remote_launch", r)
     })
@@ -204,8 +210,11 @@ pub extern "C" fn rte_socket_id_by_idx(idx: c_uint) -> c_int {
 }
 
 /// Calls `cb(lcore_id, arg)` for each lcore in use; returns the first non-zero result, or 0.
+///
+/// # Safety
+/// `cb(lcore_id, arg)` may be called.
 #[no_mangle]
-pub extern "C" fn rte_lcore_iterate(cb: rte_lcore_iterate_cb, arg: *mut c_void) -> c_int {
+pub unsafe extern "C" fn rte_lcore_iterate(cb: rte_lcore_iterate_cb, arg: *mut c_void) -> c_int {
     ffi_result!("rte_lcore_iterate", -libc::EINVAL, {
         let cb = cb.ok_or_else(|| crate::err!(libc::EINVAL, "the callback is NULL"))?;
         Ok(lcore::global().iterate(|id| {

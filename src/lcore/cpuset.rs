@@ -81,8 +81,8 @@ impl CpuSet {
     }
 
     pub fn from_libc(set: &libc::cpu_set_t) -> CpuSet {
-        // SAFETY: as in `to_libc`, the two types have the same size and bit layout.
         CpuSet {
+            // SAFETY: as in `to_libc`, the two types have the same size and bit layout.
             bits: unsafe { std::mem::transmute::<libc::cpu_set_t, [u64; WORDS]>(*set) },
         }
     }

@@ -280,7 +280,15 @@ impl Lcores {
     }
 
     /// `rte_eal_mp_remote_launch`: `Err(EBUSY)` (launching nothing) unless every worker is WAIT.
-    pub fn mp_remote_launch(&self, f: LcoreFn, arg: *mut c_void, call_main: bool) -> Result<()> {
+    ///
+    /// # Safety
+    /// With `call_main`, `f(arg)` is called on the calling thread: it must be sound to call.
+    pub unsafe fn mp_remote_launch(
+        &self,
+        f: LcoreFn,
+        arg: *mut c_void,
+        call_main: bool,
+    ) -> Result<()> {
         let main = self.main();
         let workers: Vec<u32> = self.enabled().filter(|&i| i != main).collect();
         if let Some(busy) = workers.iter().find(|&&i| self.lcore_state(i) != WAIT) {

@@ -19,6 +19,8 @@
 //!   by `lock`, a reader-writer lock that also owns the callback list; `rte_lcore_iterate`
 //!   holds it for reading, so the set of lcores cannot change during an iteration (DPDK's
 //!   `lcore_lock`).
+//! - Callbacks are boxed so that a handle (the box's address) stays valid while the list
+//!   grows or shrinks.
 //! - Before `rte_eal_init` the table looks as DPDK's zero-initialised configuration does: every
 //!   role is `ROLE_RTE` (value 0), the count is 0, there are no sockets.
 
@@ -144,6 +146,7 @@ struct Entry {
     slot: launch::Slot,
 }
 
+#[allow(clippy::vec_box)] // boxed callbacks: their addresses are the C handles
 /// The lcore table and its threads. One global instance serves the C API ([`global`]); tests
 /// build their own.
 pub struct Lcores {
@@ -194,10 +197,12 @@ impl Lcores {
         })
     }
 
+    #[allow(clippy::vec_box)]
     fn read_lock(&self) -> RwLockReadGuard<'_, Vec<Box<Callback>>> {
         self.lock.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    #[allow(clippy::vec_box)]
     fn write_lock(&self) -> RwLockWriteGuard<'_, Vec<Box<Callback>>> {
         self.lock.write().unwrap_or_else(|e| e.into_inner())
     }
