@@ -425,6 +425,22 @@
  */
 typedef void (*rte_usage_hook_t)(const char *prgname);
 
+/**
+ * `rte_lcore_iterate_cb`: called for each lcore in use; a non-zero return stops the walk.
+ */
+typedef int (*rte_lcore_iterate_cb)(unsigned int lcore_id, void *arg);
+
+/**
+ * `rte_lcore_init_cb`: called for each lcore when a callback is registered and when a
+ * non-EAL thread gets a lcore id; a non-zero return refuses the lcore.
+ */
+typedef int (*rte_lcore_init_cb)(unsigned int lcore_id, void *arg);
+
+/**
+ * `rte_lcore_uninit_cb`: called when a callback is unregistered or a lcore released.
+ */
+typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -487,6 +503,153 @@ bool rte_mcfg_get_single_file_segments(void);
  * thread and stays valid until its next call.
  */
 const char *rte_strerror(int errnum);
+
+/**
+ * Runs `f(arg)` on worker lcore `worker_id`. 0 on success, -EBUSY if the lcore is not in
+ * WAIT state, -EINVAL (rte_errno set) for a NULL function or a lcore without a worker thread.
+ */
+int rte_eal_remote_launch(int (*f)(void*), void *arg, unsigned int worker_id);
+
+/**
+ * Waits until lcore `worker_id` is in WAIT state; returns its last function's return value.
+ */
+int rte_eal_wait_lcore(unsigned int worker_id);
+
+/**
+ * Waits for every worker lcore.
+ */
+void rte_eal_mp_wait_lcore(void);
+
+/**
+ * Number of lcores in use (EAL lcores and registered non-EAL threads).
+ */
+unsigned int rte_lcore_count(void);
+
+/**
+ * Position of `lcore_id` among the EAL lcores (the caller's lcore if negative), -1 if none.
+ */
+int rte_lcore_index(int lcore_id);
+
+/**
+ * 1 if `lcore_id` is an EAL lcore (ROLE_RTE), else 0.
+ */
+int rte_lcore_is_enabled(unsigned int lcore_id);
+
+/**
+ * The main lcore's id.
+ */
+unsigned int rte_get_main_lcore(void);
+
+/**
+ * The next enabled lcore after `i` (optionally skipping the main lcore, optionally wrapping);
+ * RTE_MAX_LCORE when there is none.
+ */
+unsigned int rte_get_next_lcore(unsigned int i, int skip_main, int wrap);
+
+/**
+ * The socket of lcore `lcore_id`.
+ */
+unsigned int rte_lcore_to_socket_id(unsigned int lcore_id);
+
+/**
+ * The CPU (core) id of `lcore_id` (the caller's lcore if negative), -1 if none.
+ */
+int rte_lcore_to_cpu_id(int lcore_id);
+
+/**
+ * The calling thread's socket; SOCKET_ID_ANY (as unsigned) for threads EAL does not know.
+ */
+unsigned int rte_socket_id(void);
+
+/**
+ * Number of sockets DPDK lists.
+ */
+unsigned int rte_socket_count(void);
+
+/**
+ * The socket id at position `idx` of the socket list; -1 with rte_errno EINVAL past its end.
+ */
+int rte_socket_id_by_idx(unsigned int idx);
+
+/**
+ * Calls `cb(lcore_id, arg)` for each lcore in use; returns the first non-zero result, or 0.
+ *
+ * # Safety
+ * `cb(lcore_id, arg)` may be called.
+ */
+int rte_lcore_iterate(rte_lcore_iterate_cb cb, void *arg);
+
+/**
+ * Writes one line per lcore in use to `f`.
+ *
+ * # Safety
+ * `f` is NULL or an open stdio stream.
+ */
+void rte_lcore_dump(FILE *f);
+
+/**
+ * Registers init/uninit callbacks run for every lcore in use now and later. Returns a handle,
+ * or NULL if `name` is NULL or `init` refused a lcore.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+void *rte_lcore_callback_register(const char *name, rte_lcore_init_cb init, rte_lcore_uninit_cb uninit, void *arg);
+
+/**
+ * Unregisters a callback (calling its uninit for every lcore in use). NULL is ignored.
+ */
+void rte_lcore_callback_unregister(void *handle);
+
+/**
+ * Gives the calling (non-EAL) thread a lcore id with role ROLE_NON_EAL. -1 with rte_errno
+ * EINVAL before rte_eal_init or when multi-process is in use, ENOMEM when no id is free.
+ */
+int rte_thread_register(void);
+
+/**
+ * Releases the calling thread's lcore id (if it is a registered non-EAL thread) and resets
+ * its lcore id to LCORE_ID_ANY.
+ */
+void rte_thread_unregister(void);
+
+/**
+ * The calling thread's kernel thread id.
+ */
+int rte_sys_gettid(void);
+
+/**
+ * Names thread `id` (truncated to 15 characters). 0 or a negative errno.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `id` is a live thread of this process.
+ */
+int rte_thread_setname(pthread_t id, const char *name);
+
+/**
+ * Copies thread `id`'s name into `name` (`len` bytes). 0 or a negative errno.
+ *
+ * # Safety
+ * `name` is NULL or writable for `len` bytes; `id` is a live thread of this process.
+ */
+int rte_thread_getname(pthread_t id, char *name, size_t len);
+
+/**
+ * Pins the calling thread to `*cpusetp` and records it (socket, and the lcore's CPU set if
+ * the thread is a lcore). 0, or -1 if the kernel refused.
+ *
+ * # Safety
+ * `cpusetp` is NULL or points to a valid CPU set.
+ */
+int rte_thread_set_affinity(cpu_set_t *cpusetp);
+
+/**
+ * Copies the CPU set EAL recorded for the calling thread into `*cpusetp` (empty if none).
+ *
+ * # Safety
+ * `cpusetp` is NULL or points to a writable CPU set.
+ */
+void rte_thread_get_affinity(cpu_set_t *cpusetp);
 
 /**
  * Sends log output to the stream `f`; NULL restores the default output. Always 0.

@@ -1,0 +1,319 @@
+//! Worker threads and remote launch (DPDK's `eal_common_launch.c` and `eal_thread.c`).
+//!
+//! Every lcore has a [`Slot`]: its state (`WAIT` or `RUNNING`, DPDK 22.11 has no `FINISHED`),
+//! the job handed to it, and the return value of the last job. A worker lcore has a thread
+//! that sleeps on the slot's `wake` condition variable until a job arrives, runs it, stores the
+//! result, sets `WAIT` and signals `done`. Nothing polls: an idle worker and a waiting
+//! `rte_eal_wait_lcore` are both blocked in the kernel (futex).
+//!
+//! Memory ordering: the job is handed over, and the result handed back, under the slot's mutex;
+//! everything the launcher wrote before `rte_eal_remote_launch` is visible to the function
+//! (mutex release/acquire), and everything the function wrote is visible after
+//! `rte_eal_wait_lcore` returns. `state` is also an atomic written with Release under the mutex,
+//! so `rte_eal_get_lcore_state` can read it without locking (Acquire).
+//!
+//! Semantics kept from DPDK 22.11: a launch on a lcore not in `WAIT` fails with `-EBUSY`; the
+//! state is `RUNNING` from the moment the launch returns until the function returns; a finished
+//! lcore is `WAIT` again and may be relaunched without a wait; `rte_eal_wait_lcore` returns the
+//! last function's return value (0 if none ran) every time it is called; `CALL_MAIN` runs the
+//! function on the caller and records its result in the main lcore's slot.
+
+use std::ffi::{c_int, c_void};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use super::cpuset::CpuSet;
+use super::{LcoreFn, Lcores, RUNNING, WAIT};
+use crate::errno::Result;
+use crate::log::RTE_LOG_DEBUG;
+
+#[derive(Clone, Copy)]
+struct Job {
+    f: LcoreFn,
+    /// The argument, as an address: the caller vouches that it may be used on the worker.
+    arg: usize,
+}
+
+#[derive(Default)]
+struct SlotInner {
+    job: Option<Job>,
+    ret: c_int,
+    has_worker: bool,
+    stop: bool,
+}
+
+/// One lcore's launch state.
+#[derive(Default)]
+pub(crate) struct Slot {
+    state: AtomicI32,
+    inner: Mutex<SlotInner>,
+    wake: Condvar,
+    done: Condvar,
+}
+
+impl Slot {
+    fn lock(&self) -> MutexGuard<'_, SlotInner> {
+        // A panic cannot happen while the lock is held (no user code runs under it), but a
+        // poisoned lock must not take the process down either.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn state(&self) -> i32 {
+        self.state.load(Ordering::Acquire)
+    }
+
+    /// Hands `f(arg)` to this slot's worker. `Err(EBUSY)` when it is not in `WAIT`.
+    pub(crate) fn launch(&self, id: u32, f: LcoreFn, arg: *mut c_void) -> Result<()> {
+        let mut g = self.lock();
+        if !g.has_worker {
+            return Err(crate::err!(
+                libc::EINVAL,
+                "lcore {id} has no worker thread to launch on"
+            ));
+        }
+        if self.state() != WAIT {
+            return Err(crate::err!(libc::EBUSY, "lcore {id} is busy"));
+        }
+        g.job = Some(Job {
+            f,
+            arg: arg as usize,
+        });
+        self.state.store(RUNNING, Ordering::Release);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Blocks until the slot is in `WAIT`; returns the last function's return value.
+    pub(crate) fn wait(&self) -> c_int {
+        let mut g = self.lock();
+        while self.state() != WAIT {
+            g = self.done.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+        g.ret
+    }
+
+    /// Records the result of a function the caller ran itself (CALL_MAIN).
+    pub(crate) fn record(&self, ret: c_int) {
+        let mut g = self.lock();
+        g.ret = ret;
+        self.state.store(WAIT, Ordering::Release);
+        self.done.notify_all();
+    }
+
+    /// The worker's loop: run jobs until asked to stop.
+    fn serve(&self) {
+        let mut g = self.lock();
+        loop {
+            if let Some(job) = g.job.take() {
+                drop(g);
+                // SAFETY: `f` and `arg` come from rte_eal_remote_launch, whose caller
+                // guarantees that `f` may be called with `arg` on this lcore's thread.
+                let ret = unsafe { (job.f)(job.arg as *mut c_void) };
+                g = self.lock();
+                g.ret = ret;
+                self.state.store(WAIT, Ordering::Release);
+                self.done.notify_all();
+                continue;
+            }
+            if g.stop {
+                return;
+            }
+            g = self.wake.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn mark_started(&self) {
+        let mut g = self.lock();
+        g.has_worker = true;
+        g.stop = false;
+    }
+
+    /// Asks the worker to leave its loop once idle. Returns true if it is idle now.
+    fn request_stop(&self) -> bool {
+        let mut g = self.lock();
+        g.stop = true;
+        g.has_worker = false;
+        self.wake.notify_all();
+        self.state() == WAIT && g.job.is_none()
+    }
+}
+
+/// Stack size for worker threads: `--huge-worker-stack=<KiB>` if given, else the process's
+/// stack limit like a default pthread (8 MiB when unlimited or unknown).
+pub(crate) fn worker_stack_size(huge_worker_stack_kib: Option<u64>) -> usize {
+    const DEFAULT: usize = 8 << 20;
+    if let Some(kib) = huge_worker_stack_kib.filter(|&k| k > 0) {
+        return usize::try_from(kib)
+            .ok()
+            .and_then(|k| k.checked_mul(1024))
+            .unwrap_or(DEFAULT);
+    }
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `rl` is a valid, writable rlimit.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) };
+    if rc != 0 || rl.rlim_cur == libc::RLIM_INFINITY {
+        return DEFAULT;
+    }
+    usize::try_from(rl.rlim_cur).unwrap_or(DEFAULT).max(1 << 16)
+}
+
+impl Lcores {
+    /// Spawns one pinned worker per worker lcore (every enabled lcore but the main one) and
+    /// waits until each is ready. On failure every worker already started is stopped.
+    pub(crate) fn spawn_workers(self: &Arc<Self>, stack_size: usize) -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::channel::<Result<()>>();
+        let main = self.main();
+        let ids: Vec<u32> = self.enabled().filter(|&i| i != main).collect();
+        let mut started = 0;
+        let mut failure = None;
+        for &id in &ids {
+            let me = Arc::clone(self);
+            let tx = tx.clone();
+            let cpus = self.entry(id).cpuset.load();
+            self.entry(id).slot.mark_started();
+            let spawned = std::thread::Builder::new()
+                .name(format!("rte-worker-{id}"))
+                .stack_size(stack_size)
+                .spawn(move || me.worker_main(id, cpus, tx));
+            match spawned {
+                Ok(h) => {
+                    self.workers
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((id, h));
+                    started += 1;
+                }
+                Err(e) => {
+                    self.entry(id).slot.request_stop();
+                    failure = Some(crate::errno::Error::os(
+                        format!("cannot create the thread of lcore {id}"),
+                        e,
+                    ));
+                    break;
+                }
+            }
+        }
+        for _ in 0..started {
+            match rx.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    failure.get_or_insert(e);
+                }
+                Err(_) => {
+                    failure.get_or_insert(crate::err!(
+                        libc::EFAULT,
+                        "a worker thread died during start"
+                    ));
+                }
+            }
+        }
+        match failure {
+            None => Ok(()),
+            Some(e) => {
+                self.stop_workers();
+                Err(e)
+            }
+        }
+    }
+
+    fn worker_main(
+        self: Arc<Self>,
+        id: u32,
+        cpus: CpuSet,
+        ready: std::sync::mpsc::Sender<Result<()>>,
+    ) {
+        if let Err(e) = super::cpuset::set_current_thread_affinity(&cpus) {
+            let _ = ready.send(Err(crate::err!(e.errno, "lcore {id}: {}", e.msg)));
+            return;
+        }
+        self.thread_init(id, &cpus);
+        crate::eal_log!(
+            RTE_LOG_DEBUG,
+            "lcore {id} is ready (tid={:x};cpuset=[{}])",
+            // SAFETY: pthread_self has no preconditions.
+            unsafe { libc::pthread_self() },
+            cpus.to_list_string(super::cpuset::RTE_CPU_AFFINITY_STR_LEN)
+                .0
+        );
+        let _ = ready.send(Ok(()));
+        drop(ready);
+        self.entry(id).slot.serve();
+    }
+
+    /// Stops and joins every worker thread. A worker still running a function is told to stop
+    /// when it returns and left detached (joining it could hang the caller forever).
+    pub(crate) fn stop_workers(&self) {
+        let workers = std::mem::take(&mut *self.workers.lock().unwrap_or_else(|e| e.into_inner()));
+        for (id, h) in workers {
+            if self.entry(id).slot.request_stop() {
+                let _ = h.join();
+            } else {
+                crate::eal_log!(
+                    crate::log::RTE_LOG_WARNING,
+                    "lcore {id} is still running a function at cleanup; its thread will exit when it returns"
+                );
+            }
+        }
+    }
+
+    /// `rte_eal_remote_launch`.
+    pub fn remote_launch(&self, f: LcoreFn, arg: *mut c_void, id: u32) -> Result<()> {
+        self.checked_entry(id)?.slot.launch(id, f, arg)
+    }
+
+    /// `rte_eal_wait_lcore`: 0 for ids out of range (nothing ever ran there).
+    pub fn wait_lcore(&self, id: u32) -> c_int {
+        match self.checked_entry(id) {
+            Ok(e) => e.slot.wait(),
+            Err(_) => 0,
+        }
+    }
+
+    /// `rte_eal_get_lcore_state`: WAIT for ids out of range.
+    pub fn lcore_state(&self, id: u32) -> i32 {
+        self.checked_entry(id)
+            .map(|e| e.slot.state())
+            .unwrap_or(WAIT)
+    }
+
+    /// `rte_eal_mp_remote_launch`: `Err(EBUSY)` (launching nothing) unless every worker is WAIT.
+    ///
+    /// # Safety
+    /// With `call_main`, `f(arg)` is called on the calling thread: it must be sound to call.
+    pub unsafe fn mp_remote_launch(
+        &self,
+        f: LcoreFn,
+        arg: *mut c_void,
+        call_main: bool,
+    ) -> Result<()> {
+        let main = self.main();
+        let workers: Vec<u32> = self.enabled().filter(|&i| i != main).collect();
+        if let Some(busy) = workers.iter().find(|&&i| self.lcore_state(i) != WAIT) {
+            return Err(crate::err!(libc::EBUSY, "lcore {busy} is busy"));
+        }
+        for &id in &workers {
+            // DPDK ignores a failure here too; the state check above makes it unlikely.
+            let _ = self.remote_launch(f, arg, id);
+        }
+        if call_main {
+            // SAFETY: the caller of rte_eal_mp_remote_launch guarantees f(arg) may run here.
+            let ret = unsafe { f(arg) };
+            if let Ok(e) = self.checked_entry(main) {
+                e.slot.record(ret);
+            }
+        }
+        Ok(())
+    }
+
+    /// `rte_eal_mp_wait_lcore`: waits for every worker lcore.
+    pub fn mp_wait_lcore(&self) {
+        let main = self.main();
+        let workers: Vec<u32> = self.enabled().filter(|&i| i != main).collect();
+        for id in workers {
+            self.wait_lcore(id);
+        }
+    }
+}
