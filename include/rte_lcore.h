@@ -14,6 +14,7 @@
 
 #include <rtemem.h>
 #include <rte_per_lcore.h>
+#include <rte_eal.h>
 #include <rte_launch.h>
 
 #ifdef __cplusplus
@@ -52,18 +53,6 @@ rte_lcore_id(void)
 {
 	return RTE_PER_LCORE(_lcore_id);
 }
-
-#ifndef RTEMEM_HAVE_RTE_GETTID
-#define RTEMEM_HAVE_RTE_GETTID 1
-/** The calling thread's kernel thread id, cached after the first call. */
-static inline int
-rte_gettid(void)
-{
-	if (RTE_PER_LCORE(_thread_id) == -1)
-		RTE_PER_LCORE(_thread_id) = rte_sys_gettid();
-	return RTE_PER_LCORE(_thread_id);
-}
-#endif
 
 /** The CPU set lcore_id's thread is bound to. */
 rte_cpuset_t rte_lcore_cpuset(unsigned int lcore_id);
