@@ -1,1 +1,396 @@
-//! ffi fbarray (stub).
+//! `rte_fbarray.h`: file-backed arrays. Thin shims over [`crate::fbarray`].
+//!
+//! Argument errors (NULL pointers, indices out of range, bad geometry) are logged and set
+//! `rte_errno` as DPDK does. A search that finds nothing is an answer, not a fault: it sets
+//! `rte_errno` (`ENOSPC` for free, `ENOENT` for used entries) and returns -1 without a log line,
+//! as DPDK does, since callers probe with searches all the time.
+
+use std::ffi::{c_char, c_int, c_uint, c_void, CString};
+
+use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
+use crate::err;
+use crate::errno::Result;
+use crate::fbarray::{self, Backing, Fb, Search};
+
+/// Reads a name the way DPDK's `strnlen(name, RTE_FBARRAY_NAME_LEN)` does: at most 64 bytes.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string or at least 64 readable bytes.
+unsafe fn name_bytes(p: *const c_char) -> Result<Vec<u8>> {
+    if p.is_null() {
+        return Err(err!(libc::EINVAL, "name is NULL"));
+    }
+    let mut out = Vec::with_capacity(RTE_FBARRAY_NAME_LEN);
+    for i in 0..RTE_FBARRAY_NAME_LEN {
+        // SAFETY: the caller guarantees the bytes up to the NUL (or 64 bytes) are readable.
+        let b = unsafe { *p.add(i) } as u8;
+        if b == 0 {
+            break;
+        }
+        out.push(b);
+    }
+    Ok(out)
+}
+
+fn non_null(arr: *mut rte_fbarray) -> Result<*mut rte_fbarray> {
+    if arr.is_null() {
+        Err(err!(libc::EINVAL, "arr is NULL"))
+    } else {
+        Ok(arr)
+    }
+}
+
+/// # Safety
+/// `arr` is NULL or points to a struct initialized or attached in this process.
+unsafe fn handle(arr: *const rte_fbarray) -> Result<Fb> {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { Fb::from_ptr(arr.cast_mut()) }.ok_or_else(|| err!(libc::EINVAL, "arr is NULL"))
+}
+
+/// Creates a new array of `len` elements of `elt_sz` bytes named `name` in `arr`. Backed by
+/// `fbarray_<name>` in the runtime dir, or by anonymous memory with `--no-shconf`/`--in-memory`
+/// or before EAL init. Returns 0, or -1 with `rte_errno` EINVAL, ENAMETOOLONG, EBUSY (another
+/// process has the array), ENOMEM or the OS error.
+///
+/// # Safety
+/// `arr` is NULL or writable; `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_init(
+    arr: *mut rte_fbarray,
+    name: *const c_char,
+    len: c_uint,
+    elt_sz: c_uint,
+) -> c_int {
+    ffi_result!("rte_fbarray_init", -1, {
+        let arr = non_null(arr)?;
+        // SAFETY: caller guarantee on `name`.
+        let name = unsafe { name_bytes(name)? };
+        let backing = Backing::for_name(&name);
+        // SAFETY: caller guarantee on `arr`.
+        unsafe { fbarray::init(arr, &name, len, elt_sz, &backing) }.map(|_| 0)
+    })
+}
+
+/// Maps an array another process created, at the address its struct records. Returns 0, or
+/// -1 with `rte_errno` EINVAL/ENAMETOOLONG (bad struct), EEXIST (already mapped here),
+/// EADDRNOTAVAIL (the address is taken), ENOENT (no such file) or the OS error.
+///
+/// # Safety
+/// `arr` is NULL or a readable struct filled in by `rte_fbarray_init` in another process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_attach(arr: *mut rte_fbarray) -> c_int {
+    ffi_result!("rte_fbarray_attach", -1, {
+        let arr = non_null(arr)?;
+        // SAFETY: caller guarantee.
+        unsafe { fbarray::attach_default(arr) }.map(|_| 0)
+    })
+}
+
+/// Unmaps the array from this process. Returns 0, or -1 with `rte_errno` EINVAL or ENOENT (not
+/// mapped here).
+///
+/// # Safety
+/// `arr` is NULL or a readable struct; its data is not used afterwards in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_detach(arr: *mut rte_fbarray) -> c_int {
+    ffi_result!("rte_fbarray_detach", -1, {
+        let arr = non_null(arr)?;
+        // SAFETY: caller guarantee.
+        unsafe { fbarray::detach(arr) }.map(|_| 0)
+    })
+}
+
+/// Deletes the array and zeroes `arr`. Returns 0, or -1 with `rte_errno` EINVAL, ENOENT (not
+/// mapped here) or EBUSY (another process still has it).
+///
+/// # Safety
+/// `arr` is NULL or a writable struct; its data is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_destroy(arr: *mut rte_fbarray) -> c_int {
+    ffi_result!("rte_fbarray_destroy", -1, {
+        let arr = non_null(arr)?;
+        // SAFETY: caller guarantee.
+        unsafe { fbarray::destroy(arr) }.map(|_| 0)
+    })
+}
+
+/// Address of element `idx`, or NULL with `rte_errno` EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_get(arr: *const rte_fbarray, idx: c_uint) -> *mut c_void {
+    ffi_result!("rte_fbarray_get", std::ptr::null_mut(), {
+        // SAFETY: caller guarantee.
+        unsafe { handle(arr) }?.get(idx)
+    })
+}
+
+/// Index of the element holding `elt`, or -1 with `rte_errno` EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_idx(arr: *const rte_fbarray, elt: *const c_void) -> c_int {
+    ffi_result!("rte_fbarray_find_idx", -1, {
+        // SAFETY: caller guarantee.
+        unsafe { handle(arr) }?.find_idx(elt).map(|i| i as c_int)
+    })
+}
+
+/// Marks element `idx` used. Returns 0, or -1 with `rte_errno` EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_set_used(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
+    ffi_result!("rte_fbarray_set_used", -1, {
+        // SAFETY: caller guarantee.
+        unsafe { handle(arr) }?.set_used(idx).map(|_| 0)
+    })
+}
+
+/// Marks element `idx` free. Returns 0, or -1 with `rte_errno` EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_set_free(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
+    ffi_result!("rte_fbarray_set_free", -1, {
+        // SAFETY: caller guarantee.
+        unsafe { handle(arr) }?.set_free(idx).map(|_| 0)
+    })
+}
+
+/// 1 if element `idx` is used, 0 if free, -1 with `rte_errno` EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_is_used(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
+    ffi_result!("rte_fbarray_is_used", -1, {
+        // SAFETY: caller guarantee.
+        unsafe { handle(arr) }?.is_used(idx).map(c_int::from)
+    })
+}
+
+/// Runs a search for an exported function: misses set `rte_errno` silently, argument errors
+/// are logged.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+unsafe fn search(func: &str, arr: *mut rte_fbarray, what: Search, start: c_uint, used: bool) -> c_int {
+    ffi_plain!(func, -1, {
+        // SAFETY: caller guarantee.
+        let Some(fb) = (unsafe { Fb::from_ptr(arr) }) else {
+            super::fail(func, &err!(libc::EINVAL, "arr is NULL"));
+            return -1;
+        };
+        match fb.search_raw(what, start, used) {
+            (Ok(v), clears) => {
+                if clears {
+                    // DPDK's biggest-run search leaves rte_errno at 0 (see fbarray::query).
+                    crate::errno::set(0);
+                }
+                v
+            }
+            (Err(libc::EINVAL), _) => {
+                super::fail(func, &fb.search_error(libc::EINVAL, what, start, used));
+                -1
+            }
+            (Err(e), _) => {
+                crate::errno::set(e);
+                -1
+            }
+        }
+    })
+}
+
+/// First free index at or after `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_next_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_next_free", arr, Search::Find { next: true }, start, false) }
+}
+
+/// First used index at or after `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_next_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_next_used", arr, Search::Find { next: true }, start, true) }
+}
+
+/// Last free index at or before `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_prev_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_prev_free", arr, Search::Find { next: false }, start, false) }
+}
+
+/// Last used index at or before `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_prev_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_prev_used", arr, Search::Find { next: false }, start, true) }
+}
+
+/// Start of the first run of `n` free entries at or after `start`; -1 with ENOSPC/EINVAL.
+/// Like DPDK 22.11, may report a run that reaches past the end of the array.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_next_n_free(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_next_n_free", arr, Search::FindN { next: true, n }, start, false) }
+}
+
+/// Start of the first run of `n` used entries at or after `start`; -1 with ENOENT/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_next_n_used(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_next_n_used", arr, Search::FindN { next: true, n }, start, true) }
+}
+
+/// Start of the last run of `n` free entries ending at or before `start`; -1 with
+/// ENOSPC/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_prev_n_free(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_prev_n_free", arr, Search::FindN { next: false, n }, start, false) }
+}
+
+/// Start of the last run of `n` used entries ending at or before `start`; -1 with
+/// ENOENT/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_prev_n_used(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_prev_n_used", arr, Search::FindN { next: false, n }, start, true) }
+}
+
+/// Number of free entries from `start` upwards (0 if `start` is used); -1 with EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_contig_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_contig_free", arr, Search::Contig { next: true }, start, false) }
+}
+
+/// Number of used entries from `start` upwards (0 if `start` is free); -1 with EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_contig_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_contig_used", arr, Search::Contig { next: true }, start, true) }
+}
+
+/// Number of free entries from `start` downwards; -1 with EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_rev_contig_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_rev_contig_free", arr, Search::Contig { next: false }, start, false) }
+}
+
+/// Number of used entries from `start` downwards; -1 with EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_rev_contig_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_rev_contig_used", arr, Search::Contig { next: false }, start, true) }
+}
+
+/// Start of the longest free run at or after `start`; -1 with ENOSPC/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_biggest_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_biggest_free", arr, Search::Biggest { rev: false }, start, false) }
+}
+
+/// Start of the longest used run at or after `start`; -1 with ENOENT/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_biggest_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_biggest_used", arr, Search::Biggest { rev: false }, start, true) }
+}
+
+/// Start of the longest free run at or before `start`; -1 with ENOSPC/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_rev_biggest_free", arr, Search::Biggest { rev: true }, start, false) }
+}
+
+/// Start of the longest used run at or before `start`; -1 with ENOENT/EINVAL.
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { search("rte_fbarray_find_rev_biggest_used", arr, Search::Biggest { rev: true }, start, true) }
+}
+
+/// Prints the array's name, size, used count and mask words to `f` (DPDK's format). With a
+/// NULL argument nothing is printed and `rte_errno` is EINVAL; an invalid struct prints
+/// "Invalid file-backed array".
+///
+/// # Safety
+/// `arr` is NULL or an array mapped in this process; `f` is NULL or an open `FILE`.
+#[no_mangle]
+pub unsafe extern "C" fn rte_fbarray_dump_metadata(arr: *mut rte_fbarray, f: *mut libc::FILE) {
+    ffi_result!("rte_fbarray_dump_metadata", (), {
+        if f.is_null() {
+            return Err(err!(libc::EINVAL, "f is NULL"));
+        }
+        let arr = non_null(arr)?;
+        // SAFETY: caller guarantee.
+        if let Err(e) = unsafe { fbarray::validate_struct(arr) } {
+            crate::errno::set(e.errno);
+        }
+        // SAFETY: caller guarantee (non-NULL).
+        let text = unsafe { handle(arr) }?.dump();
+        let c = CString::new(text).map_err(|_| err!(libc::EINVAL, "array name holds a NUL"))?;
+        // SAFETY: `f` is an open stream (caller guarantee) and `c` a valid C string.
+        unsafe { libc::fputs(c.as_ptr(), f) };
+        Ok(())
+    })
+}

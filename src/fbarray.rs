@@ -1,1 +1,0 @@
-//! fbarray (stub; filled in by its owner).

@@ -1,0 +1,479 @@
+//! File-backed arrays (DPDK's `rte_fbarray`): fixed-size element slots plus a used-bitmask,
+//! in memory that other processes of the same `--file-prefix` can map at the same address.
+//!
+//! This is the bottom of DPDK's memory layering: every memseg list is an fbarray of
+//! `rte_memseg`, and secondaries attach to the primary's arrays to see its memory map.
+//!
+//! # Layout (DPDK 22.11's, so C code and real DPDK processes agree)
+//! `data` points to `len * elt_sz` bytes of elements, immediately followed by the used-mask:
+//! a `u32` word count `n_masks = ceil(len / 64)`, 4 bytes of padding, then `n_masks` u64 words
+//! (bit `i % 64` of word `i / 64` set = element `i` used). The whole area is rounded up to the
+//! page size ([`data_size`]). The mask may be unaligned (when `len * elt_sz` is not a multiple
+//! of 8), so words are read and written unaligned.
+//!
+//! # Invariants
+//! * `count` equals the number of set mask bits; mask bits at and past `len` are 0.
+//! * `len`, `elt_sz` and `data` never change between init and destroy.
+//!
+//! # Locking
+//! The struct's `rwlock` (DPDK's lock word, see [`rwlock`]) guards `count` and the mask across
+//! threads and processes: `set_used`/`set_free` take it for writing, every query for reading.
+//! Nothing takes it twice (DPDK's biggest-run search re-enters its own read-locked calls;
+//! here it calls the unlocked searches under one read lock). `get` and `find_idx` are pointer
+//! arithmetic on constant fields and take no lock. The process-local list of mapped areas has
+//! its own mutex (in [`backing`]).
+//!
+//! Searches ([`mask`], [`query`]) reproduce DPDK 22.11.11's answers exactly, quirks included;
+//! each quirk is named where it is reproduced.
+
+pub mod backing;
+mod mask;
+mod query;
+pub mod rwlock;
+
+use std::ffi::{c_char, c_void};
+use std::ptr::{addr_of, addr_of_mut, NonNull};
+
+pub use backing::Backing;
+use mask::Words;
+use query::View;
+pub use rwlock::RwLock;
+
+use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
+use crate::err;
+use crate::errno::{Error, Result};
+
+/// Size of the used-mask for `len` elements: the count word (padded to 8) and the words.
+fn mask_size(len: u32) -> usize {
+    8 + 8 * mask::n_masks_for(len) as usize
+}
+
+/// Bytes DPDK maps for an array: elements plus mask, rounded up to `page_sz`.
+pub fn data_size(page_sz: usize, elt_sz: u32, len: u32) -> Result<usize> {
+    // u32 * u32 fits in u64 (and usize on 64-bit); the additions are checked.
+    let elems = (elt_sz as usize)
+        .checked_mul(len as usize)
+        .ok_or_else(|| err!(libc::ENOMEM, "{len} elements of {elt_sz} bytes overflow"))?;
+    elems
+        .checked_add(mask_size(len))
+        .and_then(|s| s.checked_next_multiple_of(page_sz))
+        .ok_or_else(|| err!(libc::ENOMEM, "{len} elements of {elt_sz} bytes overflow"))
+}
+
+/// DPDK's `fully_validate`: the checks shared by init, attach and dump.
+fn validate(name: &[u8], elt_sz: u32, len: u32) -> Result<()> {
+    if elt_sz == 0 || len == 0 || len > i32::MAX as u32 {
+        return Err(err!(
+            libc::EINVAL,
+            "invalid array geometry: {len} elements of {elt_sz} bytes (need 1..=INT_MAX elements of at least 1 byte)"
+        ));
+    }
+    if name.len() >= RTE_FBARRAY_NAME_LEN {
+        return Err(err!(
+            libc::ENAMETOOLONG,
+            "array name is {} bytes; at most {} fit",
+            name.len(),
+            RTE_FBARRAY_NAME_LEN - 1
+        ));
+    }
+    Ok(())
+}
+
+/// The name stored in a struct, up to its NUL (all 64 bytes when there is none).
+///
+/// # Safety
+/// `arr` points to a readable `rte_fbarray`.
+unsafe fn stored_name(arr: *const rte_fbarray) -> Vec<u8> {
+    // SAFETY: the caller guarantees `arr` is readable; the name is a fixed array inside it.
+    let raw: [c_char; RTE_FBARRAY_NAME_LEN] = unsafe { std::ptr::read(addr_of!((*arr).name)) };
+    raw.iter().map(|&c| c as u8).take_while(|&b| b != 0).collect()
+}
+
+/// Initializes the struct at `arr` as a new, empty array of `len` elements of `elt_sz` bytes
+/// (`rte_fbarray_init`). The struct may live anywhere, including shared memory that other
+/// processes will [`attach`] through.
+///
+/// # Safety
+/// `arr` points to a writable `rte_fbarray` that no other thread uses during the call.
+pub unsafe fn init(arr: *mut rte_fbarray, name: &[u8], len: u32, elt_sz: u32, backing: &Backing) -> Result<()> {
+    validate(name, elt_sz, len)?;
+    let size = data_size(backing::page_size(), elt_sz, len)?;
+    let data = backing::create(size, backing)?;
+    // SAFETY: `data` is a fresh zeroed read-write mapping of `size` bytes, and the mask header
+    // lies inside it (size >= elements + mask); the caller guarantees `arr` is writable.
+    unsafe {
+        let msk = data.cast::<u8>().add(elt_sz as usize * len as usize);
+        std::ptr::write_unaligned(msk.cast::<u32>(), mask::n_masks_for(len));
+        // strlcpy: the name and its NUL; the rest of the field is left as it was.
+        let dst = addr_of_mut!((*arr).name).cast::<u8>();
+        std::ptr::copy_nonoverlapping(name.as_ptr(), dst, name.len());
+        *dst.add(name.len()) = 0;
+        addr_of_mut!((*arr).data).write(data);
+        addr_of_mut!((*arr).len).write(len);
+        addr_of_mut!((*arr).elt_sz).write(elt_sz);
+        addr_of_mut!((*arr).count).write(0);
+        RwLock::from_ptr(addr_of_mut!((*arr).rwlock)).init();
+    }
+    Ok(())
+}
+
+/// Maps an array that another process initialized (`rte_fbarray_attach`) at the address its
+/// struct records, from `path` (see [`backing::file_path`]).
+///
+/// # Safety
+/// `arr` points to a readable `rte_fbarray` whose fields another process initialized.
+pub unsafe fn attach(arr: *mut rte_fbarray, path: &std::path::Path) -> Result<()> {
+    // SAFETY: the caller guarantees `arr` is readable.
+    let (name, elt_sz, len, data) =
+        unsafe { (stored_name(arr), (*arr).elt_sz, (*arr).len, (*arr).data) };
+    validate(&name, elt_sz, len)?;
+    let size = data_size(backing::page_size(), elt_sz, len)?;
+    backing::attach(data, size, path).map(|_| ())
+}
+
+/// [`attach`] with the path DPDK uses: `fbarray_<name>` in the runtime dir.
+///
+/// # Safety
+/// As for [`attach`].
+pub unsafe fn attach_default(arr: *mut rte_fbarray) -> Result<()> {
+    // SAFETY: the caller guarantees `arr` is readable.
+    let name = unsafe { stored_name(arr) };
+    // Validate first so a bad struct gets DPDK's errno rather than "no runtime dir".
+    // SAFETY: as above.
+    unsafe { validate(&name, (*arr).elt_sz, (*arr).len)? };
+    match Backing::for_name(&name) {
+        Backing::File(p) => {
+            // SAFETY: forwarded caller guarantee.
+            unsafe { attach(arr, &p) }
+        }
+        Backing::Anonymous => Err(err!(
+            libc::ENOENT,
+            "array '{}' has no file to attach to: no runtime directory, or the EAL runs with --no-shconf/--in-memory",
+            String::from_utf8_lossy(&name)
+        )),
+    }
+}
+
+/// Page-rounded size of the array `arr` describes.
+///
+/// # Safety
+/// `arr` points to a readable `rte_fbarray`.
+unsafe fn mapped_size(arr: *const rte_fbarray) -> Result<usize> {
+    // SAFETY: the caller guarantees `arr` is readable.
+    let (elt_sz, len) = unsafe { ((*arr).elt_sz, (*arr).len) };
+    data_size(backing::page_size(), elt_sz, len)
+}
+
+/// Unmaps this process's view of the array (`rte_fbarray_detach`); the struct is untouched.
+///
+/// # Safety
+/// `arr` points to a readable `rte_fbarray`; nobody in this process uses its data afterwards.
+pub unsafe fn detach(arr: *mut rte_fbarray) -> Result<()> {
+    // SAFETY: caller guarantee.
+    let (size, data) = unsafe { (mapped_size(arr)?, (*arr).data) };
+    backing::detach(data, size)
+}
+
+/// Deletes the array (`rte_fbarray_destroy`): `EBUSY` while another process has it mapped;
+/// on success the struct is zeroed.
+///
+/// # Safety
+/// `arr` points to a writable `rte_fbarray`; nobody uses its data afterwards.
+pub unsafe fn destroy(arr: *mut rte_fbarray) -> Result<()> {
+    // SAFETY: caller guarantee.
+    let (size, data) = unsafe { (mapped_size(arr)?, (*arr).data) };
+    backing::destroy(data, size)?;
+    // SAFETY: caller guarantee: the struct is writable.
+    unsafe { std::ptr::write_bytes(arr, 0, 1) };
+    Ok(())
+}
+
+/// The mask words of a mapped array, read unaligned.
+struct RawMask {
+    words: *const u8,
+    n: u32,
+}
+
+impl Words for RawMask {
+    fn n_masks(&self) -> u32 {
+        self.n
+    }
+    fn word(&self, i: u32) -> u64 {
+        debug_assert!(i < self.n, "mask word {i} past the end ({})", self.n);
+        // SAFETY: `words` points to `n` u64 words inside the mapping (see `Fb::mask`).
+        unsafe { std::ptr::read_unaligned(self.words.add(8 * i as usize).cast::<u64>()) }
+    }
+}
+
+/// Which search an entry point runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// `find_next_*` / `find_prev_*`
+    Find { next: bool },
+    /// `find_next_n_*` / `find_prev_n_*`
+    FindN { next: bool, n: u32 },
+    /// `find_contig_*` / `find_rev_contig_*`
+    Contig { next: bool },
+    /// `find_biggest_*` / `find_rev_biggest_*`
+    Biggest { rev: bool },
+}
+
+/// A handle on a mapped (initialized or attached) array, for element and mask operations.
+#[derive(Clone, Copy)]
+pub struct Fb {
+    arr: NonNull<rte_fbarray>,
+}
+
+impl Fb {
+    /// Wraps `arr`; None for NULL.
+    ///
+    /// # Safety
+    /// When non-NULL, `arr` points to an `rte_fbarray` that was initialized or attached in
+    /// this process and stays mapped (with its data) while the handle is used.
+    pub unsafe fn from_ptr(arr: *mut rte_fbarray) -> Option<Fb> {
+        NonNull::new(arr).map(|arr| Fb { arr })
+    }
+
+    fn raw(&self) -> *mut rte_fbarray {
+        self.arr.as_ptr()
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> u32 {
+        // SAFETY: `from_ptr`'s contract: the struct is mapped; `len` is constant after init.
+        unsafe { addr_of!((*self.raw()).len).read_volatile() }
+    }
+
+    /// True for an array of no elements (only a zeroed/destroyed struct).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Size of one element.
+    pub fn elt_sz(&self) -> u32 {
+        // SAFETY: as in `len`.
+        unsafe { addr_of!((*self.raw()).elt_sz).read_volatile() }
+    }
+
+    /// Start of the element area.
+    pub fn data(&self) -> *mut c_void {
+        // SAFETY: as in `len`.
+        unsafe { addr_of!((*self.raw()).data).read_volatile() }
+    }
+
+    fn count_ptr(&self) -> *mut u32 {
+        // SAFETY: as in `len`; only the address is computed.
+        unsafe { addr_of_mut!((*self.raw()).count) }
+    }
+
+    /// Number of used elements (a snapshot).
+    pub fn count(&self) -> u32 {
+        self.read(|| {
+            // SAFETY: under the read lock, writers are excluded.
+            unsafe { self.count_ptr().read_volatile() }
+        })
+    }
+
+    /// The array's lock.
+    pub fn lock(&self) -> RwLock<'_> {
+        // SAFETY: the struct is mapped (contract of `from_ptr`), `rwlock` sits at offset 88
+        // (4-aligned) and is only ever used atomically.
+        unsafe { RwLock::from_ptr(addr_of_mut!((*self.raw()).rwlock)) }
+    }
+
+    fn read<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.lock().read(f)
+    }
+
+    fn check_mapped(&self) -> Result<()> {
+        if self.data().is_null() || self.len() == 0 || self.elt_sz() == 0 {
+            return Err(err!(libc::EINVAL, "the array is not initialized (no data, length or element size)"));
+        }
+        Ok(())
+    }
+
+    fn mask(&self) -> RawMask {
+        let (len, elt_sz) = (self.len(), self.elt_sz());
+        // SAFETY: `data` maps elements then the mask (layout in the module doc); the offset is
+        // inside the mapping because data_size() >= elements + mask.
+        let words = unsafe { self.data().cast::<u8>().add(elt_sz as usize * len as usize + 8) };
+        RawMask { words, n: mask::n_masks_for(len) }
+    }
+
+    fn view<'m>(&self, m: &'m RawMask) -> View<'m, RawMask> {
+        // SAFETY: called under the read lock; `count` is only written under the write lock.
+        let count = unsafe { self.count_ptr().read_volatile() };
+        View { len: self.len(), count, mask: m }
+    }
+
+    fn check_idx(&self, idx: u32) -> Result<()> {
+        self.check_mapped()?;
+        if idx >= self.len() {
+            return Err(err!(libc::EINVAL, "index {idx} is out of range (array length {})", self.len()));
+        }
+        Ok(())
+    }
+
+    /// Address of element `idx` (`rte_fbarray_get`).
+    pub fn get(&self, idx: u32) -> Result<*mut c_void> {
+        if idx >= self.len() {
+            return Err(err!(libc::EINVAL, "index {idx} is out of range (array length {})", self.len()));
+        }
+        // SAFETY: idx < len, so the offset stays inside the element area.
+        Ok(unsafe { self.data().cast::<u8>().add(idx as usize * self.elt_sz() as usize).cast() })
+    }
+
+    /// Index of the element containing `elt` (`rte_fbarray_find_idx`).
+    pub fn find_idx(&self, elt: *const c_void) -> Result<u32> {
+        let start = self.data() as usize;
+        let end = start.saturating_add(self.elt_sz() as usize * self.len() as usize);
+        let at = elt as usize;
+        if elt.is_null() || at < start || at >= end {
+            return Err(err!(libc::EINVAL, "{elt:p} is not inside the array's elements"));
+        }
+        // at < end implies elt_sz > 0.
+        Ok(((at - start) / self.elt_sz() as usize) as u32)
+    }
+
+    /// Marks element `idx` used or free (`rte_fbarray_set_used`/`set_free`); idempotent.
+    pub fn set(&self, idx: u32, used: bool) -> Result<()> {
+        self.check_idx(idx)?;
+        let m = self.mask();
+        let word = (idx / mask::WORD_BITS) as usize;
+        let bit = 1u64 << (idx % mask::WORD_BITS);
+        self.lock().write(|| {
+            // SAFETY: under the write lock nobody else reads or writes the mask or count;
+            // `word < n_masks` because idx < len.
+            unsafe {
+                let p = m.words.add(8 * word).cast::<u64>().cast_mut();
+                let w = p.read_unaligned();
+                if (w & bit != 0) != used {
+                    p.write_unaligned(w ^ bit);
+                    let c = self.count_ptr();
+                    c.write_volatile(if used { c.read_volatile() + 1 } else { c.read_volatile() - 1 });
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Marks element `idx` used.
+    pub fn set_used(&self, idx: u32) -> Result<()> {
+        self.set(idx, true)
+    }
+
+    /// Marks element `idx` free.
+    pub fn set_free(&self, idx: u32) -> Result<()> {
+        self.set(idx, false)
+    }
+
+    /// Whether element `idx` is used (`rte_fbarray_is_used`).
+    pub fn is_used(&self, idx: u32) -> Result<bool> {
+        self.check_idx(idx)?;
+        let m = self.mask();
+        self.read(|| Ok(m.word(idx / mask::WORD_BITS) >> (idx % mask::WORD_BITS) & 1 == 1))
+    }
+
+    /// Runs one of DPDK's searches for used (`used`) or free entries from `start`.
+    /// `Ok` carries DPDK's non-negative result, `Err` its errno (EINVAL, ENOENT, ENOSPC). The
+    /// flag says whether DPDK sets `rte_errno` to 0 on this success (biggest-run quirk).
+    pub(crate) fn search_raw(&self, what: Search, start: u32, used: bool) -> (std::result::Result<i32, i32>, bool) {
+        if self.check_mapped().is_err() {
+            return (Err(libc::EINVAL), false);
+        }
+        let m = self.mask();
+        self.read(|| {
+            let v = self.view(&m);
+            match what {
+                Search::Find { next } => (v.find(start, next, used), false),
+                Search::FindN { next, n } => (v.find_n(start, n, next, used), false),
+                Search::Contig { next } => (v.find_contig(start, next, used), false),
+                Search::Biggest { rev } => v.find_biggest(start, used, rev),
+            }
+        })
+    }
+
+    /// Runs a search (see [`Search`]); errors carry DPDK's errno and say why.
+    pub fn search(&self, what: Search, start: u32, used: bool) -> Result<u32> {
+        match self.search_raw(what, start, used).0 {
+            Ok(v) => Ok(v as u32),
+            Err(e) => Err(self.search_error(e, what, start, used)),
+        }
+    }
+
+    pub(crate) fn search_error(&self, errno: i32, what: Search, start: u32, used: bool) -> Error {
+        let kind = if used { "used" } else { "free" };
+        match errno {
+            libc::EINVAL => match what {
+                Search::FindN { n, .. } if n == 0 || n > self.len() => {
+                    err!(errno, "run length {n} is not in 1..={}", self.len())
+                }
+                _ => err!(errno, "start {start} is out of range (array length {})", self.len()),
+            },
+            _ => err!(errno, "no {kind} entries found ({what:?} from {start})"),
+        }
+    }
+
+    /// First free entry at or after `start`.
+    pub fn find_next_free(&self, start: u32) -> Result<u32> {
+        self.search(Search::Find { next: true }, start, false)
+    }
+
+    /// First used entry at or after `start`.
+    pub fn find_next_used(&self, start: u32) -> Result<u32> {
+        self.search(Search::Find { next: true }, start, true)
+    }
+
+    /// Start of the first run of `n` free entries at or after `start` (DPDK's quirk: may
+    /// report a run that reaches past the end, see `mask::find_next_n`).
+    pub fn find_next_n_free(&self, start: u32, n: u32) -> Result<u32> {
+        self.search(Search::FindN { next: true, n }, start, false)
+    }
+
+    /// Start of the last run of `n` free entries ending at or before `start`.
+    pub fn find_prev_n_free(&self, start: u32, n: u32) -> Result<u32> {
+        self.search(Search::FindN { next: false, n }, start, false)
+    }
+
+    /// Length of the used run starting at `start`.
+    pub fn find_contig_used(&self, start: u32) -> Result<u32> {
+        self.search(Search::Contig { next: true }, start, true)
+    }
+
+    /// Writes DPDK's metadata dump (`rte_fbarray_dump_metadata`) as text.
+    pub fn dump(&self) -> String {
+        // SAFETY: `from_ptr`'s contract: the struct is readable.
+        let name = unsafe { stored_name(self.raw()) };
+        if validate(&name, self.elt_sz(), self.len()).is_err() || self.data().is_null() {
+            return "Invalid file-backed array\n".into();
+        }
+        let m = self.mask();
+        self.read(|| {
+            // SAFETY: under the read lock.
+            let count = unsafe { self.count_ptr().read_volatile() };
+            let mut s = format!(
+                "File-backed array: {}\nsize: {} occupied: {} elt_sz: {}\n",
+                String::from_utf8_lossy(&name),
+                self.len() as i32,
+                count as i32,
+                self.elt_sz() as i32
+            );
+            for i in 0..m.n_masks() {
+                s.push_str(&format!("msk idx {i}: 0x{:016x}\n", m.word(i)));
+            }
+            s
+        })
+    }
+}
+
+/// Checks DPDK's geometry and name rules for a struct (used by dump's "Invalid" answer).
+///
+/// # Safety
+/// `arr` points to a readable `rte_fbarray`.
+pub(crate) unsafe fn validate_struct(arr: *const rte_fbarray) -> Result<()> {
+    // SAFETY: caller guarantee.
+    unsafe { validate(&stored_name(arr), (*arr).elt_sz, (*arr).len) }
+}
+
+#[cfg(test)]
+mod tests;
