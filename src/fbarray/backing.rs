@@ -104,7 +104,9 @@ fn reserve(at: *mut c_void, len: usize) -> Result<*mut c_void> {
         )
     };
     if p == libc::MAP_FAILED {
-        return Err(last_os_error(format_args!("cannot reserve {len:#x} bytes of address space")));
+        return Err(last_os_error(format_args!(
+            "cannot reserve {len:#x} bytes of address space"
+        )));
     }
     if !at.is_null() && p != at {
         unmap(p, len);
@@ -120,13 +122,18 @@ fn reserve(at: *mut c_void, len: usize) -> Result<*mut c_void> {
 fn map_over(addr: *mut c_void, len: usize, fd: Option<&OwnedFd>) -> Result<()> {
     let (flags, raw) = match fd {
         Some(f) => (libc::MAP_SHARED | libc::MAP_FIXED, f.as_raw_fd()),
-        None => (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED, -1),
+        None => (
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+            -1,
+        ),
     };
     // SAFETY: MAP_FIXED replaces only [addr, addr + len), which this module reserved itself
     // a moment ago and which nothing else uses.
     let p = unsafe { libc::mmap(addr, len, libc::PROT_READ | libc::PROT_WRITE, flags, raw, 0) };
     if p == libc::MAP_FAILED {
-        return Err(last_os_error(format_args!("cannot map {len:#x} bytes at {addr:p}")));
+        return Err(last_os_error(format_args!(
+            "cannot map {len:#x} bytes at {addr:p}"
+        )));
     }
     debug_assert_eq!(p, addr, "MAP_FIXED returned another address");
     Ok(())
@@ -148,7 +155,10 @@ fn open(path: &Path, create: bool) -> Result<OwnedFd> {
     // SAFETY: `c` is a valid NUL-terminated path.
     let fd = unsafe { libc::open(c.as_ptr(), flags, 0o600 as libc::c_uint) };
     if fd < 0 {
-        return Err(last_os_error(format_args!("cannot open {}", path.display())));
+        return Err(last_os_error(format_args!(
+            "cannot open {}",
+            path.display()
+        )));
     }
     // SAFETY: `fd` was just returned by open and is owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
@@ -158,16 +168,23 @@ fn open(path: &Path, create: bool) -> Result<OwnedFd> {
 fn flock(fd: &OwnedFd, op: libc::c_int, path: &Path) -> Result<()> {
     // SAFETY: `fd` is an open descriptor.
     if unsafe { libc::flock(fd.as_raw_fd(), op | libc::LOCK_NB) } != 0 {
-        return Err(last_os_error(format_args!("cannot lock {}", path.display())));
+        return Err(last_os_error(format_args!(
+            "cannot lock {}",
+            path.display()
+        )));
     }
     Ok(())
 }
 
 fn truncate(fd: &OwnedFd, len: usize, path: &Path) -> Result<()> {
-    let l = libc::off_t::try_from(len).map_err(|_| err!(libc::EFBIG, "{len:#x} bytes is too big"))?;
+    let l =
+        libc::off_t::try_from(len).map_err(|_| err!(libc::EFBIG, "{len:#x} bytes is too big"))?;
     // SAFETY: `fd` is an open descriptor.
     if unsafe { libc::ftruncate(fd.as_raw_fd(), l) } != 0 {
-        return Err(last_os_error(format_args!("cannot size {}", path.display())));
+        return Err(last_os_error(format_args!(
+            "cannot size {}",
+            path.display()
+        )));
     }
     Ok(())
 }
@@ -183,7 +200,12 @@ pub(crate) fn create(len: usize, backing: &Backing) -> Result<*mut c_void> {
             let fd = open(path, true)?;
             // Exclusive first: fails while any process has the file (initialized or attached).
             flock(&fd, libc::LOCK_EX, path).map_err(|e| {
-                err!(libc::EBUSY, "{}: another process is using this array ({})", path.display(), e.msg)
+                err!(
+                    libc::EBUSY,
+                    "{}: another process is using this array ({})",
+                    path.display(),
+                    e.msg
+                )
             })?;
             // Then shared, so others may attach but nobody may initialize it again.
             flock(&fd, libc::LOCK_SH, path)?;
@@ -196,7 +218,12 @@ pub(crate) fn create(len: usize, backing: &Backing) -> Result<*mut c_void> {
         Ok((fd, path)) => {
             // SAFETY: [addr, addr + len) was just mapped read-write by this function.
             unsafe { std::ptr::write_bytes(addr.cast::<u8>(), 0, len) };
-            list.push(MemArea { addr: addr as usize, len, fd, path });
+            list.push(MemArea {
+                addr: addr as usize,
+                len,
+                fd,
+                path,
+            });
             Ok(addr)
         }
         Err(e) => {
@@ -207,8 +234,10 @@ pub(crate) fn create(len: usize, backing: &Backing) -> Result<*mut c_void> {
 }
 
 /// Maps an existing file-backed array at `at` (the address recorded in its struct; NULL lets
-/// the kernel choose, as DPDK does).
-pub(crate) fn attach(at: *mut c_void, len: usize, path: &Path) -> Result<*mut c_void> {
+/// the kernel choose, as DPDK does). `path` None (no file can exist: no runtime dir, or no
+/// shared config) fails with `ENOENT` where DPDK's open of the missing file would, i.e.
+/// after the overlap check and the reservation.
+pub(crate) fn attach(at: *mut c_void, len: usize, path: Option<&Path>) -> Result<*mut c_void> {
     let mut list = areas();
     let start = at as usize;
     let end = start.wrapping_add(len);
@@ -218,19 +247,33 @@ pub(crate) fn attach(at: *mut c_void, len: usize, path: &Path) -> Result<*mut c_
         let a_end = a.addr + a.len;
         (start >= a.addr && start < a_end) || (end > a.addr && end < a_end)
     }) {
-        return Err(err!(libc::EEXIST, "{at:p} is already mapped for an array in this process"));
+        return Err(err!(
+            libc::EEXIST,
+            "{at:p} is already mapped for an array in this process"
+        ));
     }
     let addr = reserve(at, len)?;
     let res = (|| {
+        let path = path.ok_or_else(|| {
+            err!(
+                libc::ENOENT,
+                "the array has no file to attach to: no runtime directory, or the EAL runs with --no-shconf/--in-memory"
+            )
+        })?;
         let fd = open(path, false)?;
         flock(&fd, libc::LOCK_SH, path)?;
         truncate(&fd, len, path)?;
         map_over(addr, len, Some(&fd))?;
-        Ok(fd)
+        Ok((fd, path.to_path_buf()))
     })();
     match res {
-        Ok(fd) => {
-            list.push(MemArea { addr: addr as usize, len, fd: Some(fd), path: Some(path.to_path_buf()) });
+        Ok((fd, path)) => {
+            list.push(MemArea {
+                addr: addr as usize,
+                len,
+                fd: Some(fd),
+                path: Some(path),
+            });
             Ok(addr)
         }
         Err(e) => {
@@ -243,7 +286,12 @@ pub(crate) fn attach(at: *mut c_void, len: usize, path: &Path) -> Result<*mut c_
 fn position(list: &[MemArea], addr: *mut c_void, len: usize) -> Result<usize> {
     list.iter()
         .position(|a| a.addr == addr as usize && a.len == len)
-        .ok_or_else(|| err!(libc::ENOENT, "no array of {len:#x} bytes is mapped at {addr:p} in this process"))
+        .ok_or_else(|| {
+            err!(
+                libc::ENOENT,
+                "no array of {len:#x} bytes is mapped at {addr:p} in this process"
+            )
+        })
 }
 
 /// Unmaps this process's view of the array at `addr` and closes its file.
@@ -262,12 +310,20 @@ pub(crate) fn destroy(addr: *mut c_void, len: usize) -> Result<()> {
     let i = position(&list, addr, len)?;
     if let (Some(fd), Some(path)) = (&list[i].fd, &list[i].path) {
         flock(fd, libc::LOCK_EX, path).map_err(|e| {
-            err!(libc::EBUSY, "cannot destroy {}: another process is using it ({})", path.display(), e.msg)
+            err!(
+                libc::EBUSY,
+                "cannot destroy {}: another process is using it ({})",
+                path.display(),
+                e.msg
+            )
         })?;
         if let Err(e) = std::fs::remove_file(path) {
             // Keep what we had: the shared lock.
             let _ = flock(fd, libc::LOCK_SH, path);
-            return Err(Error::os(format_args!("cannot unlink {}", path.display()), e));
+            return Err(Error::os(
+                format_args!("cannot unlink {}", path.display()),
+                e,
+            ));
         }
     }
     unmap(addr, len);

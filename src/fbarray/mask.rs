@@ -375,11 +375,15 @@ pub(crate) mod tests {
             (0..=start + 1 - n).rev().find(|&i| self.run_at(i, n, used))
         }
         pub(crate) fn contig(&self, start: u32, used: bool) -> u32 {
-            (start..self.bits.len() as u32).take_while(|&i| self.bits[i as usize] == used).count()
-                as u32
+            (start..self.bits.len() as u32)
+                .take_while(|&i| self.bits[i as usize] == used)
+                .count() as u32
         }
         pub(crate) fn rev_contig(&self, start: u32, used: bool) -> u32 {
-            (0..=start).rev().take_while(|&i| self.bits[i as usize] == used).count() as u32
+            (0..=start)
+                .rev()
+                .take_while(|&i| self.bits[i as usize] == used)
+                .count() as u32
         }
         pub(crate) fn words(&self) -> Vec<u64> {
             let mut w = vec![0u64; n_masks_for(self.bits.len() as u32) as usize];
@@ -397,13 +401,22 @@ pub(crate) mod tests {
     }
 
     fn naive_last_run(x: u64, n: u32) -> Option<u32> {
-        (0..=64 - n).rev().find(|&p| (p..p + n).all(|b| x >> b & 1 == 1))
+        (0..=64 - n)
+            .rev()
+            .find(|&p| (p..p + n).all(|b| x >> b & 1 == 1))
     }
 
     #[test]
     fn in_word_runs_match_a_bit_by_bit_scan() {
         let mut rng = Rng::new(7);
-        let specials = [0u64, u64::MAX, 1, 1 << 63, 0x8000_0000_0000_0001, 0x7fff_ffff_ffff_fffe];
+        let specials = [
+            0u64,
+            u64::MAX,
+            1,
+            1 << 63,
+            0x8000_0000_0000_0001,
+            0x7fff_ffff_ffff_fffe,
+        ];
         for round in 0..20_000 {
             let x = if round < specials.len() {
                 specials[round]
@@ -417,14 +430,24 @@ pub(crate) mod tests {
                 }
             };
             for n in [1, 2, 3, 5, 8, 17, 31, 32, 33, 63, 64, 1 + rng.below(64)] {
-                assert_eq!(first_run(x, n), naive_first_run(x, n), "first_run({x:#x}, {n})");
-                assert_eq!(last_run(x, n), naive_last_run(x, n), "last_run({x:#x}, {n})");
+                assert_eq!(
+                    first_run(x, n),
+                    naive_first_run(x, n),
+                    "first_run({x:#x}, {n})"
+                );
+                assert_eq!(
+                    last_run(x, n),
+                    naive_last_run(x, n),
+                    "last_run({x:#x}, {n})"
+                );
             }
         }
     }
 
     /// Lengths around word boundaries and a few large ones.
-    pub(crate) const LENGTHS: [u32; 14] = [1, 2, 63, 64, 65, 66, 127, 128, 129, 191, 200, 1000, 4096, 4097];
+    pub(crate) const LENGTHS: [u32; 14] = [
+        1, 2, 63, 64, 65, 66, 127, 128, 129, 191, 200, 1000, 4096, 4097,
+    ];
 
     /// Fills a model with one of several densities so that long used and free runs both occur.
     pub(crate) fn random_model(rng: &mut Rng, len: u32) -> Model {
@@ -468,17 +491,37 @@ pub(crate) mod tests {
                     };
                     for used in [false, true] {
                         let ctx = format!("len {len} start {start} used {used}");
-                        assert_eq!(find_next(&w[..], len, start, used), model.next(start, used), "next {ctx}");
-                        assert_eq!(find_prev(&w[..], start, used), model.prev(start, used), "prev {ctx}");
-                        assert_eq!(find_contig(&w[..], len, start, used), model.contig(start, used), "contig {ctx}");
-                        assert_eq!(find_rev_contig(&w[..], start, used), model.rev_contig(start, used), "rev_contig {ctx}");
+                        assert_eq!(
+                            find_next(&w[..], len, start, used),
+                            model.next(start, used),
+                            "next {ctx}"
+                        );
+                        assert_eq!(
+                            find_prev(&w[..], start, used),
+                            model.prev(start, used),
+                            "prev {ctx}"
+                        );
+                        assert_eq!(
+                            find_contig(&w[..], len, start, used),
+                            model.contig(start, used),
+                            "contig {ctx}"
+                        );
+                        assert_eq!(
+                            find_rev_contig(&w[..], start, used),
+                            model.rev_contig(start, used),
+                            "rev_contig {ctx}"
+                        );
                         let n = match rng.below(3) {
                             0 => 1 + rng.below(8),
                             1 => 1 + rng.below(130),
                             _ => 1 + rng.below(len),
                         };
                         if start + 1 >= n {
-                            assert_eq!(find_prev_n(&w[..], start, n, used), model.prev_n(start, n, used), "prev_n {n} {ctx}");
+                            assert_eq!(
+                                find_prev_n(&w[..], start, n, used),
+                                model.prev_n(start, n, used),
+                                "prev_n {n} {ctx}"
+                            );
                         }
                         if len - start >= n {
                             let got = find_next_n(&w[..], len, start, n, used);
@@ -491,10 +534,18 @@ pub(crate) mod tests {
                                 match (got, want) {
                                     (g, w) if g == w => {}
                                     (Some(g), None) => {
-                                        assert!(g + n > len, "next_n free {n} {ctx}: bogus in-range {g}");
-                                        assert!((g..len).all(|i| !model.bits[i as usize]), "next_n free {n} {ctx}: {g} not free to the end");
+                                        assert!(
+                                            g + n > len,
+                                            "next_n free {n} {ctx}: bogus in-range {g}"
+                                        );
+                                        assert!(
+                                            (g..len).all(|i| !model.bits[i as usize]),
+                                            "next_n free {n} {ctx}: {g} not free to the end"
+                                        );
                                     }
-                                    (g, w) => panic!("next_n free {n} {ctx}: got {g:?}, model {w:?}"),
+                                    (g, w) => {
+                                        panic!("next_n free {n} {ctx}: got {g:?}, model {w:?}")
+                                    }
                                 }
                             }
                         }
@@ -508,7 +559,9 @@ pub(crate) mod tests {
     fn next_n_free_counts_bits_past_the_end_as_dpdk_does() {
         // len 65: free 0 and 60..=64, used 1..=59. DPDK 22.11.11 answers 60 for n = 5 (the run
         // 60..=64 is real) and also for n = 6, counting bit 65, past the end, as free.
-        let mut model = Model { bits: vec![true; 65] };
+        let mut model = Model {
+            bits: vec![true; 65],
+        };
         model.bits[0] = false;
         for i in 60..65 {
             model.bits[i] = false;

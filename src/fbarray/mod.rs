@@ -86,7 +86,10 @@ fn validate(name: &[u8], elt_sz: u32, len: u32) -> Result<()> {
 unsafe fn stored_name(arr: *const rte_fbarray) -> Vec<u8> {
     // SAFETY: the caller guarantees `arr` is readable; the name is a fixed array inside it.
     let raw: [c_char; RTE_FBARRAY_NAME_LEN] = unsafe { std::ptr::read(addr_of!((*arr).name)) };
-    raw.iter().map(|&c| c as u8).take_while(|&b| b != 0).collect()
+    raw.iter()
+        .map(|&c| c as u8)
+        .take_while(|&b| b != 0)
+        .collect()
 }
 
 /// Initializes the struct at `arr` as a new, empty array of `len` elements of `elt_sz` bytes
@@ -95,7 +98,13 @@ unsafe fn stored_name(arr: *const rte_fbarray) -> Vec<u8> {
 ///
 /// # Safety
 /// `arr` points to a writable `rte_fbarray` that no other thread uses during the call.
-pub unsafe fn init(arr: *mut rte_fbarray, name: &[u8], len: u32, elt_sz: u32, backing: &Backing) -> Result<()> {
+pub unsafe fn init(
+    arr: *mut rte_fbarray,
+    name: &[u8],
+    len: u32,
+    elt_sz: u32,
+    backing: &Backing,
+) -> Result<()> {
     validate(name, elt_sz, len)?;
     let size = data_size(backing::page_size(), elt_sz, len)?;
     let data = backing::create(size, backing)?;
@@ -128,7 +137,7 @@ pub unsafe fn attach(arr: *mut rte_fbarray, path: &std::path::Path) -> Result<()
         unsafe { (stored_name(arr), (*arr).elt_sz, (*arr).len, (*arr).data) };
     validate(&name, elt_sz, len)?;
     let size = data_size(backing::page_size(), elt_sz, len)?;
-    backing::attach(data, size, path).map(|_| ())
+    backing::attach(data, size, Some(path)).map(|_| ())
 }
 
 /// [`attach`] with the path DPDK uses: `fbarray_<name>` in the runtime dir.
@@ -141,17 +150,14 @@ pub unsafe fn attach_default(arr: *mut rte_fbarray) -> Result<()> {
     // Validate first so a bad struct gets DPDK's errno rather than "no runtime dir".
     // SAFETY: as above.
     unsafe { validate(&name, (*arr).elt_sz, (*arr).len)? };
-    match Backing::for_name(&name) {
-        Backing::File(p) => {
-            // SAFETY: forwarded caller guarantee.
-            unsafe { attach(arr, &p) }
-        }
-        Backing::Anonymous => Err(err!(
-            libc::ENOENT,
-            "array '{}' has no file to attach to: no runtime directory, or the EAL runs with --no-shconf/--in-memory",
-            String::from_utf8_lossy(&name)
-        )),
-    }
+    let path = match Backing::for_name(&name) {
+        Backing::File(p) => Some(p),
+        Backing::Anonymous => None,
+    };
+    // SAFETY: the caller guarantees `arr` is readable.
+    let (elt_sz, len, data) = unsafe { ((*arr).elt_sz, (*arr).len, (*arr).data) };
+    let size = data_size(backing::page_size(), elt_sz, len)?;
+    backing::attach(data, size, path.as_deref()).map(|_| ())
 }
 
 /// Page-rounded size of the array `arr` describes.
@@ -286,8 +292,11 @@ impl Fb {
     }
 
     fn check_mapped(&self) -> Result<()> {
-        if self.data().is_null() || self.len() == 0 || self.elt_sz() == 0 {
-            return Err(err!(libc::EINVAL, "the array is not initialized (no data, length or element size)"));
+        if self.data().is_null() || self.is_empty() || self.elt_sz() == 0 {
+            return Err(err!(
+                libc::EINVAL,
+                "the array is not initialized (no data, length or element size)"
+            ));
         }
         Ok(())
     }
@@ -296,20 +305,35 @@ impl Fb {
         let (len, elt_sz) = (self.len(), self.elt_sz());
         // SAFETY: `data` maps elements then the mask (layout in the module doc); the offset is
         // inside the mapping because data_size() >= elements + mask.
-        let words = unsafe { self.data().cast::<u8>().add(elt_sz as usize * len as usize + 8) };
-        RawMask { words, n: mask::n_masks_for(len) }
+        let words = unsafe {
+            self.data()
+                .cast::<u8>()
+                .add(elt_sz as usize * len as usize + 8)
+        };
+        RawMask {
+            words,
+            n: mask::n_masks_for(len),
+        }
     }
 
     fn view<'m>(&self, m: &'m RawMask) -> View<'m, RawMask> {
         // SAFETY: called under the read lock; `count` is only written under the write lock.
         let count = unsafe { self.count_ptr().read_volatile() };
-        View { len: self.len(), count, mask: m }
+        View {
+            len: self.len(),
+            count,
+            mask: m,
+        }
     }
 
     fn check_idx(&self, idx: u32) -> Result<()> {
         self.check_mapped()?;
         if idx >= self.len() {
-            return Err(err!(libc::EINVAL, "index {idx} is out of range (array length {})", self.len()));
+            return Err(err!(
+                libc::EINVAL,
+                "index {idx} is out of range (array length {})",
+                self.len()
+            ));
         }
         Ok(())
     }
@@ -317,10 +341,19 @@ impl Fb {
     /// Address of element `idx` (`rte_fbarray_get`).
     pub fn get(&self, idx: u32) -> Result<*mut c_void> {
         if idx >= self.len() {
-            return Err(err!(libc::EINVAL, "index {idx} is out of range (array length {})", self.len()));
+            return Err(err!(
+                libc::EINVAL,
+                "index {idx} is out of range (array length {})",
+                self.len()
+            ));
         }
         // SAFETY: idx < len, so the offset stays inside the element area.
-        Ok(unsafe { self.data().cast::<u8>().add(idx as usize * self.elt_sz() as usize).cast() })
+        Ok(unsafe {
+            self.data()
+                .cast::<u8>()
+                .add(idx as usize * self.elt_sz() as usize)
+                .cast()
+        })
     }
 
     /// Index of the element containing `elt` (`rte_fbarray_find_idx`).
@@ -329,7 +362,10 @@ impl Fb {
         let end = start.saturating_add(self.elt_sz() as usize * self.len() as usize);
         let at = elt as usize;
         if elt.is_null() || at < start || at >= end {
-            return Err(err!(libc::EINVAL, "{elt:p} is not inside the array's elements"));
+            return Err(err!(
+                libc::EINVAL,
+                "{elt:p} is not inside the array's elements"
+            ));
         }
         // at < end implies elt_sz > 0.
         Ok(((at - start) / self.elt_sz() as usize) as u32)
@@ -350,7 +386,11 @@ impl Fb {
                 if (w & bit != 0) != used {
                     p.write_unaligned(w ^ bit);
                     let c = self.count_ptr();
-                    c.write_volatile(if used { c.read_volatile() + 1 } else { c.read_volatile() - 1 });
+                    c.write_volatile(if used {
+                        c.read_volatile() + 1
+                    } else {
+                        c.read_volatile() - 1
+                    });
                 }
             }
         });
@@ -377,7 +417,12 @@ impl Fb {
     /// Runs one of DPDK's searches for used (`used`) or free entries from `start`.
     /// `Ok` carries DPDK's non-negative result, `Err` its errno (EINVAL, ENOENT, ENOSPC). The
     /// flag says whether DPDK sets `rte_errno` to 0 on this success (biggest-run quirk).
-    pub(crate) fn search_raw(&self, what: Search, start: u32, used: bool) -> (std::result::Result<i32, i32>, bool) {
+    pub(crate) fn search_raw(
+        &self,
+        what: Search,
+        start: u32,
+        used: bool,
+    ) -> (std::result::Result<i32, i32>, bool) {
         if self.check_mapped().is_err() {
             return (Err(libc::EINVAL), false);
         }
@@ -408,7 +453,11 @@ impl Fb {
                 Search::FindN { n, .. } if n == 0 || n > self.len() => {
                     err!(errno, "run length {n} is not in 1..={}", self.len())
                 }
-                _ => err!(errno, "start {start} is out of range (array length {})", self.len()),
+                _ => err!(
+                    errno,
+                    "start {start} is out of range (array length {})",
+                    self.len()
+                ),
             },
             _ => err!(errno, "no {kind} entries found ({what:?} from {start})"),
         }

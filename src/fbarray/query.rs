@@ -124,7 +124,12 @@ impl<W: Words + ?Sized> View<'_, W> {
     /// through its public search calls and, when the walk ends on a failed one, resets
     /// `rte_errno` to 0 even on success; a reverse walk that ends by reaching index 0 leaves
     /// `rte_errno` as it was).
-    pub(crate) fn find_biggest(&self, start: u32, used: bool, rev: bool) -> (Result<i32, i32>, bool) {
+    pub(crate) fn find_biggest(
+        &self,
+        start: u32,
+        used: bool,
+        rev: bool,
+    ) -> (Result<i32, i32>, bool) {
         if start >= self.len {
             return (Err(EINVAL), false);
         }
@@ -177,7 +182,7 @@ mod tests {
                 } else {
                     (u, m.contig(u, used))
                 };
-                if best.map_or(true, |(_, bl)| l > bl) {
+                if best.is_none_or(|(_, bl)| l > bl) {
                     best = Some((s, l));
                 }
                 i = if rev { s as i64 - 1 } else { (s + l) as i64 };
@@ -196,13 +201,18 @@ mod tests {
                 let model = random_model(&mut rng, len);
                 let w = model.words();
                 let count = model.bits.iter().filter(|&&b| b).count() as u32;
-                let v = View { len, count, mask: &w[..] };
+                let v = View {
+                    len,
+                    count,
+                    mask: &w[..],
+                };
                 for _ in 0..10 {
                     let start = rng.below(len + 2); // sometimes out of range
                     let n = rng.below(len + 2); // sometimes 0 or > len
                     for used in [false, true] {
                         let miss = if used { ENOENT } else { ENOSPC };
-                        let ctx = format!("len {len} count {count} start {start} n {n} used {used}");
+                        let ctx =
+                            format!("len {len} count {count} start {start} n {n} used {used}");
                         if start >= len {
                             assert_eq!(v.find(start, true, used), Err(EINVAL), "{ctx}");
                             assert_eq!(v.find_contig(start, false, used), Err(EINVAL), "{ctx}");
@@ -211,25 +221,59 @@ mod tests {
                             continue;
                         }
                         let want = |o: Option<u32>| o.map(|x| x as i32).ok_or(miss);
-                        assert_eq!(v.find(start, true, used), want(model.next(start, used)), "next {ctx}");
-                        assert_eq!(v.find(start, false, used), want(model.prev(start, used)), "prev {ctx}");
-                        assert_eq!(v.find_contig(start, true, used), Ok(model.contig(start, used) as i32), "contig {ctx}");
-                        assert_eq!(v.find_contig(start, false, used), Ok(model.rev_contig(start, used) as i32), "rev_contig {ctx}");
-                        assert_eq!(v.find_biggest(start, used, false).0, want(naive_biggest(&model, start, used, false)), "biggest {ctx}");
-                        assert_eq!(v.find_biggest(start, used, true).0, want(naive_biggest(&model, start, used, true)), "rev_biggest {ctx}");
+                        assert_eq!(
+                            v.find(start, true, used),
+                            want(model.next(start, used)),
+                            "next {ctx}"
+                        );
+                        assert_eq!(
+                            v.find(start, false, used),
+                            want(model.prev(start, used)),
+                            "prev {ctx}"
+                        );
+                        assert_eq!(
+                            v.find_contig(start, true, used),
+                            Ok(model.contig(start, used) as i32),
+                            "contig {ctx}"
+                        );
+                        assert_eq!(
+                            v.find_contig(start, false, used),
+                            Ok(model.rev_contig(start, used) as i32),
+                            "rev_contig {ctx}"
+                        );
+                        assert_eq!(
+                            v.find_biggest(start, used, false).0,
+                            want(naive_biggest(&model, start, used, false)),
+                            "biggest {ctx}"
+                        );
+                        assert_eq!(
+                            v.find_biggest(start, used, true).0,
+                            want(naive_biggest(&model, start, used, true)),
+                            "rev_biggest {ctx}"
+                        );
                         if n == 0 || n > len {
                             assert_eq!(v.find_n(start, n, true, used), Err(EINVAL), "{ctx}");
                             assert_eq!(v.find_n(start, n, false, used), Err(EINVAL), "{ctx}");
                             continue;
                         }
-                        assert_eq!(v.find_n(start, n, false, used), want(model.prev_n(start, n, used)), "prev_n {ctx}");
+                        assert_eq!(
+                            v.find_n(start, n, false, used),
+                            want(model.prev_n(start, n, used)),
+                            "prev_n {ctx}"
+                        );
                         let got = v.find_n(start, n, true, used);
                         let real = want(model.next_n(start, n, used));
                         if got != real {
                             // Only DPDK's free-run quirk may differ: a run reaching past the end.
-                            assert!(!used && real == Err(ENOSPC), "next_n {ctx}: got {got:?}, model {real:?}");
+                            assert!(
+                                !used && real == Err(ENOSPC),
+                                "next_n {ctx}: got {got:?}, model {real:?}"
+                            );
                             let g = got.unwrap() as u32;
-                            assert!(g + n > len && (g..len).all(|i| !model.bits[i as usize]), "next_n {ctx}: {g}");
+                            assert!(
+                                g + n > len && (g..len).all(|i| !model.bits[i as usize]),
+                                "next_n {ctx}: {g}"
+                            );
                         }
                     }
                 }
@@ -240,12 +284,18 @@ mod tests {
     #[test]
     fn biggest_resets_errno_when_its_walk_ends_on_a_failed_search() {
         // len 10, used 2..5: forward walks always end on a failed search.
-        let mut m = Model { bits: vec![false; 10] };
+        let mut m = Model {
+            bits: vec![false; 10],
+        };
         for i in 2..5 {
             m.bits[i] = true;
         }
         let w = m.words();
-        let v = View { len: 10, count: 3, mask: &w[..] };
+        let v = View {
+            len: 10,
+            count: 3,
+            mask: &w[..],
+        };
         assert_eq!(v.find_biggest(0, true, false), (Ok(2), true));
         assert_eq!(v.find_biggest(0, false, false), (Ok(5), true));
         // A reverse walk over free runs that reaches index 0 stops without a failed search.

@@ -173,13 +173,19 @@ mod tests {
         lk.read_lock();
         lk.read_lock();
         assert_eq!(lk.raw(), 8);
-        assert!(!lk.write_trylock(), "a writer cannot enter while readers hold the lock");
+        assert!(
+            !lk.write_trylock(),
+            "a writer cannot enter while readers hold the lock"
+        );
         lk.read_unlock();
         lk.read_unlock();
         assert_eq!(lk.raw(), 0);
         lk.write_lock();
         assert_eq!(lk.raw(), RWLOCK_WRITE);
-        assert!(!lk.read_trylock(), "a reader cannot enter while a writer holds the lock");
+        assert!(
+            !lk.read_trylock(),
+            "a reader cannot enter while a writer holds the lock"
+        );
         lk.write_unlock();
         assert_eq!(lk.raw(), 0);
     }
@@ -189,7 +195,10 @@ mod tests {
         let mut l = rte_rwlock_t { cnt: RWLOCK_WAIT };
         let lk = lock_of(&mut l);
         assert!(!lk.read_trylock());
-        assert!(lk.write_trylock(), "a writer may take a lock that only has WAIT set");
+        assert!(
+            lk.write_trylock(),
+            "a writer may take a lock that only has WAIT set"
+        );
         assert_eq!(lk.raw(), RWLOCK_WAIT + RWLOCK_WRITE);
     }
 

@@ -1,4 +1,9 @@
 //! Tests of whole arrays: layout, backing, locking protocol, element operations.
+//!
+//! Every unsafe call in this file works on an `rte_fbarray` the test itself owns (boxed,
+//! zero-initialized, initialized before use and destroyed at the end) or reads inside a
+//! mapping the test just created, which is what those functions require.
+#![allow(clippy::undocumented_unsafe_blocks)]
 
 use super::*;
 use std::os::fd::AsRawFd;
@@ -25,7 +30,10 @@ fn init_rejects_what_dpdk_rejects() {
     unsafe {
         assert_eq!(e(init(p, b"x", 0, 8, &anon)), libc::EINVAL);
         assert_eq!(e(init(p, b"x", 8, 0, &anon)), libc::EINVAL);
-        assert_eq!(e(init(p, b"x", i32::MAX as u32 + 1, 1, &anon)), libc::EINVAL);
+        assert_eq!(
+            e(init(p, b"x", i32::MAX as u32 + 1, 1, &anon)),
+            libc::EINVAL
+        );
         assert_eq!(e(init(p, &[b'n'; 64], 8, 8, &anon)), libc::ENAMETOOLONG);
         init(p, &[b'n'; 63], 8, 8, &anon).unwrap();
         destroy(p).unwrap();
@@ -59,7 +67,12 @@ fn layout_is_elements_then_count_then_words_page_rounded() {
     assert_eq!(fb.find_idx(fb.get(64).unwrap()).unwrap(), 64);
     // SAFETY: pointer arithmetic only, inside the element area.
     assert_eq!(fb.find_idx(unsafe { data.add(5) }.cast()).unwrap(), 1);
-    assert_eq!(fb.find_idx(unsafe { data.add(3 * 65) }.cast()).unwrap_err().errno, libc::EINVAL);
+    assert_eq!(
+        fb.find_idx(unsafe { data.add(3 * 65) }.cast())
+            .unwrap_err()
+            .errno,
+        libc::EINVAL
+    );
     assert_eq!(fb.get(65).unwrap_err().errno, libc::EINVAL);
     assert!(fb.dump().starts_with("File-backed array: layout\nsize: 65 occupied: 2 elt_sz: 3\nmsk idx 0: 0x0000000000000001\n"));
     unsafe { destroy(p).unwrap() };
@@ -73,7 +86,7 @@ fn set_and_free_are_idempotent_and_keep_count() {
     unsafe { init(p, b"count", 130, 8, &Backing::Anonymous).unwrap() };
     let fb = unsafe { Fb::from_ptr(p) }.unwrap();
     let mut rng = mask::tests::Rng::new(3);
-    let mut model = vec![false; 130];
+    let mut model = [false; 130];
     for _ in 0..5000 {
         let i = rng.below(130);
         let u = rng.below(2) == 0;
@@ -102,12 +115,20 @@ fn file_backing_locks_like_dpdk() {
     // Another "process" (an independent open file description) holding a shared lock.
     let other = std::fs::File::open(&path).unwrap();
     // SAFETY: valid descriptor.
-    assert_eq!(unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) }, 0);
+    assert_eq!(
+        unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) },
+        0
+    );
 
     // init over a file someone holds: EBUSY.
     let mut b = zeroed();
     let q: *mut rte_fbarray = &mut *b;
-    assert_eq!(unsafe { init(q, b"locked", 100, 16, &backing) }.unwrap_err().errno, libc::EBUSY);
+    assert_eq!(
+        unsafe { init(q, b"locked", 100, 16, &backing) }
+            .unwrap_err()
+            .errno,
+        libc::EBUSY
+    );
     // destroy while someone holds it: EBUSY, and the array still works.
     assert_eq!(unsafe { destroy(p) }.unwrap_err().errno, libc::EBUSY);
     assert!(fb.is_used(42).unwrap());
@@ -124,7 +145,11 @@ fn file_backing_locks_like_dpdk() {
     drop(other);
     unsafe { destroy(p).unwrap() };
     assert!(!path.exists(), "destroy removes the file");
-    assert_eq!(unsafe { attach(p, &path) }.unwrap_err().errno, libc::EINVAL, "zeroed struct");
+    assert_eq!(
+        unsafe { attach(p, &path) }.unwrap_err().errno,
+        libc::EINVAL,
+        "zeroed struct"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -140,7 +165,12 @@ fn attach_without_file_reports_enoent() {
     // SAFETY: copying plain data into another struct.
     unsafe { std::ptr::write(&mut *b, saved) };
     let q: *mut rte_fbarray = &mut *b;
-    assert_eq!(unsafe { attach(q, &dir.join("fbarray_gone")) }.unwrap_err().errno, libc::ENOENT);
+    assert_eq!(
+        unsafe { attach(q, &dir.join("fbarray_gone")) }
+            .unwrap_err()
+            .errno,
+        libc::ENOENT
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -232,7 +262,16 @@ fn replay_diff_sequence() -> Vec<String> {
         let mut a = zeroed();
         let p: *mut rte_fbarray = &mut *a;
         // SAFETY: `p` is a live struct owned by this test.
-        unsafe { init(p, format!("diff{len}").as_bytes(), len, 1 + 3 * i as u32, &Backing::Anonymous).unwrap() };
+        unsafe {
+            init(
+                p,
+                format!("diff{len}").as_bytes(),
+                len,
+                1 + 3 * i as u32,
+                &Backing::Anonymous,
+            )
+            .unwrap()
+        };
         // SAFETY: initialized above, destroyed below.
         let fb = unsafe { Fb::from_ptr(p) }.unwrap();
         let set = |idx: u32, used: bool| match fb.set(idx, used) {
@@ -274,7 +313,10 @@ fn replay_diff_sequence() -> Vec<String> {
                     sum += r + e;
                 }
                 let kind = if used { "used" } else { "free" };
-                out.push(format!("r fill_{kind}({a}, {b}) = {sum} count {}", fb.count()));
+                out.push(format!(
+                    "r fill_{kind}({a}, {b}) = {sum} count {}",
+                    fb.count()
+                ));
             } else if op == 7 {
                 let (r, e) = match fb.is_used(start) {
                     Ok(u) => (i32::from(u), 0),
@@ -330,5 +372,9 @@ fn replay_matches_real_dpdk() {
         std::fs::write(path, text).unwrap();
     }
     assert_eq!(lines.len(), REAL_DPDK_LINES);
-    assert_eq!(fnv1a(&lines), REAL_DPDK_HASH, "the replay differs from real DPDK's answers");
+    assert_eq!(
+        fnv1a(&lines),
+        REAL_DPDK_HASH,
+        "the replay differs from real DPDK's answers"
+    );
 }

@@ -131,7 +131,10 @@ pub unsafe extern "C" fn rte_fbarray_get(arr: *const rte_fbarray, idx: c_uint) -
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_idx(arr: *const rte_fbarray, elt: *const c_void) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_idx(
+    arr: *const rte_fbarray,
+    elt: *const c_void,
+) -> c_int {
     ffi_result!("rte_fbarray_find_idx", -1, {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.find_idx(elt).map(|i| i as c_int)
@@ -179,7 +182,13 @@ pub unsafe extern "C" fn rte_fbarray_is_used(arr: *mut rte_fbarray, idx: c_uint)
 ///
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
-unsafe fn search(func: &str, arr: *mut rte_fbarray, what: Search, start: c_uint, used: bool) -> c_int {
+unsafe fn search(
+    func: &str,
+    arr: *mut rte_fbarray,
+    what: Search,
+    start: c_uint,
+    used: bool,
+) -> c_int {
     ffi_plain!(func, -1, {
         // SAFETY: caller guarantee.
         let Some(fb) = (unsafe { Fb::from_ptr(arr) }) else {
@@ -213,7 +222,15 @@ unsafe fn search(func: &str, arr: *mut rte_fbarray, what: Search, start: c_uint,
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_next_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_next_free", arr, Search::Find { next: true }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_next_free",
+            arr,
+            Search::Find { next: true },
+            start,
+            false,
+        )
+    }
 }
 
 /// First used index at or after `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
@@ -223,7 +240,15 @@ pub unsafe extern "C" fn rte_fbarray_find_next_free(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_next_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_next_used", arr, Search::Find { next: true }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_next_used",
+            arr,
+            Search::Find { next: true },
+            start,
+            true,
+        )
+    }
 }
 
 /// Last free index at or before `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
@@ -233,7 +258,15 @@ pub unsafe extern "C" fn rte_fbarray_find_next_used(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_prev_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_prev_free", arr, Search::Find { next: false }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_prev_free",
+            arr,
+            Search::Find { next: false },
+            start,
+            false,
+        )
+    }
 }
 
 /// Last used index at or before `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
@@ -243,7 +276,15 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_free(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_prev_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_prev_used", arr, Search::Find { next: false }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_prev_used",
+            arr,
+            Search::Find { next: false },
+            start,
+            true,
+        )
+    }
 }
 
 /// Start of the first run of `n` free entries at or after `start`; -1 with ENOSPC/EINVAL.
@@ -252,9 +293,21 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_used(arr: *mut rte_fbarray, start
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_next_n_free(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_next_n_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+    n: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_next_n_free", arr, Search::FindN { next: true, n }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_next_n_free",
+            arr,
+            Search::FindN { next: true, n },
+            start,
+            false,
+        )
+    }
 }
 
 /// Start of the first run of `n` used entries at or after `start`; -1 with ENOENT/EINVAL.
@@ -262,9 +315,21 @@ pub unsafe extern "C" fn rte_fbarray_find_next_n_free(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_next_n_used(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_next_n_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+    n: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_next_n_used", arr, Search::FindN { next: true, n }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_next_n_used",
+            arr,
+            Search::FindN { next: true, n },
+            start,
+            true,
+        )
+    }
 }
 
 /// Start of the last run of `n` free entries ending at or before `start`; -1 with
@@ -273,9 +338,21 @@ pub unsafe extern "C" fn rte_fbarray_find_next_n_used(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_prev_n_free(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_prev_n_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+    n: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_prev_n_free", arr, Search::FindN { next: false, n }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_prev_n_free",
+            arr,
+            Search::FindN { next: false, n },
+            start,
+            false,
+        )
+    }
 }
 
 /// Start of the last run of `n` used entries ending at or before `start`; -1 with
@@ -284,9 +361,21 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_n_free(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_prev_n_used(arr: *mut rte_fbarray, start: c_uint, n: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_prev_n_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+    n: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_prev_n_used", arr, Search::FindN { next: false, n }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_prev_n_used",
+            arr,
+            Search::FindN { next: false, n },
+            start,
+            true,
+        )
+    }
 }
 
 /// Number of free entries from `start` upwards (0 if `start` is used); -1 with EINVAL.
@@ -294,9 +383,20 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_n_used(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_contig_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_contig_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_contig_free", arr, Search::Contig { next: true }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_contig_free",
+            arr,
+            Search::Contig { next: true },
+            start,
+            false,
+        )
+    }
 }
 
 /// Number of used entries from `start` upwards (0 if `start` is free); -1 with EINVAL.
@@ -304,9 +404,20 @@ pub unsafe extern "C" fn rte_fbarray_find_contig_free(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_contig_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_contig_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_contig_used", arr, Search::Contig { next: true }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_contig_used",
+            arr,
+            Search::Contig { next: true },
+            start,
+            true,
+        )
+    }
 }
 
 /// Number of free entries from `start` downwards; -1 with EINVAL.
@@ -314,9 +425,20 @@ pub unsafe extern "C" fn rte_fbarray_find_contig_used(arr: *mut rte_fbarray, sta
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_rev_contig_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_rev_contig_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_rev_contig_free", arr, Search::Contig { next: false }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_rev_contig_free",
+            arr,
+            Search::Contig { next: false },
+            start,
+            false,
+        )
+    }
 }
 
 /// Number of used entries from `start` downwards; -1 with EINVAL.
@@ -324,9 +446,20 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_contig_free(arr: *mut rte_fbarray,
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_rev_contig_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_rev_contig_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_rev_contig_used", arr, Search::Contig { next: false }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_rev_contig_used",
+            arr,
+            Search::Contig { next: false },
+            start,
+            true,
+        )
+    }
 }
 
 /// Start of the longest free run at or after `start`; -1 with ENOSPC/EINVAL.
@@ -334,9 +467,20 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_contig_used(arr: *mut rte_fbarray,
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_biggest_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_biggest_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_biggest_free", arr, Search::Biggest { rev: false }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_biggest_free",
+            arr,
+            Search::Biggest { rev: false },
+            start,
+            false,
+        )
+    }
 }
 
 /// Start of the longest used run at or after `start`; -1 with ENOENT/EINVAL.
@@ -344,9 +488,20 @@ pub unsafe extern "C" fn rte_fbarray_find_biggest_free(arr: *mut rte_fbarray, st
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_biggest_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_biggest_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_biggest_used", arr, Search::Biggest { rev: false }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_biggest_used",
+            arr,
+            Search::Biggest { rev: false },
+            start,
+            true,
+        )
+    }
 }
 
 /// Start of the longest free run at or before `start`; -1 with ENOSPC/EINVAL.
@@ -354,9 +509,20 @@ pub unsafe extern "C" fn rte_fbarray_find_biggest_used(arr: *mut rte_fbarray, st
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_free(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_rev_biggest_free", arr, Search::Biggest { rev: true }, start, false) }
+    unsafe {
+        search(
+            "rte_fbarray_find_rev_biggest_free",
+            arr,
+            Search::Biggest { rev: true },
+            start,
+            false,
+        )
+    }
 }
 
 /// Start of the longest used run at or before `start`; -1 with ENOENT/EINVAL.
@@ -364,9 +530,20 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_free(arr: *mut rte_fbarray
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
-pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
+pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_used(
+    arr: *mut rte_fbarray,
+    start: c_uint,
+) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe { search("rte_fbarray_find_rev_biggest_used", arr, Search::Biggest { rev: true }, start, true) }
+    unsafe {
+        search(
+            "rte_fbarray_find_rev_biggest_used",
+            arr,
+            Search::Biggest { rev: true },
+            start,
+            true,
+        )
+    }
 }
 
 /// Prints the array's name, size, used count and mask words to `f` (DPDK's format). With a
