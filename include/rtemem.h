@@ -426,6 +426,36 @@
 typedef void (*rte_usage_hook_t)(const char *prgname);
 
 /**
+ * A file-backed indexed array with a used-mask (`struct rte_fbarray`).
+ */
+struct rte_fbarray {
+  /**
+   * Name, NUL-terminated.
+   */
+  char name[RTE_FBARRAY_NAME_LEN];
+  /**
+   * Number of used entries.
+   */
+  uint32_t count;
+  /**
+   * Number of entries.
+   */
+  uint32_t len;
+  /**
+   * Size of one entry.
+   */
+  uint32_t elt_sz;
+  /**
+   * Entries, followed by the used-mask.
+   */
+  void *data;
+  /**
+   * Guards the array across threads and processes.
+   */
+  rte_rwlock_t rwlock;
+};
+
+/**
  * `rte_lcore_iterate_cb`: called for each lcore in use; a non-zero return stops the walk.
  */
 typedef int (*rte_lcore_iterate_cb)(unsigned int lcore_id, void *arg);
@@ -503,6 +533,226 @@ bool rte_mcfg_get_single_file_segments(void);
  * thread and stays valid until its next call.
  */
 const char *rte_strerror(int errnum);
+
+/**
+ * Creates a new array of `len` elements of `elt_sz` bytes named `name` in `arr`. Backed by
+ * `fbarray_<name>` in the runtime dir, or by anonymous memory with `--no-shconf`/`--in-memory`
+ * or before EAL init. Returns 0, or -1 with `rte_errno` EINVAL, ENAMETOOLONG, EBUSY (another
+ * process has the array), ENOMEM or the OS error.
+ *
+ * # Safety
+ * `arr` is NULL or writable; `name` is NULL or a NUL-terminated string.
+ */
+int rte_fbarray_init(struct rte_fbarray *arr, const char *name, unsigned int len, unsigned int elt_sz);
+
+/**
+ * Maps an array another process created, at the address its struct records. Returns 0, or
+ * -1 with `rte_errno` EINVAL/ENAMETOOLONG (bad struct), EEXIST (already mapped here),
+ * EADDRNOTAVAIL (the address is taken), ENOENT (no such file) or the OS error.
+ *
+ * # Safety
+ * `arr` is NULL or a readable struct filled in by `rte_fbarray_init` in another process.
+ */
+int rte_fbarray_attach(struct rte_fbarray *arr);
+
+/**
+ * Unmaps the array from this process. Returns 0, or -1 with `rte_errno` EINVAL or ENOENT (not
+ * mapped here).
+ *
+ * # Safety
+ * `arr` is NULL or a readable struct; its data is not used afterwards in this process.
+ */
+int rte_fbarray_detach(struct rte_fbarray *arr);
+
+/**
+ * Deletes the array and zeroes `arr`. Returns 0, or -1 with `rte_errno` EINVAL, ENOENT (not
+ * mapped here) or EBUSY (another process still has it).
+ *
+ * # Safety
+ * `arr` is NULL or a writable struct; its data is not used afterwards.
+ */
+int rte_fbarray_destroy(struct rte_fbarray *arr);
+
+/**
+ * Address of element `idx`, or NULL with `rte_errno` EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+void *rte_fbarray_get(const struct rte_fbarray *arr, unsigned int idx);
+
+/**
+ * Index of the element holding `elt`, or -1 with `rte_errno` EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_idx(const struct rte_fbarray *arr, const void *elt);
+
+/**
+ * Marks element `idx` used. Returns 0, or -1 with `rte_errno` EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_set_used(struct rte_fbarray *arr, unsigned int idx);
+
+/**
+ * Marks element `idx` free. Returns 0, or -1 with `rte_errno` EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_set_free(struct rte_fbarray *arr, unsigned int idx);
+
+/**
+ * 1 if element `idx` is used, 0 if free, -1 with `rte_errno` EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_is_used(struct rte_fbarray *arr, unsigned int idx);
+
+/**
+ * First free index at or after `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_next_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * First used index at or after `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_next_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Last free index at or before `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_prev_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Last used index at or before `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_prev_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Start of the first run of `n` free entries at or after `start`; -1 with ENOSPC/EINVAL.
+ * Like DPDK 22.11, may report a run that reaches past the end of the array.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_next_n_free(struct rte_fbarray *arr, unsigned int start, unsigned int n);
+
+/**
+ * Start of the first run of `n` used entries at or after `start`; -1 with ENOENT/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_next_n_used(struct rte_fbarray *arr, unsigned int start, unsigned int n);
+
+/**
+ * Start of the last run of `n` free entries ending at or before `start`; -1 with
+ * ENOSPC/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_prev_n_free(struct rte_fbarray *arr, unsigned int start, unsigned int n);
+
+/**
+ * Start of the last run of `n` used entries ending at or before `start`; -1 with
+ * ENOENT/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_prev_n_used(struct rte_fbarray *arr, unsigned int start, unsigned int n);
+
+/**
+ * Number of free entries from `start` upwards (0 if `start` is used); -1 with EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_contig_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Number of used entries from `start` upwards (0 if `start` is free); -1 with EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_contig_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Number of free entries from `start` downwards; -1 with EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_rev_contig_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Number of used entries from `start` downwards; -1 with EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_rev_contig_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Start of the longest free run at or after `start`; -1 with ENOSPC/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_biggest_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Start of the longest used run at or after `start`; -1 with ENOENT/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_biggest_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Start of the longest free run at or before `start`; -1 with ENOSPC/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_rev_biggest_free(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Start of the longest used run at or before `start`; -1 with ENOENT/EINVAL.
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process.
+ */
+int rte_fbarray_find_rev_biggest_used(struct rte_fbarray *arr, unsigned int start);
+
+/**
+ * Prints the array's name, size, used count and mask words to `f` (DPDK's format). With a
+ * NULL argument nothing is printed and `rte_errno` is EINVAL; an invalid struct prints
+ * "Invalid file-backed array".
+ *
+ * # Safety
+ * `arr` is NULL or an array mapped in this process; `f` is NULL or an open `FILE`.
+ */
+void rte_fbarray_dump_metadata(struct rte_fbarray *arr, FILE *f);
 
 /**
  * Runs `f(arg)` on worker lcore `worker_id`. 0 on success, -EBUSY if the lcore is not in
@@ -751,6 +1001,196 @@ void rte_log_list_types(FILE *out, const char *prefix);
  * `f` is NULL or an open, writable `FILE *`.
  */
 void rte_log_dump(FILE *f);
+
+/**
+ * Calls `func` for every allocated memseg (under the memory read lock). 0 when the walk ran
+ * to the end, 1 when `func` stopped it, -1 when `func` failed.
+ */
+int rte_memseg_walk(rte_memseg_walk_t func, void *arg);
+
+/**
+ * [`rte_memseg_walk`] without taking the memory lock (for callers that hold it).
+ */
+int rte_memseg_walk_thread_unsafe(rte_memseg_walk_t func, void *arg);
+
+/**
+ * Calls `func` for every run of virtually contiguous memsegs.
+ */
+int rte_memseg_contig_walk(rte_memseg_contig_walk_t func, void *arg);
+
+/**
+ * [`rte_memseg_contig_walk`] without taking the memory lock.
+ */
+int rte_memseg_contig_walk_thread_unsafe(rte_memseg_contig_walk_t func, void *arg);
+
+/**
+ * Calls `func` for every memseg list.
+ */
+int rte_memseg_list_walk(rte_memseg_list_walk_t func, void *arg);
+
+/**
+ * [`rte_memseg_list_walk`] without taking the memory lock.
+ */
+int rte_memseg_list_walk_thread_unsafe(rte_memseg_list_walk_t func, void *arg);
+
+/**
+ * The memseg list whose address range holds `virt`, or NULL.
+ */
+struct rte_memseg_list *rte_mem_virt2memseg_list(const void *virt);
+
+/**
+ * The memseg holding `virt` (in `msl`, or in whichever list holds it when `msl` is NULL),
+ * or NULL.
+ *
+ * # Safety
+ * `msl` is NULL or a memseg list this library handed out.
+ */
+struct rte_memseg *rte_mem_virt2memseg(const void *virt, const struct rte_memseg_list *msl);
+
+/**
+ * Physical address of `virt` from /proc/self/pagemap; RTE_BAD_IOVA when unavailable.
+ */
+uint64_t rte_mem_virt2phy(const void *virt);
+
+/**
+ * IOVA of `virt`: the address itself in VA mode, its physical address in PA mode.
+ */
+uint64_t rte_mem_virt2iova(const void *virt);
+
+/**
+ * The virtual address of `iova` inside allocated memory, or NULL.
+ */
+void *rte_mem_iova2virt(uint64_t iova);
+
+/**
+ * Bytes of memory in use by the EAL (external memory not counted).
+ */
+uint64_t rte_eal_get_physmem_size(void);
+
+/**
+ * Writes every memseg to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_dump_physmem_layout(FILE *f);
+
+/**
+ * Memory channels (`-n`, 0 when not given).
+ */
+unsigned int rte_memory_get_nchannel(void);
+
+/**
+ * Memory ranks (`-r`, 0 when not given).
+ */
+unsigned int rte_memory_get_nrank(void);
+
+/**
+ * Locks the page holding `virt` in memory. 0, or -1 with `rte_errno` set.
+ */
+int rte_mem_lock_page(const void *virt);
+
+/**
+ * 1 when IOVAs are physical addresses read from /proc/self/pagemap.
+ */
+int rte_eal_using_phys_addrs(void);
+
+/**
+ * Checks every segment against a `maskbits`-bit DMA mask: 0 fits, 1 does not, -1 bad width.
+ */
+int rte_mem_check_dma_mask(uint8_t maskbits);
+
+/**
+ * [`rte_mem_check_dma_mask`] without taking the memory lock.
+ */
+int rte_mem_check_dma_mask_thread_unsafe(uint8_t maskbits);
+
+/**
+ * Narrows the DMA mask later allocations must fit.
+ */
+void rte_mem_set_dma_mask(uint8_t maskbits);
+
+/**
+ * The descriptor backing `ms` in this process, or -1 with `rte_errno` set.
+ */
+int rte_memseg_get_fd(const struct rte_memseg *ms);
+
+/**
+ * [`rte_memseg_get_fd`] without taking the memory lock.
+ */
+int rte_memseg_get_fd_thread_unsafe(const struct rte_memseg *ms);
+
+/**
+ * Offset of `ms` in its descriptor. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `offset` is NULL or a writable `size_t`.
+ */
+int rte_memseg_get_fd_offset(const struct rte_memseg *ms, size_t *offset);
+
+/**
+ * [`rte_memseg_get_fd_offset`] without taking the memory lock.
+ *
+ * # Safety
+ * As [`rte_memseg_get_fd_offset`].
+ */
+int rte_memseg_get_fd_offset_thread_unsafe(const struct rte_memseg *ms, size_t *offset);
+
+/**
+ * Registers a memory event callback. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb, void *arg);
+
+/**
+ * Unregisters a memory event callback. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_mem_event_callback_unregister(const char *name, void *arg);
+
+/**
+ * Registers an allocation validator. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_mem_alloc_validator_register(const char *name, rte_mem_alloc_validator_t clb, int socket_id, size_t limit);
+
+/**
+ * Unregisters an allocation validator. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_mem_alloc_validator_unregister(const char *name, int socket_id);
+
+/**
+ * Registers application memory as external memory. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `iova_addrs` is NULL or points to `n_pages` IOVAs; the memory stays mapped until
+ * unregistered.
+ */
+int rte_extmem_register(void *va_addr, size_t len, uint64_t *iova_addrs, unsigned int n_pages, size_t page_sz);
+
+/**
+ * Unregisters external memory. 0, or -1 with `rte_errno` set.
+ */
+int rte_extmem_unregister(void *va_addr, size_t len);
+
+/**
+ * Maps another process's external memory metadata into this one.
+ */
+int rte_extmem_attach(void *va_addr, size_t len);
+
+/**
+ * Drops this process's mapping of external memory metadata.
+ */
+int rte_extmem_detach(void *va_addr, size_t len);
 
 /**
  * Copies `src` into `dst` of `dsize` bytes, always NUL-terminating when `dsize > 0`.

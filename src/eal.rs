@@ -8,13 +8,13 @@
 //! that a call that failed early (bad arguments, no hugepages) may be retried. Cleanup runs at
 //! most once too, and undoes what init did in reverse order.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::errno::{Error, Result};
 use crate::options::{EalConfig, IovaMode, ProcType};
-use crate::{eal_log, err, hugepage, lcore, log, mcfg, plugin, runtime, tailq};
+use crate::{eal_log, err, hugepage, lcore, log, mcfg, meminit, plugin, runtime, tailq};
 
 /// What init decided, beyond the options themselves.
 #[derive(Debug, Clone)]
@@ -28,7 +28,10 @@ pub struct EalState {
 /// Hugetlbfs directories this process holds locked while it runs.
 static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
 
-static CONFIG: OnceLock<EalConfig> = OnceLock::new();
+/// The parsed config, published as soon as parsing succeeds (the layers brought up by init
+/// read it). A failed init unpublishes it; the leaked box is a few hundred bytes per failed
+/// attempt and keeps every reference ever handed out valid.
+static CONFIG: AtomicPtr<EalConfig> = AtomicPtr::new(std::ptr::null_mut());
 static STATE_INFO: OnceLock<EalState> = OnceLock::new();
 
 pub(crate) const STATE_IDLE: u8 = 0;
@@ -45,7 +48,9 @@ const SECONDARY_WAIT: Duration = Duration::from_secs(5);
 
 /// The parsed EAL configuration, once `rte_eal_init` has parsed it.
 pub fn config() -> Option<&'static EalConfig> {
-    CONFIG.get()
+    let p = CONFIG.load(Ordering::Acquire);
+    // SAFETY: non-NULL pointers come from Box::leak and are never freed.
+    (!p.is_null()).then(|| unsafe { &*p })
 }
 
 /// What init decided, once it has succeeded.
@@ -71,10 +76,14 @@ pub struct InitOutcome {
 struct Progress {
     mcfg: bool,
     lcores: bool,
+    memory: bool,
 }
 
 impl Progress {
     fn rollback(&self) {
+        if self.memory {
+            meminit::cleanup(mcfg::attached_as_primary().unwrap_or(false));
+        }
         if self.lcores {
             lcore::cleanup();
         }
@@ -111,6 +120,7 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
         }
         Err(e) => {
             progress.rollback();
+            CONFIG.store(std::ptr::null_mut(), Ordering::Release);
             // As DPDK: a failed init may be retried (with other arguments).
             STATE.store(STATE_IDLE, Ordering::Release);
             Err(e)
@@ -120,7 +130,8 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
 
 fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let parsed = crate::options::parse(args)?;
-    let cfg = parsed.config.clone();
+    let cfg: &'static EalConfig = Box::leak(Box::new(parsed.config.clone()));
+    CONFIG.store(cfg as *const EalConfig as *mut EalConfig, Ordering::Release);
     if cfg.show_help {
         print!("{}", crate::options::usage(&cfg.prgname));
         crate::ffi::eal::run_usage_hook(&cfg.prgname);
@@ -146,7 +157,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 
     let proc_type = match cfg.proc_type {
-        ProcType::Auto => mcfg::detect_proc_type(&cfg),
+        ProcType::Auto => mcfg::detect_proc_type(cfg),
         p => p,
     };
     if proc_type == ProcType::Secondary && !shared_files {
@@ -156,8 +167,8 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         ));
     }
     match proc_type {
-        ProcType::Secondary => mcfg::attach_secondary(&cfg, SECONDARY_WAIT)?,
-        _ => mcfg::create_primary(&cfg)?,
+        ProcType::Secondary => mcfg::attach_secondary(cfg, SECONDARY_WAIT)?,
+        _ => mcfg::create_primary(cfg)?,
     }
     progress.mcfg = true;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
@@ -165,19 +176,26 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let hugepages = if cfg.no_huge {
         Vec::new()
     } else {
-        set_up_hugepages(&cfg, proc_type)?
+        set_up_hugepages(cfg, proc_type)?
     };
 
-    lcore::init(&cfg)?;
+    lcore::init(cfg)?;
     progress.lcores = true;
 
-    let iova_mode = choose_iova_mode(&cfg);
+    let iova_mode = choose_iova_mode(cfg);
+    let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
+    let sockets = if sockets.is_empty() { vec![0] } else { sockets };
+    match proc_type {
+        ProcType::Secondary => meminit::attach_secondary(cfg, &hugepages, iova_mode)?,
+        _ => meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?,
+    }
+    progress.memory = true;
+
     let _ = STATE_INFO.set(EalState {
         proc_type,
         iova_mode,
         hugepages,
     });
-    let _ = CONFIG.set(cfg);
     Ok(InitOutcome {
         consumed: parsed.consumed,
         order: parsed.final_order(),
@@ -190,12 +208,20 @@ fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage
     let roots = hugepage::Roots::default();
     let all = hugepage::discover(&roots, cfg.huge_dir.as_deref())?;
     // --in-memory takes pages from memfd and needs no mount.
+    // As DPDK: every size with a mount counts (a size without pages still gets its memseg
+    // lists), but some size must have pages. --in-memory needs pages, not mounts.
     let usable: Vec<_> = all
         .iter()
-        .filter(|h| h.total > 0 && (cfg.in_memory || h.dir.is_some()))
+        .filter(|h| {
+            if cfg.in_memory {
+                h.total > 0
+            } else {
+                h.dir.is_some()
+            }
+        })
         .cloned()
         .collect();
-    if usable.is_empty() {
+    if usable.iter().all(|h| h.total == 0) {
         return Err(hugepage::no_hugepages_error(&all, cfg.huge_dir.as_deref()));
     }
     let mut locks = HUGE_DIR_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
@@ -236,6 +262,7 @@ pub fn cleanup() -> Result<()> {
     }
     if initialized() {
         lcore::cleanup();
+        meminit::cleanup(mcfg::attached_as_primary().unwrap_or(false));
         mcfg::detach();
         HUGE_DIR_LOCKS
             .lock()

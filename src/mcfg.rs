@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::abi::rte_memseg_list;
 use crate::err;
 use crate::errno::{Error, Result};
 use crate::options::{EalConfig, ProcType};
@@ -38,7 +39,7 @@ use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 1;
+pub(crate) const MCFG_VERSION: u32 = 2;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -60,6 +61,15 @@ pub struct MemConfig {
     pub mempool_lock: ShRwLock,
     pub timer_lock: ShRwLock,
     pub tailq_head: [UnsafeCell<rte_tailq_head>; RTE_MAX_TAILQ],
+    /// The memseg lists (DPDK's `mcfg->memsegs`); a list with page_sz 0 is unused.
+    pub memsegs: [UnsafeCell<rte_memseg_list>; crate::abi::RTE_MAX_MEMSEG_LISTS],
+    /// `-n` / `-r`, reported by rte_memory_get_nchannel/nrank.
+    pub nchannel: u32,
+    pub nrank: u32,
+    /// Where the next memseg list's address space goes (page aligned).
+    pub next_va: u64,
+    /// Narrowest DMA mask any device asked for (0: none).
+    pub dma_maskbits: std::sync::atomic::AtomicU8,
 }
 
 struct Mapping {
@@ -195,6 +205,9 @@ pub fn create_primary(cfg: &EalConfig) -> Result<()> {
     m.map_len = len as u64;
     m.mem_cfg_addr = addr.as_ptr() as u64;
     m.single_file_segments = cfg.single_file_segments as u32;
+    m.nchannel = cfg.nchannel;
+    m.nrank = cfg.nrank;
+    m.next_va = addr.as_ptr() as u64 + len as u64;
     m.legacy_mem = cfg.legacy_mem as u32;
     m.primary_pid
         .store(std::process::id() as i32, Ordering::Relaxed);

@@ -322,6 +322,131 @@ pub fn node_of(addr: usize) -> Option<u32> {
     (r == 0 && node >= 0).then_some(node as u32)
 }
 
+/// Reserves `len` bytes of address space (inaccessible, no backing), at `hint` when that
+/// range is free, else anywhere. Returns its address.
+pub fn reserve(len: usize, hint: usize) -> Result<usize> {
+    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+    for h in [hint, 0] {
+        let extra = if h != 0 { libc::MAP_FIXED_NOREPLACE } else { 0 };
+        // SAFETY: a PROT_NONE reservation at a free address (NOREPLACE) or one the kernel
+        // picks never touches existing mappings.
+        let p = unsafe {
+            libc::mmap(
+                h as *mut libc::c_void,
+                len,
+                libc::PROT_NONE,
+                flags | extra,
+                -1,
+                0,
+            )
+        };
+        if p != libc::MAP_FAILED {
+            return Ok(p as usize);
+        }
+    }
+    Err(Error::new(
+        libc::ENOMEM,
+        format!(
+            "cannot reserve {len} bytes of address space: {}",
+            std::io::Error::last_os_error()
+        ),
+    ))
+}
+
+/// Reserves exactly `addr..addr+len`, failing with EEXIST when any of it is in use.
+pub fn reserve_exact(addr: usize, len: usize) -> Result<()> {
+    let flags =
+        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
+    // SAFETY: NOREPLACE never replaces an existing mapping.
+    let p = unsafe {
+        libc::mmap(
+            addr as *mut libc::c_void,
+            len,
+            libc::PROT_NONE,
+            flags,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED || p as usize != addr {
+        if p != libc::MAP_FAILED {
+            // SAFETY: undo a mapping the kernel placed elsewhere.
+            unsafe { libc::munmap(p, len) };
+        }
+        return Err(err!(
+            libc::EEXIST,
+            "address range {addr:#x}-{:#x} is already in use",
+            addr + len
+        ));
+    }
+    Ok(())
+}
+
+/// Turns `addr..addr+len` back into an inaccessible reservation, dropping whatever was mapped
+/// there (a freed page goes back to being address space only).
+///
+/// # Safety
+/// The range belongs to a reservation of the caller and nothing uses its contents any more.
+pub unsafe fn rereserve(addr: usize, len: usize) -> Result<()> {
+    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED;
+    // SAFETY: caller's guarantee: the range is ours and unused.
+    let p = unsafe {
+        libc::mmap(
+            addr as *mut libc::c_void,
+            len,
+            libc::PROT_NONE,
+            flags,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(last_os("mmap(PROT_NONE)"));
+    }
+    Ok(())
+}
+
+/// Releases (part of) a reservation.
+///
+/// # Safety
+/// The range belongs to a reservation of the caller and nothing uses it any more.
+pub unsafe fn unreserve(addr: usize, len: usize) {
+    // SAFETY: caller's guarantee.
+    unsafe { libc::munmap(addr as *mut libc::c_void, len) };
+}
+
+/// Maps `len` bytes of `fd` at `offset` read-write and shared exactly at `addr`, replacing the
+/// caller's reservation there.
+///
+/// # Safety
+/// `addr..addr+len` lies inside a reservation of the caller that holds nothing else.
+pub unsafe fn map_fixed(addr: usize, len: usize, fd: RawFd, offset: u64) -> Result<()> {
+    // SAFETY: caller's guarantee: the range is ours (a PROT_NONE reservation).
+    let p = unsafe {
+        libc::mmap(
+            addr as *mut libc::c_void,
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_FIXED,
+            fd,
+            offset as libc::off_t,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        let e = std::io::Error::last_os_error();
+        let errno = if e.raw_os_error() == Some(libc::ENOMEM) {
+            libc::ENOMEM
+        } else {
+            e.raw_os_error().unwrap_or(libc::EIO)
+        };
+        return Err(Error::new(
+            errno,
+            format!("cannot map {len} bytes at {addr:#x}: {e}"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -105,6 +105,7 @@ pub mod errno;
 pub mod fbarray;
 pub mod lcore;
 pub mod log;
+pub mod memory;
 pub mod misc;
 pub mod paging;
 pub mod tailq;

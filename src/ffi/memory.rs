@@ -1,0 +1,506 @@
+//! `rte_memory.h`: memseg walks and look-ups, IOVA translation, physical layout, DMA masks,
+//! memory events, allocation validators and external memory.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::{c_stream, cstr};
+use crate::abi::{
+    rte_mem_alloc_validator_t, rte_mem_event_callback_t, rte_memseg, rte_memseg_contig_walk_t,
+    rte_memseg_list, rte_memseg_list_walk_t, rte_memseg_walk_t, RTE_BAD_IOVA,
+};
+use crate::err;
+use crate::options::IovaMode;
+use crate::{mcfg, memevent, memseg, sys};
+
+fn with_read_lock<T>(locked: bool, f: impl FnOnce() -> T) -> T {
+    if locked {
+        mcfg::mem_read_lock();
+    }
+    let r = f();
+    if locked {
+        mcfg::mem_read_unlock();
+    }
+    r
+}
+
+fn do_walk(func: rte_memseg_walk_t, arg: *mut c_void, locked: bool) -> c_int {
+    let Some(f) = func else { return -1 };
+    with_read_lock(locked, || {
+        // SAFETY: the application's callback, with the list and segment it asked to visit.
+        memseg::walk(|msl, ms| unsafe { f(msl, ms, arg) })
+    })
+}
+
+/// Calls `func` for every allocated memseg (under the memory read lock). 0 when the walk ran
+/// to the end, 1 when `func` stopped it, -1 when `func` failed.
+#[no_mangle]
+pub extern "C" fn rte_memseg_walk(func: rte_memseg_walk_t, arg: *mut c_void) -> c_int {
+    ffi_plain!("rte_memseg_walk", -1, { do_walk(func, arg, true) })
+}
+
+/// [`rte_memseg_walk`] without taking the memory lock (for callers that hold it).
+#[no_mangle]
+pub extern "C" fn rte_memseg_walk_thread_unsafe(
+    func: rte_memseg_walk_t,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_plain!("rte_memseg_walk_thread_unsafe", -1, {
+        do_walk(func, arg, false)
+    })
+}
+
+fn do_contig_walk(func: rte_memseg_contig_walk_t, arg: *mut c_void, locked: bool) -> c_int {
+    let Some(f) = func else { return -1 };
+    with_read_lock(locked, || {
+        // SAFETY: the application's callback with the run it asked to visit.
+        memseg::contig_walk(|msl, ms, len| unsafe { f(msl, ms, len, arg) })
+    })
+}
+
+/// Calls `func` for every run of virtually contiguous memsegs.
+#[no_mangle]
+pub extern "C" fn rte_memseg_contig_walk(
+    func: rte_memseg_contig_walk_t,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_plain!("rte_memseg_contig_walk", -1, {
+        do_contig_walk(func, arg, true)
+    })
+}
+
+/// [`rte_memseg_contig_walk`] without taking the memory lock.
+#[no_mangle]
+pub extern "C" fn rte_memseg_contig_walk_thread_unsafe(
+    func: rte_memseg_contig_walk_t,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_plain!("rte_memseg_contig_walk_thread_unsafe", -1, {
+        do_contig_walk(func, arg, false)
+    })
+}
+
+fn do_list_walk(func: rte_memseg_list_walk_t, arg: *mut c_void, locked: bool) -> c_int {
+    let Some(f) = func else { return -1 };
+    with_read_lock(locked, || {
+        // SAFETY: the application's callback with a list in use.
+        memseg::list_walk(|msl| unsafe { f(msl, arg) })
+    })
+}
+
+/// Calls `func` for every memseg list.
+#[no_mangle]
+pub extern "C" fn rte_memseg_list_walk(func: rte_memseg_list_walk_t, arg: *mut c_void) -> c_int {
+    ffi_plain!("rte_memseg_list_walk", -1, {
+        do_list_walk(func, arg, true)
+    })
+}
+
+/// [`rte_memseg_list_walk`] without taking the memory lock.
+#[no_mangle]
+pub extern "C" fn rte_memseg_list_walk_thread_unsafe(
+    func: rte_memseg_list_walk_t,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_plain!("rte_memseg_list_walk_thread_unsafe", -1, {
+        do_list_walk(func, arg, false)
+    })
+}
+
+/// The memseg list whose address range holds `virt`, or NULL.
+#[no_mangle]
+pub extern "C" fn rte_mem_virt2memseg_list(virt: *const c_void) -> *mut rte_memseg_list {
+    ffi_plain!("rte_mem_virt2memseg_list", std::ptr::null_mut(), {
+        memseg::list_of(virt as usize)
+            .and_then(memseg::list)
+            .map(|l| l as *const rte_memseg_list as *mut rte_memseg_list)
+            .unwrap_or(std::ptr::null_mut())
+    })
+}
+
+/// The memseg holding `virt` (in `msl`, or in whichever list holds it when `msl` is NULL),
+/// or NULL.
+///
+/// # Safety
+/// `msl` is NULL or a memseg list this library handed out.
+#[no_mangle]
+pub unsafe extern "C" fn rte_mem_virt2memseg(
+    virt: *const c_void,
+    msl: *const rte_memseg_list,
+) -> *mut rte_memseg {
+    ffi_plain!("rte_mem_virt2memseg", std::ptr::null_mut(), {
+        let a = virt as usize;
+        let l: &rte_memseg_list = if msl.is_null() {
+            match memseg::list_of(a).and_then(memseg::list) {
+                Some(l) => l,
+                None => return std::ptr::null_mut(),
+            }
+        } else {
+            // SAFETY: the caller passes a list it got from us.
+            unsafe { &*msl }
+        };
+        let base = l.base_va() as usize;
+        if a < base || a >= base + l.len || l.page_sz == 0 {
+            return std::ptr::null_mut();
+        }
+        let idx = ((a - base) as u64 / l.page_sz) as u32;
+        match memseg::segs(l).is_used(idx) {
+            Ok(true) => memseg::seg(l, idx).unwrap_or(std::ptr::null_mut()),
+            _ => std::ptr::null_mut(),
+        }
+    })
+}
+
+fn iova_va() -> bool {
+    crate::eal::state()
+        .map(|s| s.iova_mode != IovaMode::Pa)
+        .unwrap_or(false)
+}
+
+/// Physical address of `virt` from /proc/self/pagemap; RTE_BAD_IOVA when unavailable.
+#[no_mangle]
+pub extern "C" fn rte_mem_virt2phy(virt: *const c_void) -> u64 {
+    ffi_plain!("rte_mem_virt2phy", RTE_BAD_IOVA, {
+        let no_huge = crate::eal::config().map(|c| c.no_huge).unwrap_or(false);
+        if no_huge {
+            return RTE_BAD_IOVA;
+        }
+        let a = virt as usize;
+        // Inside one of our pages the recorded IOVA is authoritative in PA mode.
+        if !iova_va() {
+            if let Some((_, _, ms)) = memseg::seg_of(a) {
+                // SAFETY: a used memseg slot.
+                let (iova, base) = unsafe { ((*ms).iova, (*ms).u.addr_64 as usize) };
+                if iova != RTE_BAD_IOVA {
+                    return iova + (a - base) as u64;
+                }
+            }
+        }
+        sys::virt2phys(a).unwrap_or(RTE_BAD_IOVA)
+    })
+}
+
+/// IOVA of `virt`: the address itself in VA mode, its physical address in PA mode.
+#[no_mangle]
+pub extern "C" fn rte_mem_virt2iova(virt: *const c_void) -> u64 {
+    ffi_plain!("rte_mem_virt2iova", RTE_BAD_IOVA, {
+        if iova_va() {
+            virt as u64
+        } else {
+            rte_mem_virt2phy(virt)
+        }
+    })
+}
+
+/// The virtual address of `iova` inside allocated memory, or NULL.
+#[no_mangle]
+pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
+    ffi_plain!("rte_mem_iova2virt", std::ptr::null_mut(), {
+        if iova_va() {
+            return iova as *mut c_void;
+        }
+        let mut found = std::ptr::null_mut();
+        mcfg::mem_read_lock();
+        memseg::walk(|_, ms| {
+            // SAFETY: a used memseg slot.
+            let (i, a, len) = unsafe { ((*ms).iova, (*ms).u.addr_64, (*ms).len as u64) };
+            if i != RTE_BAD_IOVA && iova >= i && iova < i + len {
+                found = (a + (iova - i)) as *mut c_void;
+                return 1;
+            }
+            0
+        });
+        mcfg::mem_read_unlock();
+        found
+    })
+}
+
+/// Bytes of memory in use by the EAL (external memory not counted).
+#[no_mangle]
+pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
+    ffi_plain!("rte_eal_get_physmem_size", 0, {
+        mcfg::mem_read_lock();
+        let n = memseg::physmem_size();
+        mcfg::mem_read_unlock();
+        n
+    })
+}
+
+/// Writes every memseg to `f`.
+///
+/// # Safety
+/// `f` is NULL or a valid `FILE *`.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dump_physmem_layout(f: *mut libc::FILE) {
+    ffi_plain!("rte_dump_physmem_layout", (), {
+        if let Some(mut out) = c_stream(f) {
+            mcfg::mem_read_lock();
+            let _ = memseg::dump(&mut out);
+            mcfg::mem_read_unlock();
+        }
+    })
+}
+
+/// Memory channels (`-n`, 0 when not given).
+#[no_mangle]
+pub extern "C" fn rte_memory_get_nchannel() -> c_uint {
+    ffi_plain!("rte_memory_get_nchannel", 0, {
+        mcfg::get().map(|m| m.nchannel).unwrap_or(0)
+    })
+}
+
+/// Memory ranks (`-r`, 0 when not given).
+#[no_mangle]
+pub extern "C" fn rte_memory_get_nrank() -> c_uint {
+    ffi_plain!("rte_memory_get_nrank", 0, {
+        mcfg::get().map(|m| m.nrank).unwrap_or(0)
+    })
+}
+
+/// Locks the page holding `virt` in memory. 0, or -1 with `rte_errno` set.
+#[no_mangle]
+pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
+    ffi_result!("rte_mem_lock_page", -1, {
+        let ps = sys::page_size();
+        let page = (virt as usize) & !(ps - 1);
+        // SAFETY: mlock only changes residency; an unmapped address fails with ENOMEM.
+        if unsafe { libc::mlock(page as *const c_void, ps) } != 0 {
+            return Err(crate::errno::Error::os(
+                "mlock",
+                std::io::Error::last_os_error(),
+            ));
+        }
+        Ok(0)
+    })
+}
+
+/// 1 when IOVAs are physical addresses read from /proc/self/pagemap.
+#[no_mangle]
+pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
+    ffi_plain!("rte_eal_using_phys_addrs", 0, {
+        let no_huge = crate::eal::config().map(|c| c.no_huge).unwrap_or(true);
+        c_int::from(!no_huge && sys::phys_addrs_available())
+    })
+}
+
+/// Checks every segment against a `maskbits`-bit DMA mask: 0 fits, 1 does not, -1 bad width.
+#[no_mangle]
+pub extern "C" fn rte_mem_check_dma_mask(maskbits: u8) -> c_int {
+    ffi_result!("rte_mem_check_dma_mask", -1, {
+        mcfg::mem_read_lock();
+        let r = memseg::check_dma_mask(maskbits);
+        mcfg::mem_read_unlock();
+        r
+    })
+}
+
+/// [`rte_mem_check_dma_mask`] without taking the memory lock.
+#[no_mangle]
+pub extern "C" fn rte_mem_check_dma_mask_thread_unsafe(maskbits: u8) -> c_int {
+    ffi_result!("rte_mem_check_dma_mask_thread_unsafe", -1, {
+        memseg::check_dma_mask(maskbits)
+    })
+}
+
+/// Narrows the DMA mask later allocations must fit.
+#[no_mangle]
+pub extern "C" fn rte_mem_set_dma_mask(maskbits: u8) {
+    ffi_plain!("rte_mem_set_dma_mask", (), {
+        memseg::set_dma_mask(maskbits)
+    })
+}
+
+fn fd_common(ms: *const rte_memseg) -> crate::errno::Result<(i32, u64)> {
+    if ms.is_null() {
+        return Err(err!(libc::EINVAL, "memseg is NULL"));
+    }
+    // SAFETY: the caller passes a memseg it got from us.
+    let a = unsafe { (*ms).u.addr_64 } as usize;
+    let (li, _, _) =
+        memseg::seg_of(a).ok_or_else(|| err!(libc::EINVAL, "the memseg is not allocated"))?;
+    if memseg::list(li).map(|l| l.external != 0).unwrap_or(false) {
+        return Err(err!(libc::ENOTSUP, "external memory has no descriptor"));
+    }
+    crate::memalloc::fd_of(a).map_err(|e| err!(libc::ENOENT, "{}", e.msg))
+}
+
+/// The descriptor backing `ms` in this process, or -1 with `rte_errno` set.
+#[no_mangle]
+pub extern "C" fn rte_memseg_get_fd(ms: *const rte_memseg) -> c_int {
+    ffi_result!("rte_memseg_get_fd", -1, {
+        mcfg::mem_read_lock();
+        let r = fd_common(ms);
+        mcfg::mem_read_unlock();
+        r.map(|(fd, _)| fd)
+    })
+}
+
+/// [`rte_memseg_get_fd`] without taking the memory lock.
+#[no_mangle]
+pub extern "C" fn rte_memseg_get_fd_thread_unsafe(ms: *const rte_memseg) -> c_int {
+    ffi_result!("rte_memseg_get_fd_thread_unsafe", -1, {
+        fd_common(ms).map(|(fd, _)| fd)
+    })
+}
+
+fn fd_offset(
+    ms: *const rte_memseg,
+    offset: *mut usize,
+    locked: bool,
+) -> crate::errno::Result<c_int> {
+    if offset.is_null() {
+        return Err(err!(libc::EINVAL, "offset is NULL"));
+    }
+    let (_, off) = with_read_lock(locked, || fd_common(ms))?;
+    // SAFETY: offset is non-NULL and the caller's writable size_t.
+    unsafe { *offset = off as usize };
+    Ok(0)
+}
+
+/// Offset of `ms` in its descriptor. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `offset` is NULL or a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn rte_memseg_get_fd_offset(
+    ms: *const rte_memseg,
+    offset: *mut usize,
+) -> c_int {
+    ffi_result!("rte_memseg_get_fd_offset", -1, {
+        fd_offset(ms, offset, true)
+    })
+}
+
+/// [`rte_memseg_get_fd_offset`] without taking the memory lock.
+///
+/// # Safety
+/// As [`rte_memseg_get_fd_offset`].
+#[no_mangle]
+pub unsafe extern "C" fn rte_memseg_get_fd_offset_thread_unsafe(
+    ms: *const rte_memseg,
+    offset: *mut usize,
+) -> c_int {
+    ffi_result!("rte_memseg_get_fd_offset_thread_unsafe", -1, {
+        fd_offset(ms, offset, false)
+    })
+}
+
+/// Registers a memory event callback. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_mem_event_callback_register(
+    name: *const c_char,
+    clb: rte_mem_event_callback_t,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_result!("rte_mem_event_callback_register", -1, {
+        // SAFETY: caller's guarantee.
+        let n = unsafe { cstr(name, "name") }?;
+        memevent::register_event(n, clb, arg).map(|_| 0)
+    })
+}
+
+/// Unregisters a memory event callback. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_mem_event_callback_unregister(
+    name: *const c_char,
+    arg: *mut c_void,
+) -> c_int {
+    ffi_result!("rte_mem_event_callback_unregister", -1, {
+        // SAFETY: caller's guarantee.
+        let n = unsafe { cstr(name, "name") }?;
+        memevent::unregister_event(n, arg).map(|_| 0)
+    })
+}
+
+/// Registers an allocation validator. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_mem_alloc_validator_register(
+    name: *const c_char,
+    clb: rte_mem_alloc_validator_t,
+    socket_id: c_int,
+    limit: usize,
+) -> c_int {
+    ffi_result!("rte_mem_alloc_validator_register", -1, {
+        // SAFETY: caller's guarantee.
+        let n = unsafe { cstr(name, "name") }?;
+        memevent::register_validator(n, clb, socket_id, limit).map(|_| 0)
+    })
+}
+
+/// Unregisters an allocation validator. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_mem_alloc_validator_unregister(
+    name: *const c_char,
+    socket_id: c_int,
+) -> c_int {
+    ffi_result!("rte_mem_alloc_validator_unregister", -1, {
+        // SAFETY: caller's guarantee.
+        let n = unsafe { cstr(name, "name") }?;
+        memevent::unregister_validator(n, socket_id).map(|_| 0)
+    })
+}
+
+/// Registers application memory as external memory. 0, or -1 with `rte_errno` set.
+///
+/// # Safety
+/// `iova_addrs` is NULL or points to `n_pages` IOVAs; the memory stays mapped until
+/// unregistered.
+#[no_mangle]
+pub unsafe extern "C" fn rte_extmem_register(
+    va_addr: *mut c_void,
+    len: usize,
+    iova_addrs: *mut u64,
+    n_pages: c_uint,
+    page_sz: usize,
+) -> c_int {
+    ffi_result!("rte_extmem_register", -1, {
+        let iovas = if iova_addrs.is_null() {
+            None
+        } else {
+            // SAFETY: caller's guarantee: n_pages IOVAs.
+            Some(unsafe { std::slice::from_raw_parts(iova_addrs, n_pages as usize) })
+        };
+        if iovas.is_some() && page_sz != 0 && n_pages as usize != len / page_sz {
+            return Err(err!(
+                libc::EINVAL,
+                "{n_pages} IOVAs for {len} bytes of {page_sz}-byte pages"
+            ));
+        }
+        memseg::extmem_register(va_addr as usize, len, iovas, page_sz).map(|_| 0)
+    })
+}
+
+/// Unregisters external memory. 0, or -1 with `rte_errno` set.
+#[no_mangle]
+pub extern "C" fn rte_extmem_unregister(va_addr: *mut c_void, len: usize) -> c_int {
+    ffi_result!("rte_extmem_unregister", -1, {
+        memseg::extmem_unregister(va_addr as usize, len).map(|_| 0)
+    })
+}
+
+/// Maps another process's external memory metadata into this one.
+#[no_mangle]
+pub extern "C" fn rte_extmem_attach(va_addr: *mut c_void, len: usize) -> c_int {
+    ffi_result!("rte_extmem_attach", -1, {
+        memseg::extmem_attach(va_addr as usize, len, true).map(|_| 0)
+    })
+}
+
+/// Drops this process's mapping of external memory metadata.
+#[no_mangle]
+pub extern "C" fn rte_extmem_detach(va_addr: *mut c_void, len: usize) -> c_int {
+    ffi_result!("rte_extmem_detach", -1, {
+        memseg::extmem_attach(va_addr as usize, len, false).map(|_| 0)
+    })
+}

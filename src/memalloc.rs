@@ -1,0 +1,485 @@
+//! Pages in and out of memseg lists, in every backing mode DPDK 22.11 has.
+//!
+//! | mode | backing of a page | DPDK option |
+//! | --- | --- | --- |
+//! | [`Mode::FilePerPage`] | its own file `<hugedir>/<prefix>map_<list*8192+seg>` | (default) |
+//! | [`Mode::SingleFile`] | a range of one file per list, `<hugedir>/<prefix>map_<list>` | `--single-file-segments` |
+//! | [`Mode::Memfd`] | a range of one hugetlb memfd per list; no files | `--in-memory` |
+//! | [`Mode::NoHuge`] | 4 KiB pages of one memfd, all mapped at init | `--no-huge` |
+//!
+//! Allocating a page never risks SIGBUS: the hugepage is taken from the pool with `fallocate`
+//! (ENOSPC when the pool or a hugetlbfs quota is exhausted) before it is mapped, and it is
+//! faulted in with MADV_POPULATE_WRITE, which reports failure instead of raising a signal. So
+//! running out of hugepages makes the allocation fail with ENOMEM and leaves everything else as
+//! it was.
+//!
+//! Every page file is kept locked (shared flock) by the process that maps it; that is how a new
+//! primary tells files of a crashed process (removable) from files in use
+//! ([`crate::hugepage::clear_stale`]).
+//!
+//! Locking: callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around
+//! [`alloc_pages`] and [`free_pages`]; the per-process file table has its own mutex.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use crate::abi::{rte_memseg, rte_memseg_list, RTE_BAD_IOVA, RTE_MEMSEG_FLAG_DO_NOT_FREE};
+use crate::err;
+use crate::errno::{Error, Result};
+use crate::memseg::{self, MAX_MEMSEG_PER_LIST};
+use crate::options::{EalConfig, HugeUnlink};
+use crate::sys;
+
+/// How pages are backed in this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    FilePerPage,
+    SingleFile,
+    Memfd,
+    NoHuge,
+}
+
+/// Process-wide facts the allocator needs, fixed at init.
+#[derive(Debug)]
+pub struct Ctx {
+    pub mode: Mode,
+    pub prefix: String,
+    pub unlink: HugeUnlink,
+    pub iova_va: bool,
+    pub nchannel: u32,
+    pub nrank: u32,
+    /// hugetlbfs directory per page size.
+    pub dirs: BTreeMap<u64, PathBuf>,
+    pub numa: bool,
+}
+
+static CTX: OnceLock<Ctx> = OnceLock::new();
+
+/// Descriptors this process holds for the pages it mapped: one per page (file per page) or one
+/// per list (single file, memfd). Keeping them open keeps the page files locked.
+#[derive(Default)]
+struct Files {
+    per_page: BTreeMap<(usize, u32), OwnedFd>,
+    per_list: BTreeMap<usize, OwnedFd>,
+}
+
+static FILES: Mutex<Files> = Mutex::new(Files {
+    per_page: BTreeMap::new(),
+    per_list: BTreeMap::new(),
+});
+
+fn files() -> std::sync::MutexGuard<'static, Files> {
+    FILES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Chooses the mode for `cfg`.
+pub fn mode_for(cfg: &EalConfig) -> Mode {
+    if cfg.no_huge {
+        Mode::NoHuge
+    } else if cfg.in_memory {
+        Mode::Memfd
+    } else if cfg.single_file_segments {
+        Mode::SingleFile
+    } else {
+        Mode::FilePerPage
+    }
+}
+
+/// Records the allocator context (once, at init).
+pub fn set_ctx(ctx: Ctx) {
+    let _ = CTX.set(ctx);
+}
+
+fn ctx() -> Result<&'static Ctx> {
+    CTX.get().ok_or_else(|| {
+        err!(
+            libc::ENODEV,
+            "memory is not initialised (call rte_eal_init first)"
+        )
+    })
+}
+
+fn page_path(c: &Ctx, page_sz: u64, n: u64) -> Result<PathBuf> {
+    let dir = c.dirs.get(&page_sz).ok_or_else(|| {
+        err!(
+            libc::ENOENT,
+            "no hugetlbfs directory for {} KiB pages",
+            page_sz >> 10
+        )
+    })?;
+    Ok(dir.join(format!(
+        "{}{n}",
+        crate::hugepage::page_file_prefix(&c.prefix)
+    )))
+}
+
+fn open_locked(path: &std::path::Path) -> Result<File> {
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| Error::os(format!("cannot open page file {}", path.display()), e))?;
+    // SAFETY: flock on a descriptor we own.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_SH) } != 0 {
+        return Err(Error::os(
+            format!("cannot lock {}", path.display()),
+            std::io::Error::last_os_error(),
+        ));
+    }
+    Ok(f)
+}
+
+/// The descriptor and offset backing page `seg` of list `li`, creating the list's file or memfd
+/// on first use. Returns (fd, offset, path if the file should be unlinked on free).
+fn backing_for(
+    c: &Ctx,
+    f: &mut Files,
+    li: usize,
+    seg: u32,
+    page_sz: u64,
+) -> Result<(std::os::fd::RawFd, u64, Option<PathBuf>)> {
+    let off = seg as u64 * page_sz;
+    match c.mode {
+        Mode::FilePerPage => {
+            let path = page_path(c, page_sz, li as u64 * MAX_MEMSEG_PER_LIST + seg as u64)?;
+            let file = open_locked(&path)?;
+            let fd = file.as_raw_fd();
+            f.per_page.insert((li, seg), file.into());
+            Ok((fd, 0, Some(path)))
+        }
+        Mode::SingleFile | Mode::Memfd | Mode::NoHuge => {
+            if let std::collections::btree_map::Entry::Vacant(slot) = f.per_list.entry(li) {
+                let fd: OwnedFd = match c.mode {
+                    Mode::SingleFile => open_locked(&page_path(c, page_sz, li as u64)?)?.into(),
+                    Mode::Memfd => sys::memfd(&format!("seg_{li}"), Some(page_sz))?,
+                    _ => sys::memfd("nohuge", None)?,
+                };
+                slot.insert(fd);
+            }
+            Ok((f.per_list[&li].as_raw_fd(), off, None))
+        }
+    }
+}
+
+/// Maps page `seg` of list `li` and records it in the list. On error nothing changed.
+///
+/// # Safety
+/// The caller holds the memory hotplug write lock; slot `seg` of list `li` is free.
+unsafe fn alloc_seg(
+    c: &Ctx,
+    li: usize,
+    msl: &rte_memseg_list,
+    seg: u32,
+    flags: u32,
+) -> Result<*mut rte_memseg> {
+    let page_sz = msl.page_sz;
+    let va = msl.base_va() as usize + seg as usize * page_sz as usize;
+    let len = page_sz as usize;
+    let mut f = files();
+    let (fd, off, path) = backing_for(c, &mut f, li, seg, page_sz)?;
+    let undo = |f: &mut Files| {
+        if let Some(p) = &path {
+            let _ = std::fs::remove_file(p);
+        }
+        f.per_page.remove(&(li, seg));
+    };
+    let fdh = std::mem::ManuallyDrop::new(
+        // SAFETY: fd stays open in the Files table for this scope; the wrapper is never dropped.
+        unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) },
+    );
+    if let Err(e) = sys::allocate(&*fdh, off, page_sz) {
+        undo(&mut f);
+        return Err(Error::new(
+            e.errno,
+            format!(
+                "{}: out of {} KiB hugepages on socket {}? ({})",
+                "cannot allocate a page",
+                page_sz >> 10,
+                msl.socket_id,
+                e.msg
+            ),
+        ));
+    }
+    // SAFETY: va..va+len lies in the list's reservation and the slot is free (caller).
+    if let Err(e) = unsafe { sys::map_fixed(va, len, fd, off) } {
+        let _ = sys::deallocate(&*fdh, off, page_sz);
+        undo(&mut f);
+        return Err(e);
+    }
+    let addr = std::ptr::NonNull::new(va as *mut u8).expect("non-null");
+    if c.numa && msl.socket_id >= 0 {
+        // SAFETY: the page was just mapped by us.
+        let _ = unsafe { sys::bind_to_node(addr, len, msl.socket_id as u32) };
+    }
+    // SAFETY: the page was just mapped by us and is writable.
+    if let Err(e) = unsafe { sys::populate(addr, len) } {
+        // SAFETY: the page is ours and unused.
+        let _ = unsafe { sys::rereserve(va, len) };
+        let _ = sys::deallocate(&*fdh, off, page_sz);
+        undo(&mut f);
+        return Err(e);
+    }
+    if c.unlink == HugeUnlink::Always {
+        if let Some(p) = &path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    drop(f);
+    let iova = if c.iova_va {
+        va as u64
+    } else {
+        sys::virt2phys(va).unwrap_or(RTE_BAD_IOVA)
+    };
+    let ms =
+        memseg::seg(msl, seg).ok_or_else(|| err!(libc::EINVAL, "segment {seg} out of range"))?;
+    // SAFETY: ms is slot `seg` of the list's fbarray, owned by us under the hotplug lock.
+    unsafe {
+        ms.write(rte_memseg {
+            iova,
+            u: crate::abi::rte_addr_union { addr_64: va as u64 },
+            len,
+            hugepage_sz: page_sz,
+            socket_id: msl.socket_id,
+            nchannel: c.nchannel,
+            nrank: c.nrank,
+            flags,
+        });
+    }
+    memseg::segs(msl).set_used(seg)?;
+    Ok(ms)
+}
+
+/// Unmaps page `seg` of list `li` and gives its hugepage back.
+///
+/// # Safety
+/// The caller holds the memory hotplug write lock; nothing uses the page any more.
+unsafe fn free_seg(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -> Result<()> {
+    let page_sz = msl.page_sz;
+    let va = msl.base_va() as usize + seg as usize * page_sz as usize;
+    // SAFETY: caller's guarantee: the page is unused; it goes back to being reserved space.
+    unsafe { sys::rereserve(va, page_sz as usize) }?;
+    let mut f = files();
+    match c.mode {
+        Mode::FilePerPage => {
+            f.per_page.remove(&(li, seg));
+            if c.unlink != HugeUnlink::Never {
+                let _ = std::fs::remove_file(page_path(
+                    c,
+                    page_sz,
+                    li as u64 * MAX_MEMSEG_PER_LIST + seg as u64,
+                )?);
+            }
+        }
+        _ => {
+            if let Some(fd) = f.per_list.get(&li) {
+                sys::deallocate(fd, seg as u64 * page_sz, page_sz)?;
+            }
+        }
+    }
+    drop(f);
+    if let Some(ms) = memseg::seg(msl, seg) {
+        // SAFETY: the slot belongs to this list; zero is the free slot's content.
+        unsafe { ms.write_bytes(0, 1) };
+    }
+    memseg::segs(msl).set_free(seg)
+}
+
+/// Allocates `n` pages of `page_sz` on `socket` (contiguous in one list when `contig`), flagged
+/// with `flags`. All or nothing.
+pub fn alloc_pages(
+    n: u32,
+    page_sz: u64,
+    socket: i32,
+    contig: bool,
+    flags: u32,
+) -> Result<Vec<*mut rte_memseg>> {
+    let c = ctx()?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let grow = (n as u64)
+        .checked_mul(page_sz)
+        .ok_or_else(|| err!(libc::ENOMEM, "{n} pages of {page_sz} bytes overflow"))?;
+    let have: u64 = memseg::lists()
+        .filter(|(_, l)| l.socket_id == socket && l.external == 0)
+        .map(|(_, l)| memseg::segs(l).count() as u64 * l.page_sz)
+        .sum();
+    crate::memevent::validate(socket, (have + grow) as usize)?;
+    let mut last_err = err!(
+        libc::ENOMEM,
+        "no memseg list has room for {n} pages of {} KiB on socket {socket}",
+        page_sz >> 10
+    );
+    for (li, msl) in memseg::lists()
+        .filter(|(_, l)| l.page_sz == page_sz && l.socket_id == socket && l.external == 0)
+    {
+        let fb = memseg::segs(msl);
+        let slots: Vec<u32> = if contig {
+            match fb.find_next_n_free(0, n) {
+                Ok(start) => (start..start + n).collect(),
+                Err(_) => continue,
+            }
+        } else {
+            let mut v = Vec::new();
+            let mut start = 0;
+            while v.len() < n as usize {
+                match fb.find_next_free(start) {
+                    Ok(i) => {
+                        v.push(i);
+                        start = i + 1;
+                    }
+                    Err(_) => break,
+                }
+            }
+            if v.len() < n as usize {
+                continue;
+            }
+            v
+        };
+        let mut done = Vec::with_capacity(slots.len());
+        for &s in &slots {
+            // SAFETY: callers hold the hotplug write lock; the slot was found free.
+            match unsafe { alloc_seg(c, li, msl, s, flags) } {
+                Ok(ms) => done.push((s, ms)),
+                Err(e) => {
+                    for &(d, _) in done.iter().rev() {
+                        // SAFETY: the page was allocated above and handed to nobody.
+                        let _ = unsafe { free_seg(c, li, msl, d) };
+                    }
+                    last_err = e;
+                    done.clear();
+                    break;
+                }
+            }
+        }
+        if done.len() == slots.len() {
+            notify_runs(
+                crate::abi::RTE_MEM_EVENT_ALLOC,
+                done.iter().map(|&(_, ms)| ms),
+                page_sz,
+            );
+            return Ok(done.into_iter().map(|(_, ms)| ms).collect());
+        }
+        if last_err.errno == libc::ENOMEM && !contig {
+            break; // the pool is empty: other lists of this type will not do better
+        }
+    }
+    Err(last_err)
+}
+
+/// Tells the memory event callbacks about `pages`, one call per virtually contiguous run.
+fn notify_runs(event: std::ffi::c_int, pages: impl Iterator<Item = *mut rte_memseg>, page_sz: u64) {
+    let mut run: Option<(usize, usize)> = None;
+    for ms in pages {
+        // SAFETY: ms is a memseg slot this call just filled or is about to free.
+        let a = unsafe { (*ms).u.addr_64 } as usize;
+        run = match run {
+            Some((start, len)) if start + len == a => Some((start, len + page_sz as usize)),
+            Some((start, len)) => {
+                crate::memevent::notify(event, start, len);
+                Some((a, page_sz as usize))
+            }
+            None => Some((a, page_sz as usize)),
+        };
+    }
+    if let Some((start, len)) = run {
+        crate::memevent::notify(event, start, len);
+    }
+}
+
+/// Frees pages returned by [`alloc_pages`]. Pages flagged DO_NOT_FREE are refused.
+pub fn free_pages(pages: &[*mut rte_memseg]) -> Result<()> {
+    let c = ctx()?;
+    if let Some(&first) = pages.first() {
+        // SAFETY: callers pass memseg slots of allocated pages.
+        let page_sz = unsafe { (*first).hugepage_sz };
+        notify_runs(
+            crate::abi::RTE_MEM_EVENT_FREE,
+            pages.iter().copied(),
+            page_sz,
+        );
+    }
+    for &ms in pages {
+        // SAFETY: ms points to a memseg slot inside a list (callers pass what alloc_pages gave).
+        let (addr, flags) = unsafe { ((*ms).u.addr_64 as usize, (*ms).flags) };
+        if flags & RTE_MEMSEG_FLAG_DO_NOT_FREE != 0 {
+            return Err(err!(
+                libc::EPERM,
+                "the page at {addr:#x} was preallocated (-m/--socket-mem) and is never freed"
+            ));
+        }
+        let (li, seg, _) = memseg::seg_of(addr)
+            .ok_or_else(|| err!(libc::EINVAL, "{addr:#x} is not an allocated page"))?;
+        let msl = memseg::list(li).expect("list of a page");
+        // SAFETY: callers hold the hotplug write lock and no longer use the page.
+        unsafe { free_seg(c, li, msl, seg) }?;
+    }
+    Ok(())
+}
+
+/// The descriptor and offset of the page holding `addr` in this process (rte_memseg_get_fd*).
+pub fn fd_of(addr: usize) -> Result<(i32, u64)> {
+    let c = ctx()?;
+    let (li, seg, _) = memseg::seg_of(addr)
+        .ok_or_else(|| err!(libc::EINVAL, "{addr:#x} is not in an allocated segment"))?;
+    let msl = memseg::list(li).expect("list");
+    let f = files();
+    match c.mode {
+        Mode::FilePerPage => f.per_page.get(&(li, seg)).map(|fd| (fd.as_raw_fd(), 0)),
+        _ => f
+            .per_list
+            .get(&li)
+            .map(|fd| (fd.as_raw_fd(), seg as u64 * msl.page_sz)),
+    }
+    .ok_or_else(|| {
+        err!(
+            libc::ENOENT,
+            "this process holds no descriptor for the segment at {addr:#x}"
+        )
+    })
+}
+
+/// Maps, in a secondary, every page the primary has in list `li`.
+pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
+    let c = ctx()?;
+    if c.mode == Mode::NoHuge || c.mode == Mode::Memfd {
+        return Err(err!(
+            libc::ENOTSUP,
+            "attaching to memory without hugetlbfs files (--no-huge, --in-memory) needs descriptor passing over IPC, which this build does not have yet"
+        ));
+    }
+    let fb = memseg::segs(msl);
+    let mut f = files();
+    let mut i = fb.find_next_used(0).ok();
+    while let Some(seg) = i {
+        let va = msl.base_va() as usize + seg as usize * msl.page_sz as usize;
+        let (fd, off, _) = backing_for(c, &mut f, li, seg, msl.page_sz)?;
+        // SAFETY: the range is inside this list's reservation, made exactly for it.
+        unsafe { sys::map_fixed(va, msl.page_sz as usize, fd, off) }?;
+        i = if seg + 1 < fb.len() {
+            fb.find_next_used(seg + 1).ok()
+        } else {
+            None
+        };
+    }
+    Ok(())
+}
+
+/// Records `fd` as the backing of list `li` (the --no-huge memfd mapped at init).
+pub fn adopt_list_fd(li: usize, fd: OwnedFd) {
+    files().per_list.insert(li, fd);
+}
+
+/// Closes every page descriptor (cleanup: the pages go back when the mappings go away).
+pub fn close_all() {
+    let mut f = files();
+    f.per_page.clear();
+    f.per_list.clear();
+}

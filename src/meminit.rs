@@ -1,0 +1,302 @@
+//! Memory set-up at init, DPDK's `rte_eal_memory_init` / `eal_dynmem_hugepage_init` /
+//! `eal_legacy_hugepage_init`: which memseg lists exist and which pages they hold from the
+//! start.
+//!
+//! - Dynamic mode (the default): lists for every (hugepage size, socket) by
+//!   [`memseg::plan`], largest page size first; `-m`/`--socket-mem` memory is allocated now,
+//!   flagged DO_NOT_FREE, and never returned.
+//! - Legacy mode (`--legacy-mem`): only the lists the requested memory needs (all free
+//!   hugepages without `-m`), every page allocated now and never freed.
+//! - No hugepages (`--no-huge`, legacy by implication): one list of 4 KiB pages over
+//!   `-m` (default 64 MiB) of memfd memory, all present from the start.
+
+use crate::abi::{rte_memseg, RTE_MEMSEG_FLAG_DO_NOT_FREE};
+use crate::errno::Result;
+use crate::hugepage::HugepageSize;
+use crate::memalloc::{self, Ctx};
+use crate::memseg::{self, ListPlan};
+use crate::options::{EalConfig, IovaMode};
+use crate::{eal_log, err, log, mcfg, sys};
+
+/// Memory DPDK gives a `--no-huge` process when `-m` is not given.
+pub(crate) const NO_HUGE_DEFAULT_MEM: u64 = 64 << 20;
+const KB4: u64 = 4096;
+
+fn set_ctx(cfg: &EalConfig, hugepages: &[HugepageSize], sockets: &[i32], iova: IovaMode) {
+    memalloc::set_ctx(Ctx {
+        mode: memalloc::mode_for(cfg),
+        prefix: cfg.file_prefix.clone(),
+        unlink: cfg.huge_unlink,
+        iova_va: iova != IovaMode::Pa,
+        nchannel: cfg.nchannel,
+        nrank: cfg.nrank,
+        dirs: hugepages
+            .iter()
+            .filter_map(|h| h.dir.clone().map(|d| (h.size, d)))
+            .collect(),
+        numa: sockets.len() > 1,
+    });
+}
+
+/// Sets up the memseg lists and initial pages of a primary process.
+pub fn init_primary(
+    cfg: &EalConfig,
+    hugepages: &[HugepageSize],
+    sockets: &[i32],
+    iova: IovaMode,
+) -> Result<()> {
+    let m = mcfg::get().ok_or_else(|| err!(libc::ENODEV, "the shared config is not mapped"))?;
+    set_ctx(cfg, hugepages, sockets, iova);
+    let hint = m.next_va;
+    if cfg.no_huge {
+        return init_no_huge(cfg, hint);
+    }
+    let mut sizes: Vec<u64> = hugepages.iter().map(|h| h.size).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let wanted = requested_per_socket(cfg, sockets);
+    if cfg.legacy_mem {
+        return init_legacy(hugepages, &sizes, sockets, &wanted, hint);
+    }
+    let plan = memseg::plan(&sizes, sockets)?;
+    // SAFETY: init, primary: nobody else sees the lists yet.
+    unsafe { memseg::init_lists(&plan, hint) }?;
+    for (socket, bytes) in wanted {
+        if bytes > 0 {
+            prealloc(hugepages, &sizes, socket, bytes, false)?;
+        }
+    }
+    Ok(())
+}
+
+/// Memory requested per socket: `--socket-mem`, or `-m` (all on the first socket with
+/// hugepages, as DPDK does on a single-socket machine), or nothing.
+fn requested_per_socket(cfg: &EalConfig, sockets: &[i32]) -> Vec<(i32, u64)> {
+    if !cfg.socket_mem.is_empty() {
+        return cfg
+            .socket_mem
+            .iter()
+            .enumerate()
+            .map(|(s, &b)| (s as i32, b))
+            .collect();
+    }
+    if cfg.memory > 0 {
+        // Spread -m evenly over the sockets, as DPDK does when it has no lcore information.
+        let n = sockets.len().max(1) as u64;
+        return sockets.iter().map(|&s| (s, cfg.memory / n)).collect();
+    }
+    Vec::new()
+}
+
+/// How many pages of which size cover `bytes` on `socket`: largest pages first, the rest in
+/// smaller ones, rounding the last size up.
+fn pages_for(
+    hugepages: &[HugepageSize],
+    sizes: &[u64],
+    socket: i32,
+    bytes: u64,
+) -> Result<Vec<(u64, u32)>> {
+    let mut left = bytes;
+    let mut out = Vec::new();
+    for (i, &sz) in sizes.iter().enumerate() {
+        let free = hugepages
+            .iter()
+            .find(|h| h.size == sz)
+            .and_then(|h| h.free_per_node.get(socket.max(0) as usize).copied())
+            .unwrap_or(0);
+        let last = i + 1 == sizes.len();
+        let mut n = left / sz;
+        if last && !left.is_multiple_of(sz) {
+            n += 1;
+        }
+        let n = n.min(free);
+        if n > 0 {
+            out.push((sz, n as u32));
+            left = left.saturating_sub(n * sz);
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    if left > 0 {
+        return Err(err!(
+            libc::ENOMEM,
+            "not enough free hugepages on socket {socket} for the {} MiB requested: reserve more (echo N > /sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages) or ask for less with -m/--socket-mem",
+            bytes >> 20
+        ));
+    }
+    Ok(out)
+}
+
+/// Allocates `bytes` on `socket` and pins it.
+fn prealloc(
+    hugepages: &[HugepageSize],
+    sizes: &[u64],
+    socket: i32,
+    bytes: u64,
+    contig: bool,
+) -> Result<Vec<*mut rte_memseg>> {
+    let mut all = Vec::new();
+    for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
+        mcfg::mem_write_lock();
+        let r = memalloc::alloc_pages(n, sz, socket, contig, RTE_MEMSEG_FLAG_DO_NOT_FREE);
+        mcfg::mem_write_unlock();
+        all.extend(r.map_err(|e| {
+            err!(
+                e.errno,
+                "cannot preallocate {} MiB on socket {socket}: {}",
+                bytes >> 20,
+                e.msg
+            )
+        })?);
+    }
+    Ok(all)
+}
+
+fn init_legacy(
+    hugepages: &[HugepageSize],
+    sizes: &[u64],
+    sockets: &[i32],
+    wanted: &[(i32, u64)],
+    hint: u64,
+) -> Result<()> {
+    // Without -m, legacy mode takes every free hugepage.
+    let wanted: Vec<(i32, u64)> = if wanted.is_empty() {
+        sockets
+            .iter()
+            .map(|&s| {
+                let b = hugepages
+                    .iter()
+                    .map(|h| h.free_per_node.get(s.max(0) as usize).copied().unwrap_or(0) * h.size)
+                    .sum();
+                (s, b)
+            })
+            .collect()
+    } else {
+        wanted.to_vec()
+    };
+    let full = memseg::plan(sizes, sockets)?;
+    let mut plan: Vec<ListPlan> = Vec::new();
+    for &(socket, bytes) in &wanted {
+        if bytes == 0 {
+            continue;
+        }
+        for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
+            let lists = full
+                .iter()
+                .filter(|p| p.page_sz == sz && p.socket_id == socket);
+            let mut need = n as u64;
+            for p in lists {
+                if need == 0 {
+                    break;
+                }
+                plan.push(*p);
+                need = need.saturating_sub(p.n_segs);
+            }
+        }
+    }
+    // SAFETY: init, primary: nobody else sees the lists yet.
+    unsafe { memseg::init_lists(&plan, hint) }?;
+    for &(socket, bytes) in &wanted {
+        if bytes > 0 {
+            prealloc(hugepages, sizes, socket, bytes, false)?;
+        }
+    }
+    eal_log!(
+        log::RTE_LOG_DEBUG,
+        "legacy memory: {} lists, {} bytes",
+        plan.len(),
+        memseg::physmem_size()
+    );
+    Ok(())
+}
+
+fn init_no_huge(cfg: &EalConfig, hint: u64) -> Result<()> {
+    let bytes = if cfg.memory > 0 {
+        cfg.memory
+    } else {
+        NO_HUGE_DEFAULT_MEM
+    };
+    let n_segs = bytes.div_ceil(KB4);
+    let p = ListPlan {
+        page_sz: KB4,
+        socket_id: 0,
+        n_segs,
+        type_idx: 0,
+    };
+    // SAFETY: init, primary: nobody else sees the list yet.
+    unsafe { memseg::init_list(0, "nohugemem", &p, hint) }?;
+    let msl = memseg::list(0).expect("list 0 was just created");
+    let fd = sys::memfd("nohuge", None)?;
+    sys::allocate(&fd, 0, p.va_len()).map_err(|e| {
+        err!(
+            libc::ENOMEM,
+            "cannot get {} MiB of memory for --no-huge: {}",
+            bytes >> 20,
+            e.msg
+        )
+    })?;
+    let base = msl.base_va() as usize;
+    // SAFETY: base..base+len is list 0's fresh reservation.
+    unsafe {
+        sys::map_fixed(
+            base,
+            p.va_len() as usize,
+            std::os::fd::AsRawFd::as_raw_fd(&fd),
+            0,
+        )
+    }?;
+    memalloc::adopt_list_fd(0, fd);
+    let fb = memseg::segs(msl);
+    for i in 0..n_segs as u32 {
+        let va = base + i as usize * KB4 as usize;
+        let ms = memseg::seg(msl, i).expect("slot in range");
+        // SAFETY: slot i of the list just created; nobody else sees it yet.
+        unsafe {
+            ms.write(rte_memseg {
+                iova: va as u64,
+                u: crate::abi::rte_addr_union { addr_64: va as u64 },
+                len: KB4 as usize,
+                hugepage_sz: KB4,
+                socket_id: 0,
+                nchannel: cfg.nchannel,
+                nrank: cfg.nrank,
+                flags: 0,
+            });
+        }
+        fb.set_used(i)?;
+    }
+    Ok(())
+}
+
+/// Maps the primary's memory into a secondary: every list's address range at the primary's
+/// address, its fbarray, and every page in use. Fails at once, naming the range, when an
+/// address range is taken in this process.
+pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaMode) -> Result<()> {
+    let m = mcfg::get().ok_or_else(|| err!(libc::ENODEV, "the shared config is not mapped"))?;
+    let mut eff = cfg.clone();
+    // As DPDK: these come from the primary.
+    eff.single_file_segments = m.single_file_segments != 0;
+    eff.legacy_mem = m.legacy_mem != 0;
+    set_ctx(&eff, hugepages, &[0], iova);
+    for (li, msl) in memseg::lists() {
+        let (base, len) = (msl.base_va() as usize, msl.len);
+        sys::reserve_exact(base, len).map_err(|_| {
+            err!(
+                libc::EEXIST,
+                "cannot attach memseg list {li}: its address range {base:#x}-{:#x} is already in use in this process; restart the primary with --base-virtaddr set to a range free in both processes",
+                base + len
+            )
+        })?;
+        let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
+        // SAFETY: the list is initialised by the primary; attaching maps its fbarray here.
+        unsafe { crate::fbarray::attach_default(arr) }?;
+        memalloc::map_existing(li, msl)?;
+    }
+    Ok(())
+}
+
+/// Unmaps all memory of this process (cleanup).
+pub fn cleanup(primary: bool) {
+    memseg::destroy_all(primary);
+    memalloc::close_all();
+}
