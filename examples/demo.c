@@ -3,6 +3,7 @@
  * and shows what memory the EAL set up. Written against DPDK's API only, so it builds
  * unchanged against DPDK 22.11 too.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -54,8 +54,10 @@ rte_lcore_id(void)
 	return RTE_PER_LCORE(_lcore_id);
 }
 
+#ifdef RTE_HAS_CPUSET
 /** The CPU set lcore_id's thread is bound to. */
 rte_cpuset_t rte_lcore_cpuset(unsigned int lcore_id);
+#endif
 
 /** Visits every enabled lcore in increasing order. */
 #define RTE_LCORE_FOREACH(i)                          \

@@ -93,8 +93,8 @@ impl Progress {
             .clear();
         if self.mcfg {
             mcfg::detach();
-            runtime::remove_if_empty();
         }
+        runtime::remove_if_empty();
     }
 }
 
@@ -185,11 +185,12 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let iova_mode = choose_iova_mode(cfg);
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
+    // Marked before the attempt: a failure half-way must still unmap what was set up.
+    progress.memory = true;
     match proc_type {
         ProcType::Secondary => meminit::attach_secondary(cfg, &hugepages, iova_mode)?,
         _ => meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?,
     }
-    progress.memory = true;
 
     let _ = STATE_INFO.set(EalState {
         proc_type,

@@ -477,9 +477,39 @@ pub fn adopt_list_fd(li: usize, fd: OwnedFd) {
     files().per_list.insert(li, fd);
 }
 
-/// Closes every page descriptor (cleanup: the pages go back when the mappings go away).
-pub fn close_all() {
+/// Closes every page descriptor (cleanup). A primary also unlinks its page files (unless
+/// `--huge-unlink=never`), so its hugepages go back to the pool as soon as the last process
+/// mapping them unmaps: a clean exit leaks nothing. Secondaries still running keep their
+/// mappings, which keep the pages alive until they exit.
+pub fn close_all(primary: bool) {
     let mut f = files();
+    if let (true, Ok(c)) = (primary, ctx()) {
+        if c.unlink != HugeUnlink::Never {
+            let lists: Vec<(usize, u64)> = memseg::lists().map(|(i, l)| (i, l.page_sz)).collect();
+            let size_of = |li: usize| lists.iter().find(|(i, _)| *i == li).map(|(_, p)| *p);
+            let mut paths = Vec::new();
+            match c.mode {
+                Mode::FilePerPage => {
+                    for &(li, seg) in f.per_page.keys() {
+                        if let Some(ps) = size_of(li) {
+                            paths.extend(page_path(c, ps, li as u64 * MAX_MEMSEG_PER_LIST + seg as u64));
+                        }
+                    }
+                }
+                Mode::SingleFile => {
+                    for &li in f.per_list.keys() {
+                        if let Some(ps) = size_of(li) {
+                            paths.extend(page_path(c, ps, li as u64));
+                        }
+                    }
+                }
+                Mode::Memfd | Mode::NoHuge => {}
+            }
+            for p in paths {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
     f.per_page.clear();
     f.per_list.clear();
 }

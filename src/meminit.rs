@@ -297,6 +297,6 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
 
 /// Unmaps all memory of this process (cleanup).
 pub fn cleanup(primary: bool) {
+    memalloc::close_all(primary);
     memseg::destroy_all(primary);
-    memalloc::close_all();
 }
