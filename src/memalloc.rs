@@ -492,7 +492,11 @@ pub fn close_all(primary: bool) {
                 Mode::FilePerPage => {
                     for &(li, seg) in f.per_page.keys() {
                         if let Some(ps) = size_of(li) {
-                            paths.extend(page_path(c, ps, li as u64 * MAX_MEMSEG_PER_LIST + seg as u64));
+                            paths.extend(page_path(
+                                c,
+                                ps,
+                                li as u64 * MAX_MEMSEG_PER_LIST + seg as u64,
+                            ));
                         }
                     }
                 }
