@@ -58,7 +58,7 @@ demo: lib
 	scripts/demo.sh
 
 bench: lib
-	$(MAKE) -C bench run
+	bench/run.sh
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/rtemem $(DESTDIR)$(PREFIX)/bin

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on real DPDK 22.11 and on rtemem in the same run and prints medians and
+# ratios. Usage: bench/run.sh [runs per case, default 7]
+set -u
+cd "$(dirname "$0")/.."
+runs=${1:-7}
+out=build/bench; mkdir -p $out
+pkg-config --exists libdpdk || { echo "bench needs Debian's libdpdk-dev (DPDK 22.11)"; exit 1; }
+cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/init_bench.c -o $out/init_bench -lrte_eal || exit 1
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+measure() { # impl field args...
+	local impl=$1 field=$2; shift 2
+	for i in $(seq "$runs"); do
+		if [ "$impl" = ours ]; then
+			LD_LIBRARY_PATH=build/lib $out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
+		else
+			$out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
+		fi
+	done | sed -n "s/.*$field=\([0-9.]*\).*/\1/p" | median
+}
+printf '%-44s %12s %12s %8s\n' case "DPDK (ms)" "rtemem (ms)" "ratio"
+row() { # label field args...
+	local label=$1 field=$2; shift 2
+	local d o
+	d=$(measure real "$field" "$@")
+	o=$(measure ours "$field" "$@")
+	printf '%-44s %12s %12s %8s\n' "$label" "$d" "$o" "$(awk -v d="$d" -v o="$o" 'BEGIN {if (o > 0) printf "%.1fx", d / o; else print "-"}')"
+}
+base=(-l 0-1 --no-pci --no-telemetry)
+row "init, 2 MiB pages, -l 0-1" init_ms "${base[@]}"
+row "init, --no-huge" init_ms "${base[@]}" --no-huge
+row "init, --in-memory" init_ms "${base[@]}" --in-memory
+row "init + 256 pages (-m 512), file per page" init_ms "${base[@]}" -m 512
+row "init + 256 pages, --single-file-segments" init_ms "${base[@]}" -m 512 --single-file-segments
+row "init + 256 pages, --in-memory" init_ms "${base[@]}" -m 512 --in-memory
+row "init + 256 pages, --legacy-mem" init_ms "${base[@]}" -m 512 --legacy-mem
+row "cleanup after 256 pages, file per page" cleanup_ms "${base[@]}" -m 512
+row "cleanup after 256 pages, --single-file-segments" cleanup_ms "${base[@]}" -m 512 --single-file-segments
+row "cleanup after 256 pages, --in-memory" cleanup_ms "${base[@]}" -m 512 --in-memory
+# Leftovers of real DPDK runs (DPDK leaves its runtime dirs and, after -m, its page files).
+rm -rf /var/run/dpdk/bench-$$-* 2>/dev/null
+rm -f /dev/hugepages/bench-$$-*map_* 2>/dev/null
