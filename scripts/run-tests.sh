@@ -60,6 +60,21 @@ if [ "$filter" = . ]; then
 		esac
 	done < <(sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p' "$out/log/cargo.log")
 	grep -q '^error' "$out/log/cargo.log" && bad rust::build "cargo test did not build"
+	# Rust tests that need real hugepages are #[ignore]d and run here when there are some.
+	if [ $huge = 1 ]; then
+		cargo test --release --test memory_dynamic -- --ignored >"$out/log/cargo-huge.log" 2>&1
+		n=0
+		while read -r name result; do
+			n=$((n + 1))
+			case $result in
+				ok) ok "rust-huge::$name" ;;
+				*) bad "rust-huge::$name" "see build/test/log/cargo-huge.log" ;;
+			esac
+		done < <(sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p' "$out/log/cargo-huge.log")
+		[ $n -gt 0 ] || bad rust-huge::build "build/test/log/cargo-huge.log"
+	else
+		notrun+=("rust-huge: tests/memory_dynamic.rs (needs hugepages)")
+	fi
 fi
 
 # --- tier 2: C tests against include/ ---------------------------------------------------------

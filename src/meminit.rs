@@ -60,12 +60,38 @@ pub fn init_primary(
     let plan = memseg::plan(&sizes, sockets)?;
     // SAFETY: init, primary: nobody else sees the lists yet.
     unsafe { memseg::init_lists(&plan, hint) }?;
+    // --socket-limit is enforced as DPDK does: a validator per limited socket.
+    for (socket, &limit) in cfg.socket_limit.iter().enumerate() {
+        if limit > 0 {
+            crate::memevent::register_validator(
+                "socket-limit",
+                Some(socket_limit_reached),
+                socket as i32,
+                limit as usize,
+            )?;
+        }
+    }
     for (socket, bytes) in wanted {
         if bytes > 0 {
             prealloc(hugepages, &sizes, socket, bytes, false)?;
         }
     }
     Ok(())
+}
+
+/// The `--socket-limit` validator: growing past the limit is refused.
+unsafe extern "C" fn socket_limit_reached(
+    socket: std::ffi::c_int,
+    limit: usize,
+    new_len: usize,
+) -> std::ffi::c_int {
+    eal_log!(
+        log::RTE_LOG_ERR,
+        "cannot grow socket {socket} to {} MiB: --socket-limit is {} MiB",
+        new_len >> 20,
+        limit >> 20
+    );
+    -1
 }
 
 /// Memory requested per socket: `--socket-mem`, or `-m` (all on the first socket with
