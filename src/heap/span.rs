@@ -118,7 +118,7 @@ static CLASS_OF: [u8; SMALL_MAX / 16 + 1] = {
 #[inline]
 pub(crate) fn class_for(size: usize, align: usize, bound: usize) -> Option<usize> {
     let a = if align == 0 { 64 } else { align };
-    if size == 0 || size > SMALL_MAX || a > 64 || (bound != 0 && bound < SPAN) {
+    if size == 0 || size > SMALL_MAX || a > 64 || !a.is_power_of_two() || (bound != 0 && bound < SPAN) {
         return None;
     }
     // Cannot overflow: size <= 2048 and a <= 64.

@@ -299,14 +299,14 @@ impl Tlsf {
     /// Splits `b` (not on a list) so it keeps `keep` bytes; the rest becomes a free block.
     /// # Safety
     /// `b` is a block header in heap memory, lock held, `keep + MIN_BLOCK <= b.size`.
-    unsafe fn split_tail(&mut self, b: &mut Block, keep: usize) {
+    unsafe fn split_tail(&mut self, b: &mut Block, keep: usize, tail_dirty: bool) {
         let rest = b.size as usize - keep;
         debug_assert!(rest >= MIN_BLOCK && keep % HDR == 0, "bad split");
         // SAFETY: the tail lies inside `b`, so it is heap memory; its header is ours to write.
         let t = unsafe { blk(b.addr() + keep) };
         t.size = rest as u64;
         t.prev_size = keep as u64;
-        t.flags = b.flags & FLAG_DIRTY;
+        t.flags = if tail_dirty { FLAG_DIRTY } else { 0 };
         b.size = keep as u64;
         // SAFETY: the block after the old `b` exists (at worst the sentinel).
         unsafe { blk(t.next_phys()).prev_size = rest as u64 };
@@ -326,6 +326,9 @@ impl Tlsf {
                 self.remove(n);
                 let clean = b.flags & FLAG_DIRTY == 0 && n.flags & FLAG_DIRTY == 0;
                 b.size += n.size;
+                // The absorbed header must stop looking like a block (a stale pointer to it
+                // would otherwise pass free's tag check).
+                n.tag = 0;
                 if clean {
                     std::ptr::write_bytes(n as *mut Block as *mut u8, 0, HDR);
                 } else {
@@ -339,6 +342,7 @@ impl Tlsf {
                 self.remove(p);
                 let clean = b.flags & FLAG_DIRTY == 0 && p.flags & FLAG_DIRTY == 0;
                 p.size += b.size;
+                b.tag = 0;
                 if clean {
                     std::ptr::write_bytes(b as *mut Block as *mut u8, 0, HDR);
                 } else {
@@ -395,7 +399,7 @@ impl Tlsf {
         }
         if u.size as usize - total >= MIN_BLOCK {
             // SAFETY: `total + MIN_BLOCK <= u.size`.
-            unsafe { self.split_tail(u, total) };
+            unsafe { self.split_tail(u, total, !clean) };
         }
         u.tag = h as u64 ^ TAG_USED;
         Some((h, clean))
@@ -425,6 +429,7 @@ impl Tlsf {
                 return false;
             }
             self.remove(n);
+            n.tag = 0;
             if n.flags & FLAG_DIRTY != 0 {
                 b.flags |= FLAG_DIRTY;
             }
@@ -433,8 +438,8 @@ impl Tlsf {
             unsafe { blk(b.next_phys()).prev_size = b.size };
         }
         if b.size as usize - total >= MIN_BLOCK {
-            // SAFETY: `total + MIN_BLOCK <= b.size`.
-            unsafe { self.split_tail(b, total) };
+            // SAFETY: `total + MIN_BLOCK <= b.size`. The tail may hold user data: dirty.
+            unsafe { self.split_tail(b, total, true) };
         }
         true
     }
