@@ -10,6 +10,7 @@ pub mod eal;
 pub mod errno;
 pub mod fbarray;
 pub mod ffi;
+pub mod heap;
 pub mod hugepage;
 pub mod lcore;
 pub mod log;

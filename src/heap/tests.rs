@@ -1,0 +1,395 @@
+//! Single-threaded behaviour: property test against a model, bad frees, zeroing, growth.
+
+use super::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+/// A tiny deterministic PRNG (xorshift64*).
+pub(crate) struct Rng(pub u64);
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Maps `len` bytes of zeroed anonymous memory (shared, so forked children see it).
+pub(crate) fn map(len: usize) -> usize {
+    // SAFETY: a fresh anonymous mapping touches no existing memory; it is never unmapped by
+    // the tests except through the fake source, which owns what it maps.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(p, libc::MAP_FAILED);
+    p as usize
+}
+
+/// A fresh heap in shared memory with `pinned` bytes of memory (0 = none).
+pub(crate) fn new_heap(pinned: usize) -> &'static Heap {
+    let p = map(std::mem::size_of::<Heap>()) as *mut Heap;
+    // SAFETY: fresh private-to-us memory of the right size, page-aligned.
+    unsafe { Heap::init_in_place(p) };
+    // SAFETY: initialised above, never unmapped.
+    let h = unsafe { &*p };
+    if pinned > 0 {
+        // SAFETY: fresh zeroed mapping, handed to the heap for good.
+        unsafe { h.add_memory(map(pinned) as *mut u8, pinned) }.unwrap();
+    }
+    h
+}
+
+/// A memory source over anonymous mmap that records what it did.
+#[derive(Default)]
+pub(crate) struct FakeSource {
+    pub grown: AtomicUsize,
+    pub released: AtomicUsize,
+    pub refuse: AtomicBool,
+}
+impl MemorySource for FakeSource {
+    fn grow(&self, min: usize, _align: usize) -> Option<(usize, usize)> {
+        let len = min.next_multiple_of(1 << 16);
+        self.grown.fetch_add(len, Ordering::Relaxed);
+        Some((map(len), len))
+    }
+    fn release(&self, addr: usize, len: usize) -> bool {
+        if self.refuse.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.released.fetch_add(len, Ordering::Relaxed);
+        // SAFETY: the region came from `grow` and the heap no longer uses it.
+        unsafe { libc::munmap(addr as *mut libc::c_void, len) };
+        true
+    }
+}
+
+struct Live {
+    p: usize,
+    size: usize,
+    fill: u8,
+}
+
+fn fill(p: usize, size: usize, v: u8) {
+    // SAFETY: `p` is a live allocation of at least `size` bytes.
+    unsafe { std::ptr::write_bytes(p as *mut u8, v, size) };
+}
+fn check(p: usize, size: usize, v: u8) -> bool {
+    // SAFETY: as in `fill`.
+    unsafe { std::slice::from_raw_parts(p as *const u8, size) }.iter().all(|&b| b == v)
+}
+
+fn random_request(rng: &mut Rng) -> (usize, usize, usize) {
+    let size = match rng.below(10) {
+        0..=5 => 1 + rng.below(2048) as usize,
+        6..=8 => 2049 + rng.below(30_000) as usize,
+        _ => 32_768 + rng.below(400_000) as usize,
+    };
+    let align = [0, 1, 8, 16, 32, 64, 128, 256, 4096, 65536][rng.below(10) as usize];
+    let bound = if rng.below(8) == 0 { size.next_power_of_two().max(64) << rng.below(3) } else { 0 };
+    (size, align, bound)
+}
+
+fn check_model(h: &Heap, live: &[Live]) {
+    let mut v: Vec<(usize, usize)> = live.iter().map(|l| (l.p, l.size)).collect();
+    v.sort();
+    for w in v.windows(2) {
+        assert!(w[0].0 + w[0].1 <= w[1].0, "blocks overlap: {:x?} {:x?}", w[0], w[1]);
+    }
+    for l in live {
+        assert!(check(l.p, l.size, l.fill), "contents of {:#x} changed", l.p);
+        assert!(h.usable_size(l.p as *mut u8).unwrap() >= l.size);
+    }
+    let s = h.stats();
+    assert_eq!(s.alloc_count as usize, live.len(), "alloc_count disagrees with the model");
+    assert_eq!(s.heap_allocsz_bytes + s.heap_freesz_bytes, s.heap_totalsz_bytes);
+    h.validate().unwrap();
+}
+
+fn run_property(seed: u64, ops: usize, grow: bool) {
+    let h = new_heap(if grow { 0 } else { 64 << 20 });
+    if grow {
+        h.set_source(Box::leak(Box::new(FakeSource::default())));
+    }
+    let mut rng = Rng(seed);
+    let mut live: Vec<Live> = Vec::new();
+    for i in 0..ops {
+        match rng.below(10) {
+            0..=4 => {
+                let (size, align, bound) = random_request(&mut rng);
+                let zero = rng.below(3) == 0;
+                let p = if zero { h.alloc_zeroed(size, align, bound) } else { h.alloc(size, align, bound) };
+                let Some(p) = p else { continue };
+                let p = p.as_ptr() as usize;
+                let a = if align == 0 { 64 } else { align };
+                assert_eq!(p % a, 0, "alignment {a} not honoured for size {size}");
+                if bound != 0 {
+                    assert_eq!(p / bound, (p + size - 1) / bound, "bound {bound} crossed");
+                }
+                if zero {
+                    assert!(check(p, size, 0), "alloc_zeroed returned dirty memory (size {size})");
+                }
+                let f = (i % 251) as u8 + 1;
+                fill(p, size, f);
+                live.push(Live { p, size, fill: f });
+            }
+            5..=7 if !live.is_empty() => {
+                let l = live.swap_remove(rng.below(live.len() as u64) as usize);
+                assert!(check(l.p, l.size, l.fill));
+                let small = matches!(h.classify(l.p), Ok(Kind::Small(_)));
+                h.free(l.p as *mut u8).unwrap();
+                let again = h.free(l.p as *mut u8);
+                // A medium block merged into a free neighbour no longer has a header (NotABlock);
+                // a grown region may have gone back to the source (NotInHeap).
+                let ok = again == Err(FreeError::DoubleFree)
+                    || (!small && again == Err(FreeError::NotABlock))
+                    || (grow && again == Err(FreeError::NotInHeap));
+                assert!(ok, "double free not detected: {again:?}");
+            }
+            8..=9 if !live.is_empty() => {
+                let k = rng.below(live.len() as u64) as usize;
+                let (size, align, _) = random_request(&mut rng);
+                let l = &mut live[k];
+                if let Some(n) = h.realloc(l.p as *mut u8, size, align).unwrap() {
+                    let n = n.as_ptr() as usize;
+                    let keep = l.size.min(size);
+                    assert!(check(n, keep, l.fill), "realloc lost contents");
+                    assert_eq!(n % if align == 0 { 64 } else { align }, 0, "realloc alignment");
+                    fill(n, size, l.fill);
+                    l.p = n;
+                    l.size = size;
+                }
+            }
+            _ => {}
+        }
+        if i % 500 == 0 {
+            check_model(h, &live);
+        }
+    }
+    check_model(h, &live);
+    for l in live.drain(..) {
+        h.free(l.p as *mut u8).unwrap();
+    }
+    h.flush_thread_cache();
+    check_model(h, &live);
+    let s = h.stats();
+    assert_eq!(s.alloc_count, 0);
+}
+
+#[test]
+fn random_operations_match_the_model() {
+    for seed in 1..=4 {
+        run_property(seed * 0x9e37_79b9_7f4a_7c15, 6000, false);
+    }
+}
+
+#[test]
+fn random_operations_match_the_model_with_growth() {
+    run_property(77, 6000, true);
+}
+
+#[test]
+fn bad_frees_are_refused_and_change_nothing() {
+    let h = new_heap(8 << 20);
+    let small = h.alloc(64, 0, 0).unwrap().as_ptr();
+    let medium = h.alloc(10_000, 0, 0).unwrap().as_ptr();
+    fill(small as usize, 64, 7);
+    fill(medium as usize, 10_000, 9);
+    let before = h.stats();
+    let mut local = 0u64;
+    let cases: Vec<(*mut u8, FreeError)> = vec![
+        (&mut local as *mut u64 as *mut u8, FreeError::NotInHeap),
+        (std::ptr::null_mut(), FreeError::NotInHeap),
+        (usize::MAX as *mut u8, FreeError::NotInHeap),
+        (small.wrapping_add(1), FreeError::NotABlock),
+        (small.wrapping_add(32), FreeError::NotABlock),
+        (medium.wrapping_add(1), FreeError::NotABlock),
+        (medium.wrapping_add(64), FreeError::NotABlock),
+        (medium.wrapping_add(4096), FreeError::NotABlock),
+    ];
+    for (p, e) in cases {
+        assert_eq!(h.free(p), Err(e), "free({p:p})");
+        assert_eq!(h.stats(), before);
+        h.validate().unwrap();
+    }
+    // Double frees, then a freed-then-reused block: the stale pointer is refused while it does
+    // not start a live block, and the block that reused the memory is intact.
+    h.free(small).unwrap();
+    assert_eq!(h.free(small), Err(FreeError::DoubleFree));
+    h.free(medium).unwrap();
+    assert_eq!(h.free(medium), Err(FreeError::DoubleFree));
+    h.validate().unwrap();
+    let big = h.alloc_zeroed(20_000, 4096, 0).unwrap().as_ptr();
+    fill(big as usize, 20_000, 3);
+    if big != medium {
+        assert!(h.free(medium).is_err(), "stale pointer into a reused block was accepted");
+    }
+    assert!(check(big as usize, 20_000, 3));
+    h.free(big).unwrap();
+    assert_eq!(h.usable_size(small), Err(FreeError::DoubleFree));
+    h.validate().unwrap();
+    assert_eq!(h.stats().alloc_count, 0);
+}
+
+#[test]
+fn absurd_requests_return_none() {
+    let h = new_heap(4 << 20);
+    for (s, a, b) in [
+        (0, 0, 0),
+        (usize::MAX, 0, 0),
+        (usize::MAX - 10, 64, 0),
+        (usize::MAX / 2, 0, 0),
+        (100, 3, 0),
+        (100, 1 << 63, 0),
+        (100, 0, 48),
+        (5000, 0, 4096),
+        (1 << 41, 0, 0),
+        (64 << 20, 0, 0),
+    ] {
+        assert!(h.alloc(s, a, b).is_none(), "alloc({s}, {a}, {b})");
+    }
+    let p = h.alloc(100, 0, 0).unwrap().as_ptr();
+    assert_eq!(h.realloc(p, usize::MAX - 10, 0), Ok(None));
+    assert_eq!(h.usable_size(p), Ok(128));
+    h.free(p).unwrap();
+    h.validate().unwrap();
+}
+
+#[test]
+fn zeroed_memory_is_zero_after_reuse() {
+    let h = new_heap(16 << 20);
+    for &size in &[16usize, 64, 100, 2048, 3000, 70_000, 1 << 20] {
+        let mut ps = Vec::new();
+        for _ in 0..300 {
+            let p = h.alloc(size, 0, 0).unwrap().as_ptr();
+            fill(p as usize, size, 0xa5);
+            ps.push(p);
+            if size >= 70_000 && ps.len() > 4 {
+                break;
+            }
+        }
+        for &p in &ps {
+            h.free(p).unwrap();
+        }
+        for _ in 0..ps.len() {
+            let p = h.alloc_zeroed(size, 0, 0).unwrap().as_ptr();
+            assert!(check(p as usize, size, 0), "size {size}: reused memory not zeroed");
+            fill(p as usize, size, 0x5a);
+            h.free(p).unwrap();
+        }
+        h.flush_thread_cache();
+        h.validate().unwrap();
+    }
+}
+
+#[test]
+fn fresh_memory_is_handed_out_clean_without_memset() {
+    // A block from fresh pages is returned zeroed even by plain alloc, so alloc_zeroed had no
+    // need to clear it; after a dirty free, plain alloc shows the old bytes (proving tracking).
+    let h = new_heap(4 << 20);
+    let p = h.alloc(64, 0, 0).unwrap().as_ptr();
+    assert!(check(p as usize, 64, 0));
+    fill(p as usize, 64, 0xee);
+    h.free(p).unwrap();
+    let q = h.alloc(64, 0, 0).unwrap().as_ptr();
+    assert_eq!(q, p, "LIFO reuse");
+    assert!(check(q as usize + 8, 56, 0xee), "expected the dirty contents back");
+    h.free(q).unwrap();
+    let z = h.alloc_zeroed(64, 0, 0).unwrap().as_ptr();
+    assert!(check(z as usize, 64, 0));
+    h.free(z).unwrap();
+}
+
+#[test]
+fn realloc_grows_in_place_and_keeps_alignment() {
+    let h = new_heap(8 << 20);
+    let p = h.alloc(10_000, 4096, 0).unwrap().as_ptr();
+    fill(p as usize, 10_000, 1);
+    let q = h.realloc(p, 50_000, 4096).unwrap().unwrap().as_ptr();
+    assert_eq!(q, p, "the space after a lone block is free: grow in place");
+    assert!(check(q as usize, 10_000, 1));
+    let r = h.realloc(q, 1000, 4096).unwrap().unwrap().as_ptr();
+    assert_eq!(r, q, "shrinking stays in place");
+    let s = h.realloc(r, 1000, 1 << 16).unwrap().unwrap().as_ptr();
+    assert_eq!(s as usize % (1 << 16), 0, "a stricter alignment moves the block");
+    assert!(check(s as usize, 1000, 1));
+    let t = h.realloc(s, 0, 0).unwrap();
+    assert!(t.is_none());
+    h.validate().unwrap();
+    assert_eq!(h.stats().alloc_count, 0);
+}
+
+#[test]
+fn heap_grows_from_the_source_and_gives_whole_regions_back() {
+    let pinned = 1 << 20;
+    let h = new_heap(pinned);
+    let src: &'static FakeSource = Box::leak(Box::new(FakeSource::default()));
+    h.set_source(src);
+    let big = h.alloc(8 << 20, 0, 0).expect("grows on demand").as_ptr();
+    assert!(src.grown.load(Ordering::Relaxed) >= 8 << 20);
+    assert!(h.stats().heap_totalsz_bytes > 8 << 20);
+    h.validate().unwrap();
+    h.free(big).unwrap();
+    assert_eq!(src.released.load(Ordering::Relaxed), src.grown.load(Ordering::Relaxed));
+    assert_eq!(h.stats().heap_totalsz_bytes, pinned, "never below the pinned memory");
+    h.validate().unwrap();
+
+    // Many small objects: spans come from grown regions; once all are freed and the caches
+    // flushed, everything but one reserve span per class goes back.
+    let mut ps = Vec::new();
+    for _ in 0..50_000 {
+        ps.push(h.alloc(64, 0, 0).unwrap().as_ptr());
+    }
+    assert!(h.stats().heap_totalsz_bytes > 3 << 20);
+    for p in ps {
+        h.free(p).unwrap();
+    }
+    h.flush_thread_cache();
+    h.validate().unwrap();
+    assert!(h.stats().heap_totalsz_bytes <= pinned + (1 << 20), "{:?}", h.stats());
+
+    // A source that refuses keeps its memory in the heap.
+    src.refuse.store(true, Ordering::Relaxed);
+    let p = h.alloc(4 << 20, 0, 0).unwrap().as_ptr();
+    let total = h.stats().heap_totalsz_bytes;
+    h.free(p).unwrap();
+    assert_eq!(h.stats().heap_totalsz_bytes, total);
+    h.validate().unwrap();
+}
+
+#[test]
+fn add_memory_rejects_bad_regions() {
+    let h = new_heap(0);
+    let m = map(1 << 20);
+    // SAFETY: the calls below are refused before the memory is touched, or given fresh memory.
+    unsafe {
+        assert!(h.add_memory((m + 1) as *mut u8, 4096).is_err());
+        assert!(h.add_memory(m as *mut u8, 100).is_err());
+        h.add_memory(m as *mut u8, 1 << 19).unwrap();
+        assert!(h.add_memory((m + 4096) as *mut u8, 4096).is_err(), "overlap refused");
+        h.add_memory((m + (1 << 19)) as *mut u8, 1 << 19).unwrap();
+    }
+    assert_eq!(h.regions().0, 2);
+    h.validate().unwrap();
+}
+
+#[test]
+fn bytes_per_live_64b_object_is_small() {
+    let h = new_heap(64 << 20);
+    let before = h.stats().heap_allocsz_bytes;
+    let ps: Vec<_> = (0..10_000).map(|_| h.alloc(64, 0, 0).unwrap()).collect();
+    let per = (h.stats().heap_allocsz_bytes - before) as f64 / 10_000.0;
+    assert!(per <= 96.0, "{per} heap bytes per live 64 B object");
+    for p in ps {
+        h.free(p.as_ptr()).unwrap();
+    }
+}
