@@ -1003,6 +1003,160 @@ void rte_log_list_types(FILE *out, const char *prefix);
 void rte_log_dump(FILE *f);
 
 /**
+ * Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
+ */
+void *rte_malloc(const char *type_, size_t size, unsigned int align);
+
+/**
+ * As [`rte_malloc`], zero-filled.
+ */
+void *rte_zmalloc(const char *type_, size_t size, unsigned int align);
+
+/**
+ * Allocates on `socket` (or SOCKET_ID_ANY).
+ */
+void *rte_malloc_socket(const char *type_, size_t size, unsigned int align, int socket);
+
+/**
+ * As [`rte_malloc_socket`], zero-filled.
+ */
+void *rte_zmalloc_socket(const char *type_, size_t size, unsigned int align, int socket);
+
+/**
+ * Allocates `num * size` zero-filled bytes (NULL when the product overflows).
+ */
+void *rte_calloc(const char *type_, size_t num, size_t size, unsigned int align);
+
+/**
+ * As [`rte_calloc`] on `socket`.
+ */
+void *rte_calloc_socket(const char *type_, size_t num, size_t size, unsigned int align, int socket);
+
+/**
+ * Resizes `ptr` to `size` bytes, in place when possible; on failure `ptr` is untouched.
+ *
+ * # Safety
+ * `ptr` is NULL or a live allocation of this library.
+ */
+void *rte_realloc(void *ptr, size_t size, unsigned int align);
+
+/**
+ * As [`rte_realloc`], moving to `socket` when it differs.
+ *
+ * # Safety
+ * As [`rte_realloc`].
+ */
+void *rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket);
+
+/**
+ * Frees `ptr`. NULL is a no-op; a pointer that is not a live allocation (foreign, already
+ * freed, inside a block) is logged and ignored, and the heap stays intact.
+ *
+ * # Safety
+ * `ptr` is NULL or a pointer the caller believes came from this library.
+ */
+void rte_free(void *ptr);
+
+/**
+ * 0 when `ptr` is a live allocation (storing its usable size in `*size` if non-NULL), else -1.
+ *
+ * # Safety
+ * `size` is NULL or a writable `size_t`.
+ */
+int rte_malloc_validate(const void *ptr, size_t *size);
+
+/**
+ * Statistics of `socket`'s heap. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `socket_stats` is NULL or writable.
+ */
+int rte_malloc_get_socket_stats(int socket, rte_malloc_socket_stats *socket_stats);
+
+/**
+ * Writes every heap's statistics to `f` (`type` is ignored, as in DPDK).
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_malloc_dump_stats(FILE *f, const char *type_);
+
+/**
+ * Writes every heap's statistics and check result to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_malloc_dump_heaps(FILE *f);
+
+/**
+ * IOVA of an address inside rte_malloc memory; RTE_BAD_IOVA otherwise.
+ */
+uint64_t rte_malloc_virt2iova(const void *addr);
+
+/**
+ * 1 when `socket_id` is an external heap, 0 when a socket heap, -1 (EINVAL) otherwise.
+ */
+int rte_malloc_heap_socket_is_external(int socket_id);
+
+/**
+ * Creates an empty external heap. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `heap_name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_create(const char *heap_name);
+
+/**
+ * Destroys an empty external heap. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `heap_name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_destroy(const char *heap_name);
+
+/**
+ * The socket id of the heap named `name`, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_get_socket(const char *name);
+
+/**
+ * Adds application memory to an external heap. 0, or -1 with `rte_errno` set.
+ *
+ * # Safety
+ * `heap_name` is a C string; `va_addr..+len` is memory the caller hands over; `iova_addrs`
+ * is NULL or holds `n_pages` entries.
+ */
+int rte_malloc_heap_memory_add(const char *heap_name, void *va_addr, size_t len, uint64_t *iova_addrs, unsigned int n_pages, size_t page_sz);
+
+/**
+ * Removes memory from an external heap once nothing is allocated in it.
+ *
+ * # Safety
+ * `heap_name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_memory_remove(const char *heap_name, void *va_addr, size_t len);
+
+/**
+ * Maps another process's external heap memory into this one.
+ *
+ * # Safety
+ * `heap_name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_memory_attach(const char *heap_name, void *va_addr, size_t len);
+
+/**
+ * Drops this process's mapping of external heap memory.
+ *
+ * # Safety
+ * `heap_name` is NULL or a NUL-terminated string.
+ */
+int rte_malloc_heap_memory_detach(const char *heap_name, void *va_addr, size_t len);
+
+/**
  * Calls `func` for every allocated memseg (under the memory read lock). 0 when the walk ran
  * to the end, 1 when `func` stopped it, -1 when `func` failed.
  */

@@ -82,7 +82,10 @@ struct Progress {
 impl Progress {
     fn rollback(&self) {
         if self.memory {
-            meminit::cleanup(mcfg::attached_as_primary().unwrap_or(false));
+            let primary = mcfg::attached_as_primary().unwrap_or(false);
+            crate::memzone::cleanup(primary);
+            crate::malloc::cleanup();
+            meminit::cleanup(primary);
         }
         if self.lcores {
             lcore::cleanup();
@@ -188,8 +191,16 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     // Marked before the attempt: a failure half-way must still unmap what was set up.
     progress.memory = true;
     match proc_type {
-        ProcType::Secondary => meminit::attach_secondary(cfg, &hugepages, iova_mode)?,
-        _ => meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?,
+        ProcType::Secondary => {
+            meminit::attach_secondary(cfg, &hugepages, iova_mode)?;
+            crate::malloc::init_secondary();
+            crate::memzone::attach_secondary()?;
+        }
+        _ => {
+            meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?;
+            crate::malloc::init_primary(&sockets)?;
+            crate::memzone::init_primary()?;
+        }
     }
 
     let _ = STATE_INFO.set(EalState {
@@ -263,7 +274,10 @@ pub fn cleanup() -> Result<()> {
     }
     if initialized() {
         lcore::cleanup();
-        meminit::cleanup(mcfg::attached_as_primary().unwrap_or(false));
+        let primary = mcfg::attached_as_primary().unwrap_or(false);
+        crate::memzone::cleanup(primary);
+        crate::malloc::cleanup();
+        meminit::cleanup(primary);
         mcfg::detach();
         HUGE_DIR_LOCKS
             .lock()

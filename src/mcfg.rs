@@ -39,7 +39,7 @@ use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 2;
+pub(crate) const MCFG_VERSION: u32 = 4;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -70,6 +70,14 @@ pub struct MemConfig {
     pub next_va: u64,
     /// Narrowest DMA mask any device asked for (0: none).
     pub dma_maskbits: std::sync::atomic::AtomicU8,
+    /// Guards creating and destroying heaps (the heaps guard themselves).
+    pub heap_table_lock: ShRwLock,
+    /// Guards the memzone table.
+    pub memzone_lock: ShRwLock,
+    /// The malloc heaps.
+    pub heaps: crate::malloc::HeapTable,
+    /// The memzones and their name index.
+    pub memzones: crate::memzone::MemzoneTable,
 }
 
 struct Mapping {
@@ -337,6 +345,40 @@ lock_fns! {
     mem_lock: mem_read_lock mem_read_unlock mem_write_lock mem_write_unlock;
     tailq_lock: tailq_read_lock tailq_read_unlock tailq_write_lock tailq_write_unlock;
     mempool_lock: mempool_read_lock mempool_read_unlock mempool_write_lock mempool_write_unlock;
+}
+
+/// Takes the memzone lock for writing.
+pub fn memzone_write_lock() {
+    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).write_lock()
+}
+
+/// Releases the memzone write lock.
+pub fn memzone_write_unlock() {
+    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).write_unlock()
+}
+
+/// Takes the memzone lock for reading.
+pub fn memzone_read_lock() {
+    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).read_lock()
+}
+
+/// Releases the memzone read lock.
+pub fn memzone_read_unlock() {
+    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).read_unlock()
+}
+
+/// Takes the heap-table lock (creating or destroying heaps).
+pub fn heap_table_lock() {
+    if let Some(m) = get() {
+        m.heap_table_lock.write_lock()
+    }
+}
+
+/// Releases the heap-table lock.
+pub fn heap_table_unlock() {
+    if let Some(m) = get() {
+        m.heap_table_lock.write_unlock()
+    }
 }
 
 /// Takes the timer lock (`rte_mcfg_timer_lock`): exclusive.

@@ -507,6 +507,17 @@ fn find_external(va: usize, len: usize) -> Result<(usize, &'static rte_memseg_li
         })
 }
 
+/// Marks list `li` as heap memory (external memory given to a malloc heap).
+pub fn set_list_heap(li: usize, heap: bool, socket: i32) {
+    let Some(ptr) = lists_ptr() else { return };
+    mcfg::mem_write_lock();
+    // SAFETY: li names a list in use; we hold the hotplug write lock.
+    let msl = unsafe { &mut *ptr.add(li) };
+    msl.heap = heap as u32;
+    msl.socket_id = socket;
+    mcfg::mem_write_unlock();
+}
+
 /// Unregisters external memory (`rte_extmem_unregister`).
 pub fn extmem_unregister(va: usize, len: usize) -> Result<()> {
     mcfg::mem_write_lock();

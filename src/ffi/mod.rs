@@ -52,6 +52,13 @@ pub(crate) fn fail(func: &str, e: &Error) {
     crate::errno::set(e.errno);
 }
 
+/// Reports an expected failure (an allocation that found no memory, a bad size) the DPDK way,
+/// but logs it at DEBUG: applications probe with such calls and DPDK stays silent there.
+pub(crate) fn fail_quiet(func: &str, e: &Error) {
+    crate::eal_log!(crate::log::RTE_LOG_DEBUG, "{func}(): {}", e.msg);
+    crate::errno::set(e.errno);
+}
+
 /// Reports a panic caught at the boundary.
 pub(crate) fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
     let what = p
@@ -105,7 +112,9 @@ pub mod errno;
 pub mod fbarray;
 pub mod lcore;
 pub mod log;
+pub mod malloc;
 pub mod memory;
+pub mod memzone;
 pub mod misc;
 pub mod paging;
 pub mod tailq;

@@ -1,0 +1,127 @@
+//! `rte_memzone.h`: reserve, free, look up, walk and dump memzones.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::{c_stream, cstr, fail_quiet};
+use crate::abi::rte_memzone;
+use crate::memzone;
+
+fn reserve(func: &str, name: *const c_char, len: usize, socket: c_int, flags: c_uint, align: c_uint, bound: c_uint) -> *const rte_memzone {
+    let r = std::panic::catch_unwind(|| {
+        // SAFETY: the exported callers forward their caller's string.
+        let n = unsafe { cstr(name, "name") }?;
+        memzone::reserve(n, len, socket, flags, align, bound)
+    });
+    match r {
+        Ok(Ok(z)) => z,
+        Ok(Err(e)) if e.errno == libc::ENOMEM || e.errno == libc::EEXIST => {
+            fail_quiet(func, &e);
+            std::ptr::null()
+        }
+        Ok(Err(e)) => {
+            super::fail(func, &e);
+            std::ptr::null()
+        }
+        Err(p) => {
+            super::panicked(func, p);
+            std::ptr::null()
+        }
+    }
+}
+
+/// Reserves `len` bytes (0: the biggest free block) named `name`, cache-line aligned.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_memzone_reserve(name: *const c_char, len: usize, socket_id: c_int, flags: c_uint) -> *const rte_memzone {
+    reserve("rte_memzone_reserve", name, len, socket_id, flags, 0, 0)
+}
+
+/// As [`rte_memzone_reserve`], aligned to `align` (a power of two).
+///
+/// # Safety
+/// As [`rte_memzone_reserve`].
+#[no_mangle]
+pub unsafe extern "C" fn rte_memzone_reserve_aligned(
+    name: *const c_char,
+    len: usize,
+    socket_id: c_int,
+    flags: c_uint,
+    align: c_uint,
+) -> *const rte_memzone {
+    reserve("rte_memzone_reserve_aligned", name, len, socket_id, flags, align, 0)
+}
+
+/// As [`rte_memzone_reserve_aligned`], not crossing a multiple of `bound`.
+///
+/// # Safety
+/// As [`rte_memzone_reserve`].
+#[no_mangle]
+pub unsafe extern "C" fn rte_memzone_reserve_bounded(
+    name: *const c_char,
+    len: usize,
+    socket_id: c_int,
+    flags: c_uint,
+    align: c_uint,
+    bound: c_uint,
+) -> *const rte_memzone {
+    reserve("rte_memzone_reserve_bounded", name, len, socket_id, flags, align, bound)
+}
+
+/// Frees a zone and its memory. 0, or -EINVAL for anything that is not a reserved zone.
+#[no_mangle]
+pub extern "C" fn rte_memzone_free(mz: *const rte_memzone) -> c_int {
+    ffi_result!("rte_memzone_free", -libc::EINVAL, {
+        if mz.is_null() {
+            return Err(crate::err!(libc::EINVAL, "memzone is NULL"));
+        }
+        memzone::free(mz).map(|_| 0)
+    })
+}
+
+/// The zone named `name`, or NULL. Lock-free and O(1).
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_memzone_lookup(name: *const c_char) -> *const rte_memzone {
+    ffi_plain!("rte_memzone_lookup", std::ptr::null(), {
+        if name.is_null() {
+            return std::ptr::null();
+        }
+        // SAFETY: caller's guarantee.
+        match unsafe { std::ffi::CStr::from_ptr(name) }.to_str() {
+            Ok(n) => memzone::lookup(n).unwrap_or(std::ptr::null()),
+            Err(_) => std::ptr::null(),
+        }
+    })
+}
+
+/// `void (*func)(const struct rte_memzone *, void *arg)`.
+#[allow(non_camel_case_types)]
+pub type rte_memzone_walk_fn = Option<unsafe extern "C" fn(mz: *const rte_memzone, arg: *mut c_void)>;
+
+/// Calls `func` for every zone.
+#[no_mangle]
+pub extern "C" fn rte_memzone_walk(func: rte_memzone_walk_fn, arg: *mut c_void) {
+    ffi_plain!("rte_memzone_walk", (), {
+        if let Some(f) = func {
+            // SAFETY: the application's callback with a live zone.
+            memzone::walk(|z| unsafe { f(z, arg) });
+        }
+    })
+}
+
+/// Writes every zone to `f`.
+///
+/// # Safety
+/// `f` is NULL or a valid `FILE *`.
+#[no_mangle]
+pub unsafe extern "C" fn rte_memzone_dump(f: *mut libc::FILE) {
+    ffi_plain!("rte_memzone_dump", (), {
+        if let Some(mut out) = c_stream(f) {
+            let _ = memzone::dump(&mut out);
+        }
+    })
+}

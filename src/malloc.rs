@@ -1,0 +1,516 @@
+//! The `rte_malloc` family: DPDK's malloc heaps over [`crate::heap::Heap`].
+//!
+//! DPDK keeps one heap per NUMA socket, plus named external heaps (socket ids from
+//! RTE_MAX_NUMA_NODES up) over memory the application adds. Here a socket's heap is a set of
+//! *sub-heaps*, one per hugepage size, so that memzone page-size flags (`RTE_MEMZONE_1GB`, ...)
+//! can be honoured: plain `rte_malloc` tries the sub-heaps smallest page size first (less waste,
+//! as DPDK prefers), a page-size request goes to its own. Every sub-heap grows on demand by
+//! taking pages of its size on its socket from the memseg layer ([`PageSource`]) and gives
+//! wholly free grown regions back; `-m`/`--socket-mem` memory is added pinned and never given
+//! back. An external heap is one sub-heap with no source.
+//!
+//! All heap state lives in the shared config ([`HeapEntry`] array), so every process allocates
+//! from and frees into the same heaps. Entries are created by the primary at init (sockets) or
+//! by `rte_malloc_heap_create` (external), under the config's heap-table lock.
+//!
+//! DPDK semantics kept here: size 0 or a non-power-of-two alignment gives NULL; sizes and
+//! alignments are rounded up to the cache line; `SOCKET_ID_ANY` tries the caller's socket
+//! first, then every other socket (never external heaps); without hugepages every request is
+//! served from any socket.
+
+use std::ffi::c_char;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
+use crate::options::RTE_MAX_NUMA_NODES;
+use crate::err;
+use crate::errno::Result;
+use crate::heap::{FreeError, Heap, MemorySource};
+use crate::{mcfg, memalloc, memseg};
+
+/// Sub-heaps in the shared config: a socket heap per (socket, page size) plus external heaps.
+pub(crate) const MAX_SUBHEAPS: usize = 64;
+/// Length of a heap name, NUL included (RTE_HEAP_NAME_MAX_LEN).
+pub(crate) const HEAP_NAME_LEN: usize = 32;
+/// Cache line: the minimum alignment and size granule of every allocation.
+pub(crate) const CACHE_LINE: usize = 64;
+
+/// One sub-heap in the shared config.
+#[repr(C)]
+pub struct HeapEntry {
+    /// 0 unused, 1 in use.
+    pub in_use: AtomicU32,
+    /// 1 for an external heap.
+    pub external: u32,
+    /// Socket id (internal) or the external heap's id (>= RTE_MAX_NUMA_NODES).
+    pub socket_id: i32,
+    _pad: u32,
+    /// Page size of the sub-heap's memory (0: any, for external heaps).
+    pub page_sz: u64,
+    /// Heap name ("socket_0" or the external heap's name).
+    pub name: [c_char; HEAP_NAME_LEN],
+    pub heap: Heap,
+}
+
+/// The heap table in the shared config.
+#[repr(C)]
+pub struct HeapTable {
+    pub entries: [std::cell::UnsafeCell<HeapEntry>; MAX_SUBHEAPS],
+    /// Next external heap id.
+    pub next_external: AtomicU32,
+}
+
+fn table() -> Option<&'static HeapTable> {
+    mcfg::get().map(|m| &m.heaps)
+}
+
+fn entry(i: usize) -> Option<&'static HeapEntry> {
+    // SAFETY: entries live in the mapped shared config; an entry is written only while not
+    // in use (under the heap-table lock) and read-only otherwise except for its Heap, which
+    // synchronises itself.
+    let e = unsafe { &*table()?.entries.get(i)?.get() };
+    (e.in_use.load(Ordering::Acquire) == 1).then_some(e)
+}
+
+/// Every sub-heap in use, with its index.
+pub fn entries() -> impl Iterator<Item = (usize, &'static HeapEntry)> {
+    (0..MAX_SUBHEAPS).filter_map(|i| entry(i).map(|e| (i, e)))
+}
+
+fn name_of(e: &HeapEntry) -> String {
+    let b: Vec<u8> = e.name.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// Grows a socket sub-heap with pages of its size on its socket.
+struct PageSource {
+    socket: i32,
+    page_sz: u64,
+}
+
+impl MemorySource for PageSource {
+    fn grow(&self, min_bytes: usize, _align: usize) -> Option<(usize, usize)> {
+        let n = u32::try_from((min_bytes as u64).div_ceil(self.page_sz)).ok()?;
+        mcfg::mem_write_lock();
+        let r = memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0);
+        mcfg::mem_write_unlock();
+        let pages = r.ok()?;
+        // SAFETY: alloc_pages returns filled memseg slots.
+        let first = unsafe { (*pages[0]).u.addr_64 } as usize;
+        Some((first, pages.len() * self.page_sz as usize))
+    }
+
+    fn release(&self, addr: usize, len: usize) -> bool {
+        let n = len / self.page_sz as usize;
+        let pages: Option<Vec<_>> = (0..n)
+            .map(|i| memseg::seg_of(addr + i * self.page_sz as usize).map(|(_, _, ms)| ms))
+            .collect();
+        let Some(pages) = pages else { return false };
+        // SAFETY: the heap gives back whole regions it got from grow.
+        if pages.iter().any(|&ms| unsafe { (*ms).flags } & crate::abi::RTE_MEMSEG_FLAG_DO_NOT_FREE != 0) {
+            return false;
+        }
+        mcfg::mem_write_lock();
+        let r = memalloc::free_pages(&pages);
+        mcfg::mem_write_unlock();
+        r.is_ok()
+    }
+}
+
+fn set_name(e: &mut HeapEntry, name: &str) {
+    e.name = [0; HEAP_NAME_LEN];
+    for (d, s) in e.name.iter_mut().zip(name.bytes().take(HEAP_NAME_LEN - 1)) {
+        *d = s as c_char;
+    }
+}
+
+/// Gives every sub-heap of a socket its page source in this process (sources are per process).
+fn attach_sources() {
+    for (_, e) in entries() {
+        if e.external == 0 {
+            let src: &'static PageSource = Box::leak(Box::new(PageSource { socket: e.socket_id, page_sz: e.page_sz }));
+            e.heap.set_source(src);
+        }
+    }
+}
+
+/// Creates the socket heaps (primary, at init) and hands them the memory already allocated
+/// (`-m`, legacy, no-huge), then registers this process's page sources.
+pub fn init_primary(sockets: &[i32]) -> Result<()> {
+    let t = table().ok_or_else(|| err!(libc::ENODEV, "the shared config is not mapped"))?;
+    let mut sizes: Vec<u64> = memseg::lists().filter(|(_, l)| l.external == 0).map(|(_, l)| l.page_sz).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let mut idx = 0;
+    for &socket in sockets {
+        for &page_sz in &sizes {
+            if idx >= MAX_SUBHEAPS {
+                return Err(err!(libc::ENOSPC, "too many sockets and page sizes for the heap table"));
+            }
+            // SAFETY: init, primary: nobody else uses the table yet.
+            let e = unsafe { &mut *t.entries[idx].get() };
+            // SAFETY: e.heap is inside the entry we own exclusively.
+            unsafe { Heap::init_in_place(&mut e.heap) };
+            e.external = 0;
+            e.socket_id = socket;
+            e.page_sz = page_sz;
+            set_name(e, &format!("socket_{socket}"));
+            e.in_use.store(1, Ordering::Release);
+            idx += 1;
+        }
+    }
+    t.next_external.store(RTE_MAX_NUMA_NODES as u32, Ordering::Relaxed);
+    // Memory allocated at init goes to its sub-heap, one region per contiguous run.
+    let mut runs: Vec<(i32, u64, usize, usize)> = Vec::new();
+    memseg::contig_walk(|msl, ms, len| {
+        if msl.external == 0 {
+            // SAFETY: contig_walk hands out used memsegs.
+            runs.push((msl.socket_id, msl.page_sz, unsafe { (*ms).u.addr_64 } as usize, len));
+        }
+        0
+    });
+    for (socket, page_sz, addr, len) in runs {
+        let Some((_, e)) = entries().find(|(_, e)| e.external == 0 && e.socket_id == socket && e.page_sz == page_sz) else {
+            continue;
+        };
+        // SAFETY: the run is mapped at the same address in every process and from now on owned
+        // by the heap; fresh hugepages and the fresh --no-huge memfd are zero-filled.
+        let r = unsafe { e.heap.add_memory(addr as *mut u8, len) };
+        r.map_err(|m| err!(libc::ENOMEM, "cannot give {len} bytes at {addr:#x} to the heap: {}", m.0))?;
+    }
+    attach_sources();
+    Ok(())
+}
+
+/// Forgets this process's use of the heaps before their memory is unmapped (cleanup): thread
+/// caches bound to them are not flushed into unmapped memory later.
+pub fn cleanup() {
+    for (_, e) in entries() {
+        e.heap.flush_thread_cache();
+        crate::heap::forget_heap(&e.heap);
+    }
+}
+
+/// Registers this process's page sources for the heaps a primary created (secondary).
+pub fn init_secondary() {
+    attach_sources();
+}
+
+fn has_hugepages() -> bool {
+    crate::eal::config().map(|c| !c.no_huge).unwrap_or(true)
+}
+
+/// The socket of the calling thread, for SOCKET_ID_ANY (the lcore's socket, else the first
+/// socket with memory).
+fn local_socket() -> i32 {
+    let s = crate::lcore::current_socket();
+    if s != u32::MAX {
+        return s as i32;
+    }
+    entries().find(|(_, e)| e.external == 0).map(|(_, e)| e.socket_id).unwrap_or(0)
+}
+
+/// Sub-heaps serving `socket` (smallest page size first), or the external heap with that id.
+fn heaps_of(socket: i32) -> Vec<&'static HeapEntry> {
+    let mut v: Vec<&HeapEntry> = entries().map(|(_, e)| e).filter(|e| e.socket_id == socket).collect();
+    v.sort_by_key(|e| e.page_sz);
+    v
+}
+
+/// 1 when `socket` names an external heap, 0 an internal one, Err for neither.
+pub fn socket_is_external(socket: i32) -> Result<bool> {
+    if socket == SOCKET_ID_ANY {
+        return Ok(false);
+    }
+    heaps_of(socket)
+        .first()
+        .map(|e| e.external != 0)
+        .ok_or_else(|| err!(libc::EINVAL, "socket {socket} has no heap"))
+}
+
+fn round_up(v: usize) -> Option<usize> {
+    v.checked_next_multiple_of(CACHE_LINE)
+}
+
+/// Page-size constraint of an allocation (memzone flags).
+#[derive(Debug, Clone, Copy)]
+pub struct PagePolicy {
+    /// Allowed page sizes; empty = any.
+    pub sizes: [u64; 8],
+    pub n: usize,
+    /// The sizes are a preference: fall back to any size.
+    pub hint_only: bool,
+}
+
+impl PagePolicy {
+    pub const ANY: PagePolicy = PagePolicy { sizes: [0; 8], n: 0, hint_only: false };
+
+    fn allows(&self, page_sz: u64) -> bool {
+        self.n == 0 || self.sizes[..self.n].contains(&page_sz)
+    }
+}
+
+fn alloc_in(socket: i32, size: usize, align: usize, bound: usize, zero: bool, pol: &PagePolicy) -> Option<NonNull<u8>> {
+    let heaps = heaps_of(socket);
+    let try_with = |strict: bool| {
+        heaps.iter().filter(|e| !strict || pol.allows(e.page_sz)).find_map(|e| {
+            if zero {
+                e.heap.alloc_zeroed(size, align, bound)
+            } else {
+                e.heap.alloc(size, align, bound)
+            }
+        })
+    };
+    try_with(true).or_else(|| if pol.hint_only && pol.n > 0 { try_with(false) } else { None })
+}
+
+/// Allocates as DPDK's `malloc_heap_alloc`: `socket` or SOCKET_ID_ANY (caller's socket first,
+/// then the others), `align` 0 or a power of two (rounded up to the cache line), `bound` 0 or
+/// a power of two. None for size 0, bad arguments or no memory.
+pub fn alloc(size: usize, align: usize, socket: i32, bound: usize, zero: bool, pol: &PagePolicy) -> Option<NonNull<u8>> {
+    if size == 0 || (align != 0 && !align.is_power_of_two()) || (bound != 0 && !bound.is_power_of_two()) {
+        return None;
+    }
+    let size = round_up(size)?;
+    let align = round_up(align.max(1))?;
+    let mut socket = socket;
+    if !has_hugepages() && socket_is_external(socket).map(|x| !x).unwrap_or(true) {
+        socket = SOCKET_ID_ANY;
+    }
+    let first = if socket == SOCKET_ID_ANY { local_socket() } else { socket };
+    if heaps_of(first).is_empty() {
+        return None;
+    }
+    if let Some(p) = alloc_in(first, size, align, bound, zero, pol) {
+        return Some(p);
+    }
+    if socket != SOCKET_ID_ANY {
+        return None;
+    }
+    let mut others: Vec<i32> = entries().filter(|(_, e)| e.external == 0 && e.socket_id != first).map(|(_, e)| e.socket_id).collect();
+    others.dedup();
+    others.into_iter().find_map(|s| alloc_in(s, size, align, bound, zero, pol))
+}
+
+/// The sub-heap holding `p`.
+pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
+    entries().map(|(_, e)| e).find(|e| e.heap.contains(p))
+}
+
+fn free_error(p: *const u8, e: FreeError) -> crate::errno::Error {
+    match e {
+        FreeError::NotInHeap => err!(libc::EINVAL, "{p:p} was not allocated by rte_malloc (ignored)"),
+        FreeError::DoubleFree => err!(libc::EINVAL, "{p:p} is already free: double free (ignored)"),
+        FreeError::NotABlock => err!(libc::EINVAL, "{p:p} points inside an allocation, not at its start (ignored)"),
+    }
+}
+
+/// Frees `p` (NULL is a no-op). A pointer that is not a live allocation is refused and left
+/// alone.
+pub fn free(p: *mut u8) -> Result<()> {
+    if p.is_null() {
+        return Ok(());
+    }
+    let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
+    e.heap.free(p).map_err(|x| free_error(p, x))
+}
+
+/// Usable size of the live allocation `p`.
+pub fn usable_size(p: *const u8) -> Result<usize> {
+    let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
+    e.heap.usable_size(p as *mut u8).map_err(|x| free_error(p, x))
+}
+
+/// `rte_realloc_socket`: in place when the socket and alignment fit and the block can be
+/// resized; otherwise a new block on `socket`, the data copied, the old block freed. On
+/// failure the old block is untouched.
+pub fn realloc(p: *mut u8, size: usize, align: usize, socket: i32) -> Result<Option<NonNull<u8>>> {
+    if p.is_null() {
+        return Ok(alloc(size, align, socket, 0, false, &PagePolicy::ANY));
+    }
+    if align != 0 && !align.is_power_of_two() {
+        return Err(err!(libc::EINVAL, "alignment {align} is not a power of two"));
+    }
+    let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
+    let old = e.heap.usable_size(p).map_err(|x| free_error(p, x))?;
+    let size_r = round_up(size.max(1)).ok_or_else(|| err!(libc::ENOMEM, "size {size} is too large"))?;
+    let align_r = round_up(align.max(1)).ok_or_else(|| err!(libc::EINVAL, "alignment {align} is too large"))?;
+    if (socket == SOCKET_ID_ANY || socket == e.socket_id) && (p as usize).is_multiple_of(align_r) {
+        if let Ok(Some(n)) = e.heap.realloc(p, size_r, align_r) {
+            return Ok(Some(n));
+        }
+        // realloc in the same heap either resized in place, moved (then we are done), or had
+        // no memory; a move to another heap is tried below.
+    }
+    let Some(n) = alloc(size_r, align_r, socket, 0, false, &PagePolicy::ANY) else { return Ok(None) };
+    // SAFETY: both blocks are live and at least min(old, size) bytes long, and distinct.
+    unsafe { std::ptr::copy_nonoverlapping(p, n.as_ptr(), old.min(size_r)) };
+    e.heap.free(p).map_err(|x| free_error(p, x))?;
+    Ok(Some(n))
+}
+
+/// IOVA of `p` inside rte_malloc memory (RTE_BAD_IOVA when unknown).
+pub fn virt2iova(p: *const u8) -> u64 {
+    if heap_of(p).is_none() {
+        return RTE_BAD_IOVA;
+    }
+    let va = crate::eal::state().map(|s| s.iova_mode != crate::options::IovaMode::Pa).unwrap_or(true);
+    match memseg::seg_of(p as usize) {
+        Some((_, _, ms)) => {
+            // SAFETY: a used memseg slot.
+            let (iova, base) = unsafe { ((*ms).iova, (*ms).u.addr_64 as usize) };
+            if va {
+                p as u64
+            } else if iova == RTE_BAD_IOVA {
+                RTE_BAD_IOVA
+            } else {
+                iova + (p as usize - base) as u64
+            }
+        }
+        None if va => p as u64,
+        None => RTE_BAD_IOVA,
+    }
+}
+
+/// Statistics of `socket`'s heap (all its sub-heaps).
+pub fn socket_stats(socket: i32) -> Result<rte_malloc_socket_stats> {
+    let heaps = heaps_of(socket);
+    if heaps.is_empty() {
+        return Err(err!(libc::EINVAL, "socket {socket} has no heap"));
+    }
+    let mut s = rte_malloc_socket_stats::default();
+    for e in heaps {
+        let h = e.heap.stats();
+        s.heap_totalsz_bytes += h.heap_totalsz_bytes;
+        s.heap_freesz_bytes += h.heap_freesz_bytes;
+        s.greatest_free_size = s.greatest_free_size.max(h.greatest_free_size);
+        s.free_count += h.free_count;
+        s.alloc_count += h.alloc_count;
+        s.heap_allocsz_bytes += h.heap_allocsz_bytes;
+    }
+    Ok(s)
+}
+
+/// Distinct heap ids (internal sockets and external heaps) in table order.
+pub fn heap_ids() -> Vec<(i32, String, bool)> {
+    let mut v: Vec<(i32, String, bool)> = Vec::new();
+    for (_, e) in entries() {
+        if !v.iter().any(|(s, _, _)| *s == e.socket_id) {
+            v.push((e.socket_id, name_of(e), e.external != 0));
+        }
+    }
+    v
+}
+
+/// Validates every heap; Err names the first problem.
+pub fn validate_all() -> std::result::Result<(), String> {
+    for (i, e) in entries() {
+        e.heap.validate().map_err(|m| format!("heap {i} ({}): {m}", name_of(e)))?;
+    }
+    Ok(())
+}
+
+// ---- external heaps ------------------------------------------------------------------------
+
+fn heap_by_name(name: &str) -> Option<(usize, &'static HeapEntry)> {
+    entries().find(|(_, e)| name_of(e) == name)
+}
+
+fn check_heap_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(err!(libc::EINVAL, "heap name is empty"));
+    }
+    if name.len() >= HEAP_NAME_LEN {
+        return Err(err!(libc::EINVAL, "heap name '{name}' is longer than {} bytes", HEAP_NAME_LEN - 1));
+    }
+    Ok(())
+}
+
+/// `rte_malloc_heap_create`.
+pub fn heap_create(name: &str) -> Result<()> {
+    check_heap_name(name)?;
+    let t = table().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
+    mcfg::heap_table_lock();
+    let r = (|| {
+        if heap_by_name(name).is_some() {
+            return Err(err!(libc::EEXIST, "heap '{name}' already exists"));
+        }
+        let ids = heap_ids();
+        if ids.len() >= RTE_MAX_HEAPS {
+            return Err(err!(libc::ENOSPC, "all {RTE_MAX_HEAPS} heaps are in use"));
+        }
+        let idx = (0..MAX_SUBHEAPS)
+            // SAFETY: entries live in the shared config; we hold the table lock.
+            .find(|&i| unsafe { (*t.entries[i].get()).in_use.load(Ordering::Acquire) == 0 })
+            .ok_or_else(|| err!(libc::ENOSPC, "the heap table is full"))?;
+        // SAFETY: an unused entry, owned under the table lock.
+        let e = unsafe { &mut *t.entries[idx].get() };
+        // SAFETY: the entry's heap is ours to initialise.
+        unsafe { Heap::init_in_place(&mut e.heap) };
+        e.external = 1;
+        e.page_sz = 0;
+        e.socket_id = t.next_external.fetch_add(1, Ordering::Relaxed) as i32;
+        set_name(e, name);
+        e.in_use.store(1, Ordering::Release);
+        Ok(())
+    })();
+    mcfg::heap_table_unlock();
+    r
+}
+
+/// `rte_malloc_heap_get_socket`.
+pub fn heap_socket(name: &str) -> Result<i32> {
+    check_heap_name(name)?;
+    heap_by_name(name).map(|(_, e)| e.socket_id).ok_or_else(|| err!(libc::ENOENT, "no heap named '{name}'"))
+}
+
+fn external_named(name: &str) -> Result<(usize, &'static HeapEntry)> {
+    check_heap_name(name)?;
+    let (i, e) = heap_by_name(name).ok_or_else(|| err!(libc::ENOENT, "no heap named '{name}'"))?;
+    if e.external == 0 {
+        return Err(err!(libc::EPERM, "heap '{name}' is a socket heap, not an external one"));
+    }
+    Ok((i, e))
+}
+
+/// `rte_malloc_heap_destroy`: only an external heap with no memory left in it.
+pub fn heap_destroy(name: &str) -> Result<()> {
+    mcfg::heap_table_lock();
+    let r = external_named(name).and_then(|(i, e)| {
+        if e.heap.stats().heap_totalsz_bytes != 0 {
+            return Err(err!(libc::EBUSY, "heap '{name}' still has memory: remove it first"));
+        }
+        let t = table().expect("mapped");
+        // SAFETY: the entry is ours under the table lock; nothing refers to its memory.
+        let e = unsafe { &mut *t.entries[i].get() };
+        e.in_use.store(0, Ordering::Release);
+        e.name = [0; HEAP_NAME_LEN];
+        Ok(())
+    });
+    mcfg::heap_table_unlock();
+    r
+}
+
+/// `rte_malloc_heap_memory_add`: registers the memory as external memory and gives it to the
+/// heap.
+pub fn heap_memory_add(name: &str, va: usize, len: usize, iovas: Option<&[u64]>, page_sz: usize) -> Result<()> {
+    let (_, e) = external_named(name)?;
+    memseg::extmem_register(va, len, iovas, page_sz)?;
+    if let Some(li) = memseg::list_of(va) {
+        memseg::set_list_heap(li, true, e.socket_id);
+    }
+    // SAFETY: the application hands the memory over for the heap's exclusive use.
+    if let Err(m) = unsafe { e.heap.add_memory_dirty(va as *mut u8, len) } {
+        let _ = memseg::extmem_unregister(va, len);
+        return Err(err!(libc::EINVAL, "cannot add {len} bytes at {va:#x} to heap '{name}': {}", m.0));
+    }
+    Ok(())
+}
+
+/// `rte_malloc_heap_memory_remove`: refused while anything is allocated in that memory.
+pub fn heap_memory_remove(name: &str, va: usize, len: usize) -> Result<()> {
+    let (_, e) = external_named(name)?;
+    let _ = (e, va, len);
+    Err(err!(libc::ENOTSUP, "removing memory from heap '{name}' is not supported yet"))
+}
