@@ -152,9 +152,19 @@ impl Heap {
     /// # Safety
     /// As `add_memory`.
     unsafe fn add_region(&self, addr: usize, len: usize, pinned: bool, zeroed: bool) -> Result<(), AddMemoryError> {
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: heap lock held; forwarded contract for the memory.
         unsafe { (*self.tlsf.get()).add_region(&self.regions, addr, len, pinned, zeroed) }.map_err(AddMemoryError)
+    }
+
+    /// Takes the heap lock; repairs TLSF if the lock was taken from a dead process.
+    pub(crate) fn lock_heap(&self) -> Locked<'_> {
+        let g = self.lock.lock();
+        if g.recovered {
+            // SAFETY: heap lock held.
+            unsafe { (*self.tlsf.get()).rebuild(&self.regions) };
+        }
+        g
     }
 
     pub(crate) fn lock_class(&self, c: usize) -> Locked<'_> {
@@ -168,14 +178,14 @@ impl Heap {
 
     /// TLSF allocation under the heap lock, growing once from the source on failure.
     /// `on_success` runs under the lock with the block header.
-    fn tlsf_alloc(&self, total: usize, a: usize, r: usize, bound: usize, size: usize, on_success: impl Fn(usize)) -> Option<(usize, bool)> {
+    fn tlsf_alloc(&self, total: usize, a: usize, r: usize, bound: usize, size: usize, on_success: impl Fn(usize, bool)) -> Option<(usize, bool)> {
         for attempt in 0..3 {
             {
-                let _g = self.lock.lock();
+                let _g = self.lock_heap();
                 // SAFETY: heap lock held.
                 let t = unsafe { &mut *self.tlsf.get() };
                 if let Some((h, clean)) = t.alloc(total, a, r, bound, size) {
-                    on_success(h);
+                    on_success(h, clean);
                     return Some((h, clean));
                 }
             }
@@ -206,7 +216,7 @@ impl Heap {
     /// Frees TLSF block `h` under the heap lock if `check` (run first, under the lock) agrees,
     /// and gives its region back to the source if that leaves a grown region wholly free.
     fn tlsf_free_block<E>(&self, h: usize, check: impl FnOnce(usize) -> Result<(), E>) -> Result<(), E> {
-        let g = self.lock.lock();
+        let g = self.lock_heap();
         check(h)?;
         // SAFETY: heap lock held; `h` is a used block header (`check` confirmed it).
         let t = unsafe { &mut *self.tlsf.get() };
@@ -218,7 +228,7 @@ impl Heap {
         if self.source().is_some_and(|s| s.release(base, len)) {
             return Ok(());
         }
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: the region was just taken out intact and is still mapped; lock held.
         unsafe { (*self.tlsf.get()).restore_region(&self.regions, base, len) };
         Ok(())
@@ -327,7 +337,7 @@ impl Heap {
         let a = a.max(HDR);
         let total = size.checked_add(HDR)?.next_multiple_of(HDR).max(MIN_BLOCK);
         let r = (a - HDR) & (a - 1);
-        let (h, clean) = self.tlsf_alloc(total, a, r, bound, size, |_| {
+        let (h, clean) = self.tlsf_alloc(total, a, r, bound, size, |_, _| {
             // SAFETY: heap lock held inside tlsf_alloc.
             let t = unsafe { &mut *self.tlsf.get() };
             t.used_blocks += 1;
@@ -439,7 +449,7 @@ impl Heap {
                 _ => Err(FreeError::DoubleFree),
             },
             Kind::Medium(_, h) => {
-                let _g = self.lock.lock();
+                let _g = self.lock_heap();
                 // SAFETY: as in free_medium.
                 let b = unsafe { blk(h) };
                 if b.is_used() && b.flags & FLAG_SPAN == 0 {
@@ -475,7 +485,7 @@ impl Heap {
                 Kind::Small(_) if size <= old => return Ok(NonNull::new(p)),
                 Kind::Medium(_, h) if size <= MAX_BLOCK => {
                     let total = (size + HDR).next_multiple_of(HDR).max(MIN_BLOCK);
-                    let _g = self.lock.lock();
+                    let _g = self.lock_heap();
                     // SAFETY: `h` is a used block (usable_size checked it); heap lock held.
                     if unsafe { (*self.tlsf.get()).resize(h, total) } {
                         return Ok(NonNull::new(p));

@@ -259,26 +259,28 @@ impl Heap {
     /// Carves a new span for class `c` from TLSF (growing the heap if needed).
     /// Class lock held.
     fn new_span(&self, c: usize) -> Option<*mut SpanHdr> {
-        let (h, clean) = self.tlsf_alloc(SPAN, SPAN, 0, 0, 0, |h| {
-            // SAFETY: `h` is the span's freshly allocated block header; heap lock held.
-            unsafe { blk(h).flags |= FLAG_SPAN };
+        let ci = &CLASSES[c];
+        // The span is initialised and published under the heap lock, header first and chunk
+        // mark last, so a TLSF rebuild after a crash can tell a finished span from a torn one.
+        let (h, _) = self.tlsf_alloc(SPAN, SPAN, 0, 0, 0, |h, clean| {
+            // SAFETY: the block [h, h+SPAN) is ours; the header and state array lie inside it.
+            unsafe {
+                let s = &mut *span_of(h);
+                s.class = c as u32;
+                s.nobj = ci.nobj;
+                s.nfree = ci.nobj;
+                s.cursor = 0;
+                s.on_partial = 0;
+                let st = (h + STATES_OFF) as *mut u8;
+                std::ptr::write_bytes(st, if clean { ST_FREE_CLEAN } else { ST_FREE_DIRTY }, ci.nobj as usize);
+                s.magic = h as u64 ^ SPAN_MAGIC;
+                blk(h).flags |= FLAG_SPAN;
+            }
             let r = self.regions.find(h).expect("span inside a region");
             r.chunk(h).store(CHUNK_SPAN, Ordering::Release);
         })?;
-        let ci = &CLASSES[c];
-        // SAFETY: the block [h, h+SPAN) is ours; the header and state array lie inside it.
-        let s = unsafe {
-            let s = &mut *span_of(h);
-            s.magic = h as u64 ^ SPAN_MAGIC;
-            s.class = c as u32;
-            s.nobj = ci.nobj;
-            s.nfree = ci.nobj;
-            s.cursor = 0;
-            s.on_partial = 0;
-            let st = (h + STATES_OFF) as *mut u8;
-            std::ptr::write_bytes(st, if clean { ST_FREE_CLEAN } else { ST_FREE_DIRTY }, ci.nobj as usize);
-            s
-        };
+        // SAFETY: initialised above; class lock held.
+        let s = unsafe { &mut *span_of(h) };
         // SAFETY: class lock held by the caller.
         let cen = unsafe { &mut *self.central(c) };
         cen.nspans += 1;
@@ -452,7 +454,7 @@ impl Heap {
         cen.partial = null_mut();
         cen.nspans = 0;
         cen.nempty = 0;
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         let mut spans = Vec::new();
         self.for_each_span(|_, s| {
             if s.class as usize == c {

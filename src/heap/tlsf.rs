@@ -569,6 +569,86 @@ impl Tlsf {
         Ok(())
     }
 
+    /// Rebuilds the free lists and counters from the regions' block chains, after the heap
+    /// lock was taken from a dead holder. Repairs boundary tags and flags, merges adjacent free
+    /// blocks, turns half-made spans (FLAG_SPAN without a chunk-map mark) back into free
+    /// blocks, and treats an unreadable chain tail as one used (leaked) block.
+    pub(crate) fn rebuild(&mut self, regs: &Regions) {
+        self.fl_bitmap = 0;
+        self.sl_bitmap = [0; FL_COUNT];
+        self.heads = [[null_mut(); SL_COUNT]; FL_COUNT];
+        self.free_bytes = 0;
+        self.free_blocks = 0;
+        self.used_blocks = 0;
+        self.total_bytes = 0;
+        let mut frees = Vec::new();
+        regs.for_each(|r| {
+            self.total_bytes += r.len;
+            let end = r.end() - HDR;
+            let mut at = r.first_block as usize;
+            let mut last: Option<(usize, bool)> = None;
+            while at < end {
+                // SAFETY: `at` follows the chain inside the region (sizes are checked before
+                // use); we hold the heap lock taken over from the dead holder.
+                let b = unsafe { blk(at) };
+                if b.size < MIN_BLOCK as u64 || b.size % HDR as u64 != 0 || at + b.size as usize > end {
+                    b.size = (end - at) as u64;
+                    b.tag = at as u64 ^ TAG_USED;
+                    b.flags = FLAG_DIRTY;
+                }
+                if b.is_used() && b.flags & FLAG_SPAN != 0 && r.chunk(at).load(Ordering::Relaxed) != CHUNK_SPAN {
+                    b.flags = FLAG_DIRTY;
+                    b.tag = at as u64 ^ TAG_FREE;
+                }
+                if !b.is_used() && !b.is_free() {
+                    b.tag = at as u64 ^ TAG_USED;
+                }
+                b.flags &= !FLAG_PREV_FREE;
+                let free = b.is_free();
+                match last {
+                    Some((l, true)) if free => {
+                        // SAFETY: `l` is the previous block of this chain.
+                        let lb = unsafe { blk(l) };
+                        lb.size += b.size;
+                        lb.flags |= FLAG_DIRTY;
+                        b.tag = 0;
+                    }
+                    _ => {
+                        b.prev_size = last.map_or(0, |(l, _)| {
+                            // SAFETY: as above.
+                            unsafe { blk(l).size }
+                        });
+                        if !free && b.flags & FLAG_SPAN == 0 {
+                            self.used_blocks += 1;
+                        }
+                        last = Some((at, free));
+                    }
+                }
+                at += b.size as usize;
+            }
+            // SAFETY: the sentinel header at the region's end.
+            let s = unsafe { blk(end) };
+            s.flags = 0;
+            s.prev_size = last.map_or(0, |(l, _)| {
+                // SAFETY: as above.
+                unsafe { blk(l).size }
+            });
+            let mut at = r.first_block as usize;
+            while at < end {
+                // SAFETY: the chain was just normalised.
+                let b = unsafe { blk(at) };
+                if b.is_free() {
+                    frees.push(at);
+                }
+                at += b.size as usize;
+            }
+        });
+        for f in frees {
+            // SAFETY: normalised free block headers.
+            self.insert(unsafe { blk(f) });
+        }
+    }
+
     /// Size of the largest free block (header included), 0 if none.
     pub(crate) fn largest_free(&self) -> u64 {
         if self.fl_bitmap == 0 {

@@ -36,7 +36,7 @@ pub struct HeapStats {
 impl Heap {
     /// Current statistics; exact when no operation is in flight.
     pub fn stats(&self) -> HeapStats {
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: heap lock held.
         let t = unsafe { &*self.tlsf.get() };
         let mut small = 0u64;
@@ -59,7 +59,7 @@ impl Heap {
     /// Call only when no other thread or process is using the heap.
     pub fn validate(&self) -> Result<(), String> {
         let _cg: Vec<_> = (0..NCLASS).map(|c| self.lock_class(c)).collect();
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: heap lock held.
         let t = unsafe { &*self.tlsf.get() };
         t.check_lists()?;
