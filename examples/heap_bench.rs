@@ -73,7 +73,9 @@ fn main() {
 
     // Random 16 B..16 KiB churn with 10k live objects.
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut live: Vec<_> = (0..10_000).map(|_| h.alloc(16 + (rng.next() % 16_369) as usize, 0, 0).unwrap()).collect();
+    let mut live: Vec<_> = (0..10_000)
+        .map(|_| h.alloc(16 + (rng.next() % 16_369) as usize, 0, 0).unwrap())
+        .collect();
     let iters = 5_000_000u64;
     let t = Instant::now();
     for _ in 0..iters {
@@ -82,7 +84,9 @@ fn main() {
         live[i] = h.alloc(16 + (rng.next() % 16_369) as usize, 0, 0).unwrap();
     }
     let churn = t.elapsed().as_nanos() as f64 / iters as f64;
-    println!("random 16 B-16 KiB churn, 10k live    : {churn:6.1} ns/pair   (DPDK 2360, target <= 150)");
+    println!(
+        "random 16 B-16 KiB churn, 10k live    : {churn:6.1} ns/pair   (DPDK 2360, target <= 150)"
+    );
     for p in live.drain(..) {
         h.free(p.as_ptr()).unwrap();
     }
@@ -105,7 +109,9 @@ fn main() {
     let before = h.stats().heap_allocsz_bytes;
     let objs: Vec<_> = (0..10_000).map(|_| h.alloc(64, 0, 0).unwrap()).collect();
     let per_obj = (h.stats().heap_allocsz_bytes - before) as f64 / objs.len() as f64;
-    println!("heap bytes per live 64 B object       : {per_obj:6.1} B          (DPDK 192, target <= 96)");
+    println!(
+        "heap bytes per live 64 B object       : {per_obj:6.1} B          (DPDK 192, target <= 96)"
+    );
     for p in objs {
         h.free(p.as_ptr()).unwrap();
     }

@@ -117,7 +117,10 @@ impl RobustMutex {
             .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
             .is_ok()
         {
-            return Locked { m: self, recovered: false };
+            return Locked {
+                m: self,
+                recovered: false,
+            };
         }
         let recovered = self.lock_slow(me);
         Locked { m: self, recovered }

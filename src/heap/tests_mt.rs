@@ -7,7 +7,8 @@ use std::sync::Arc;
 #[test]
 fn four_threads_with_cross_thread_frees_keep_the_heap_valid() {
     let h = new_heap(128 << 20);
-    let buckets: Arc<Vec<Mutex<Vec<usize>>>> = Arc::new((0..8).map(|_| Mutex::new(Vec::new())).collect());
+    let buckets: Arc<Vec<Mutex<Vec<usize>>>> =
+        Arc::new((0..8).map(|_| Mutex::new(Vec::new())).collect());
     let hs: Vec<_> = (0..4u64)
         .map(|t| {
             let b = buckets.clone();
@@ -17,7 +18,11 @@ fn four_threads_with_cross_thread_frees_keep_the_heap_valid() {
                 for i in 0..40_000 {
                     let k = rng.below(8) as usize;
                     if rng.below(2) == 0 {
-                        let size = if rng.below(8) == 0 { 2049 + rng.below(60_000) } else { 1 + rng.below(2048) } as usize;
+                        let size = if rng.below(8) == 0 {
+                            2049 + rng.below(60_000)
+                        } else {
+                            1 + rng.below(2048)
+                        } as usize;
                         let p = h.alloc(size, 0, 0).expect("memory").as_ptr();
                         // SAFETY: a fresh block of at least one byte.
                         unsafe { *p = t as u8 };
@@ -44,7 +49,10 @@ fn four_threads_with_cross_thread_frees_keep_the_heap_valid() {
     h.flush_thread_cache();
     h.validate().unwrap();
     assert_eq!(h.stats().alloc_count, 0);
-    assert!(h.cache_slots_in_use() <= 1, "exited threads released their slots");
+    assert!(
+        h.cache_slots_in_use() <= 1,
+        "exited threads released their slots"
+    );
 }
 
 fn wait(child: i32) {
@@ -58,7 +66,9 @@ fn killed_process_cache_slot_is_reclaimed_and_heap_stays_valid() {
     for round in 0..3u64 {
         let h = new_heap(32 << 20);
         // The parent uses the heap too, with live objects of its own.
-        let mine: Vec<_> = (0..100).map(|i| h.alloc(16 + i * 8, 0, 0).unwrap().as_ptr()).collect();
+        let mine: Vec<_> = (0..100)
+            .map(|i| h.alloc(16 + i * 8, 0, 0).unwrap().as_ptr())
+            .collect();
         let before = h.stats();
         let slots_before = h.cache_slots_in_use();
         // Shared table of the child's live pointers (0 = empty) and a progress counter.
@@ -95,7 +105,10 @@ fn killed_process_cache_slot_is_reclaimed_and_heap_stays_valid() {
         // SAFETY: signalling our own child.
         unsafe { libc::kill(child, libc::SIGKILL) };
         wait(child);
-        assert!(h.reclaim_dead_caches() >= 1, "the dead child's slot was reclaimed");
+        assert!(
+            h.reclaim_dead_caches() >= 1,
+            "the dead child's slot was reclaimed"
+        );
         assert_eq!(h.cache_slots_in_use(), slots_before);
         h.validate().unwrap();
         // Free what the child left; the pointer it was handling when killed may already be
@@ -105,7 +118,10 @@ fn killed_process_cache_slot_is_reclaimed_and_heap_stays_valid() {
             let p = unsafe { *table.add(k) };
             if p != 0 {
                 let r = h.free(p as *mut u8);
-                assert!(r.is_ok() || r == Err(FreeError::DoubleFree) || r == Err(FreeError::NotABlock), "{r:?}");
+                assert!(
+                    r.is_ok() || r == Err(FreeError::DoubleFree) || r == Err(FreeError::NotABlock),
+                    "{r:?}"
+                );
             }
         }
         h.validate().unwrap();
