@@ -451,3 +451,16 @@ fn bytes_per_live_64b_object_is_small() {
         h.free(p.as_ptr()).unwrap();
     }
 }
+
+/// Long soak of the model test: `cargo test --release heap::tests::soak -- --ignored`.
+#[test]
+#[ignore]
+fn soak_random_operations_match_the_model() {
+    for seed in 100..130u64 {
+        run_property(
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d),
+            30_000,
+            seed % 3 == 0,
+        );
+    }
+}

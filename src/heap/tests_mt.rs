@@ -2,6 +2,7 @@
 
 use super::tests::{map, new_heap, Rng};
 use super::*;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 #[test]
@@ -165,4 +166,73 @@ fn class_lock_held_by_a_dead_process_is_recovered() {
     h.reclaim_dead_caches();
     h.validate().unwrap();
     assert_eq!(h.stats().alloc_count, 0);
+}
+
+#[test]
+fn full_slot_table_falls_back_to_the_locked_path() {
+    let h = new_heap(16 << 20);
+    let me = (lock::my_pid() as u64) << 32 | 1;
+    let mut taken = Vec::new();
+    for s in &h.slots {
+        if s.owner
+            .compare_exchange(0, me, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            taken.push(s);
+        }
+    }
+    std::thread::spawn(move || {
+        let ps: Vec<_> = (0..1000)
+            .map(|i| h.alloc_zeroed(1 + i % 3000, 0, 0).unwrap())
+            .collect();
+        for (i, p) in ps.iter().enumerate() {
+            // SAFETY: each block is at least 1 + i % 3000 bytes.
+            assert!(
+                unsafe { std::slice::from_raw_parts(p.as_ptr(), 1 + i % 3000) }
+                    .iter()
+                    .all(|&b| b == 0)
+            );
+        }
+        assert_eq!(h.free(ps[0].as_ptr()), Ok(()));
+        assert_eq!(h.free(ps[0].as_ptr()), Err(FreeError::DoubleFree));
+        for p in &ps[1..] {
+            h.free(p.as_ptr()).unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    for s in taken {
+        s.owner.store(0, Ordering::Release);
+    }
+    h.validate().unwrap();
+    assert_eq!(h.stats().alloc_count, 0);
+}
+
+#[test]
+fn a_thread_using_more_heaps_than_bindings_stays_correct() {
+    let heaps: Vec<&'static Heap> = (0..7).map(|_| new_heap(4 << 20)).collect();
+    let hs = heaps.clone();
+    std::thread::spawn(move || {
+        for round in 0..3 {
+            for h in &hs {
+                let ps: Vec<_> = (0..500)
+                    .map(|i| h.alloc(16 + (i + round) % 700, 0, 0).unwrap())
+                    .collect();
+                for p in ps {
+                    h.free(p.as_ptr()).unwrap();
+                }
+            }
+        }
+    })
+    .join()
+    .unwrap();
+    for h in heaps {
+        h.validate().unwrap();
+        assert_eq!(
+            h.cache_slots_in_use(),
+            0,
+            "the exited thread released every slot"
+        );
+        assert_eq!(h.stats().alloc_count, 0);
+    }
 }

@@ -20,7 +20,7 @@
 use super::span::{
     is_object_of, state_of, BIG_SPAN, CLASSES, NCLASS, ST_CACHED_CLEAN, ST_CACHED_DIRTY,
 };
-use super::tlsf::{RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, SPAN, SPAN_SHIFT};
+use super::tlsf::{RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, MIN_BLOCK, SPAN, SPAN_SHIFT};
 use super::Heap;
 use std::sync::atomic::Ordering;
 
@@ -79,8 +79,10 @@ impl Heap {
                     free_bytes += b.size;
                 } else if b.flags & FLAG_SPAN != 0 {
                     span_blocks += 1;
-                    let sz = b.size as usize;
+                    // A span block may carry up to MIN_BLOCK - 64 bytes of unsplittable tail.
+                    let sz = b.size as usize / SPAN * SPAN;
                     let bad = (sz != SPAN && sz != BIG_SPAN)
+                        || b.size as usize - sz >= MIN_BLOCK
                         || h % sz != 0
                         || (0..sz / SPAN).any(|k| {
                             r.chunk(h + k * SPAN).load(Ordering::Relaxed) != CHUNK_SPAN + k as u8
