@@ -25,7 +25,7 @@
 use super::lock::{my_pid, pid_alive};
 use super::span::NCLASS;
 use super::Heap;
-use std::cell::UnsafeCell;
+use std::cell::{Cell, UnsafeCell};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -57,6 +57,7 @@ struct Bindings {
 
 impl Drop for Bindings {
     fn drop(&mut self) {
+        FAST.with(|f| f.set((0, 0)));
         for &(h, s) in self.e.get_mut().iter() {
             if h != 0 {
                 // SAFETY: a bound heap outlives the threads that use it (module contract).
@@ -68,7 +69,11 @@ impl Drop for Bindings {
 }
 
 thread_local! {
+    /// All bindings; its destructor releases the slots at thread exit.
     static BINDINGS: Bindings = const { Bindings { e: UnsafeCell::new([(0, 0); NBIND]) } };
+    /// The most recently used binding, in a thread-local without a destructor so the fast path
+    /// reads it with one TLS load and no registration check.
+    static FAST: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
 }
 
 fn gettid() -> u32 {
@@ -82,6 +87,7 @@ pub(crate) fn forget_thread_caches_after_fork() {
         // SAFETY: this thread's own table; nothing else holds a reference during the handler.
         unsafe { *b.e.get() = [(0, 0); NBIND] };
     });
+    FAST.with(|f| f.set((0, 0)));
 }
 
 /// This thread's slot in `heap`, claiming one if needed; null when no slot can be had (table
@@ -89,16 +95,12 @@ pub(crate) fn forget_thread_caches_after_fork() {
 #[inline]
 pub(crate) fn current_slot(heap: &Heap) -> *mut Slot {
     let key = heap as *const Heap as usize;
+    let (h, s) = FAST.with(|f| f.get());
+    if h == key {
+        return s as *mut Slot;
+    }
     BINDINGS
-        .try_with(|b| {
-            // SAFETY: the table is this thread's; no reference to it outlives this closure.
-            let e = unsafe { &*b.e.get() };
-            if e[0].0 == key {
-                e[0].1 as *mut Slot
-            } else {
-                bind_slow(heap, b)
-            }
-        })
+        .try_with(|b| bind_slow(heap, b))
         .unwrap_or(null_mut())
 }
 
@@ -116,6 +118,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
             }
             let (oh, os) = e[NBIND - 1];
             if oh != 0 {
+                FAST.with(|f| f.set((0, 0)));
                 // SAFETY: bound heaps outlive their threads (module contract).
                 unsafe { &*(oh as *const Heap) }.release_slot(os as *mut Slot);
                 e[NBIND - 1] = (0, 0);
@@ -126,6 +129,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
     let i = e.iter().position(|x| x.0 == key).unwrap_or(NBIND - 1);
     e.copy_within(0..i, 1);
     e[0] = (key, slot);
+    FAST.with(|f| f.set((key, slot)));
     slot as *mut Slot
 }
 
@@ -136,7 +140,9 @@ pub(crate) fn bound_slot(heap: &Heap) -> *mut Slot {
         .try_with(|b| {
             // SAFETY: as in `current_slot`.
             let e = unsafe { &*b.e.get() };
-            e.iter().find(|x| x.0 == key).map_or(null_mut(), |x| x.1 as *mut Slot)
+            e.iter()
+                .find(|x| x.0 == key)
+                .map_or(null_mut(), |x| x.1 as *mut Slot)
         })
         .unwrap_or(null_mut())
 }
@@ -148,7 +154,9 @@ impl Heap {
         let me = (my_pid() as u64) << 32 | gettid() as u64;
         for s in &self.slots {
             if s.owner.load(Ordering::Relaxed) == 0
-                && s.owner.compare_exchange(0, me, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+                && s.owner
+                    .compare_exchange(0, me, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
             {
                 return s as *const Slot as *mut Slot;
             }
@@ -206,7 +214,10 @@ impl Heap {
                 continue;
             }
             let mark = RECLAIMING | (me as u64) << 32;
-            if s.owner.compare_exchange(o, mark, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
+            if s.owner
+                .compare_exchange(o, mark, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
                 self.flush_slot(s as *const Slot as *mut Slot, true);
                 s.owner.store(0, Ordering::Release);
                 n += 1;
@@ -217,7 +228,10 @@ impl Heap {
 
     /// Number of claimed cache slots (live or not yet reclaimed).
     pub fn cache_slots_in_use(&self) -> usize {
-        self.slots.iter().filter(|s| s.owner.load(Ordering::Relaxed) != 0).count()
+        self.slots
+            .iter()
+            .filter(|s| s.owner.load(Ordering::Relaxed) != 0)
+            .count()
     }
 
     /// Returns the chains of class `c` held by slots of dead processes (class lock held).

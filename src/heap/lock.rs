@@ -6,15 +6,17 @@
 //! the same liveness idea as `crate::shlock::ShRwLock`, reduced to what the heap needs: an
 //! uncontended lock/unlock costs one CAS and one store, and no syscall unless someone waits.
 //!
-//! State word: 0 = unlocked, 1 = locked, 2 = locked with (possible) sleepers. A waiter spins
-//! briefly, then sleeps on the word with a timeout; after each timeout it checks the recorded
-//! holder pid and, if that process is gone, takes the lock over by CAS on the owner field
-//! (exactly one waiter wins). The lock stays locked across the hand-over, so the winner returns
-//! with [`Locked::recovered`] set and must repair whatever the dead holder left half-written.
+//! State word: 0 = unlocked, else the holder's pid, plus a `WAITERS` bit when a waiter may be
+//! asleep. The pid is written by the very CAS that takes the lock, so a holder is never
+//! anonymous. A waiter spins briefly, then sleeps on the word with a timeout; after each
+//! timeout it checks whether the holder pid still exists and, if not, takes the lock over by
+//! CAS on the word (exactly one waiter wins). The lock stays locked across the hand-over, so
+//! the winner returns with [`Locked::recovered`] set and must repair whatever the dead holder
+//! left half-written. Threads of one process share a pid: that is fine, a thread cannot die
+//! alone while holding the lock (guards unlock on unwind).
 //!
-//! Invariants: while `state != 0`, `owner` is the holder's pid, or 0 for the instant between
-//! winning the state CAS and recording the pid (a waiter that sees 0 simply keeps waiting).
-//! Zeroed memory is an unlocked lock.
+//! Invariant: `state & PID_MASK` is the pid of the holding process, or 0 when unlocked.
+//! Zeroed memory is an unlocked lock. (pids fit in 22 bits on Linux.)
 
 use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::Once;
@@ -28,10 +30,15 @@ const SPINS: u32 = 200;
 #[repr(C)]
 #[derive(Default)]
 pub(crate) struct RobustMutex {
+    /// 0 = unlocked; else the holder's pid, with `WAITERS` set when someone may sleep.
     state: AtomicU32,
-    owner: AtomicI32,
+    _pad: u32,
     recoveries: AtomicU64,
 }
+
+/// Set in `state` when a waiter may be sleeping (pids are below 2^22 on Linux).
+const WAITERS: u32 = 1 << 31;
+const PID_MASK: u32 = WAITERS - 1;
 
 static PID: AtomicI32 = AtomicI32::new(0);
 static ATFORK: Once = Once::new();
@@ -104,49 +111,68 @@ impl RobustMutex {
     /// Takes the lock, waiting (and recovering from a dead holder) as needed.
     #[inline]
     pub(crate) fn lock(&self) -> Locked<'_> {
+        let me = my_pid() as u32;
         if self
             .state
-            .compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
+            .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
         {
-            if self.lock_slow() {
-                return Locked { m: self, recovered: true };
-            }
+            return Locked {
+                m: self,
+                recovered: false,
+            };
         }
-        self.owner.store(my_pid(), Ordering::Relaxed);
-        Locked { m: self, recovered: false }
+        let recovered = self.lock_slow(me);
+        Locked { m: self, recovered }
     }
 
-    /// Returns true when the lock was inherited from a dead holder (owner already set to us).
+    /// Returns true when the lock was inherited from a dead holder.
     #[cold]
-    fn lock_slow(&self) -> bool {
+    fn lock_slow(&self, me: u32) -> bool {
         for _ in 0..SPINS {
             std::hint::spin_loop();
             if self.state.load(Ordering::Relaxed) == 0
                 && self
                     .state
-                    .compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
             {
                 return false;
             }
         }
         loop {
-            // Announce a sleeper; if the lock was free we now hold it (state 2 is conservative).
-            if self.state.swap(2, Ordering::Acquire) == 0 {
-                return false;
+            let s = self.state.load(Ordering::Relaxed);
+            if s == 0 {
+                // Others may still sleep: keep WAITERS so our unlock wakes them.
+                if self
+                    .state
+                    .compare_exchange(0, me | WAITERS, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return false;
+                }
+                continue;
             }
-            futex(&self.state, libc::FUTEX_WAIT, 2, LIVENESS_NS);
-            let o = self.owner.load(Ordering::Acquire);
-            if o != 0
-                && !pid_alive(o)
+            if s & WAITERS == 0
                 && self
-                    .owner
-                    .compare_exchange(o, my_pid(), Ordering::AcqRel, Ordering::Acquire)
+                    .state
+                    .compare_exchange(s, s | WAITERS, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_err()
+            {
+                continue;
+            }
+            futex(&self.state, libc::FUTEX_WAIT, s | WAITERS, LIVENESS_NS);
+            let s = self.state.load(Ordering::Acquire);
+            let holder = (s & PID_MASK) as i32;
+            if s != 0
+                && !pid_alive(holder)
+                && self
+                    .state
+                    .compare_exchange(s, me | WAITERS, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
             {
-                // The dead process cannot unlock any more: the lock is ours as it stands.
-                self.state.store(2, Ordering::Release);
+                // The holder's pid was in the lock word itself, so there is no window in
+                // which a dead holder is anonymous. The lock passes to us as it stands.
                 self.recoveries.fetch_add(1, Ordering::Relaxed);
                 return true;
             }
@@ -154,8 +180,12 @@ impl RobustMutex {
     }
 
     fn unlock(&self) {
-        self.owner.store(0, Ordering::Relaxed);
-        if self.state.swap(0, Ordering::Release) == 2 {
+        debug_assert_eq!(
+            self.state.load(Ordering::Relaxed) & PID_MASK,
+            my_pid() as u32,
+            "unlock by a process that does not hold the lock"
+        );
+        if self.state.swap(0, Ordering::Release) & WAITERS != 0 {
             futex(&self.state, libc::FUTEX_WAKE, 1, 0);
         }
     }

@@ -4,8 +4,8 @@
 //! heap's pages at the same virtual address, and any process may allocate or free. This module
 //! is that heap, rebuilt for speed and density:
 //!
-//! - **Small objects** (up to 2 KiB, alignment up to 64): size-class slabs (`span.rs`). 64 KiB
-//!   spans, no per-object header (~65 B of heap per live 64 B object; DPDK uses 192), and a
+//! - **Small objects** (up to 16 KiB, alignment up to 64): size-class slabs (`span.rs`). 64 KiB
+//!   spans (256 KiB above 2 KiB), no per-object header (~65 B of heap per live 64 B object; DPDK uses 192), and a
 //!   state byte per object that makes double frees and interior pointers detectable exactly.
 //! - **Per-thread caches** (`cache.rs`): a slot table in the heap; the fast path of
 //!   `alloc`/`free` touches only the caller's slot, with plain loads and stores.
@@ -32,8 +32,8 @@
 //! Consistency: `stats()` is exact at quiescent points (no operation in flight) and
 //! `validate()` must only run at one; both are safe to call at any time.
 
-pub mod lock;
 mod cache;
+pub mod lock;
 mod span;
 mod tlsf;
 mod validate;
@@ -45,12 +45,15 @@ mod tests_mt;
 
 use cache::{current_slot, Slot, NSLOTS};
 use lock::{Locked, RobustMutex};
-use span::{class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC, ST_CACHED_CLEAN, ST_CACHED_DIRTY};
+use span::{
+    class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC,
+    ST_CACHED_CLEAN, ST_CACHED_DIRTY,
+};
 use std::cell::UnsafeCell;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use tlsf::{blk, RegionHdr, Regions, Tlsf, CHUNK_SPAN, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
+use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
 pub use validate::HeapStats;
 
@@ -129,7 +132,9 @@ impl Heap {
 
     fn source(&self) -> Option<&'static dyn MemorySource> {
         let v = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-        v.iter().find(|(h, _)| *h == self as *const Heap as usize).map(|x| x.1)
+        v.iter()
+            .find(|(h, _)| *h == self as *const Heap as usize)
+            .map(|x| x.1)
     }
 
     /// Adds fresh, zero-filled memory (new pages) to the heap. It is pinned: never released.
@@ -151,10 +156,27 @@ impl Heap {
 
     /// # Safety
     /// As `add_memory`.
-    unsafe fn add_region(&self, addr: usize, len: usize, pinned: bool, zeroed: bool) -> Result<(), AddMemoryError> {
-        let _g = self.lock.lock();
+    unsafe fn add_region(
+        &self,
+        addr: usize,
+        len: usize,
+        pinned: bool,
+        zeroed: bool,
+    ) -> Result<(), AddMemoryError> {
+        let _g = self.lock_heap();
         // SAFETY: heap lock held; forwarded contract for the memory.
-        unsafe { (*self.tlsf.get()).add_region(&self.regions, addr, len, pinned, zeroed) }.map_err(AddMemoryError)
+        unsafe { (*self.tlsf.get()).add_region(&self.regions, addr, len, pinned, zeroed) }
+            .map_err(AddMemoryError)
+    }
+
+    /// Takes the heap lock; repairs TLSF if the lock was taken from a dead process.
+    pub(crate) fn lock_heap(&self) -> Locked<'_> {
+        let g = self.lock.lock();
+        if g.recovered {
+            // SAFETY: heap lock held.
+            unsafe { (*self.tlsf.get()).rebuild(&self.regions) };
+        }
+        g
     }
 
     pub(crate) fn lock_class(&self, c: usize) -> Locked<'_> {
@@ -168,14 +190,22 @@ impl Heap {
 
     /// TLSF allocation under the heap lock, growing once from the source on failure.
     /// `on_success` runs under the lock with the block header.
-    fn tlsf_alloc(&self, total: usize, a: usize, r: usize, bound: usize, size: usize, on_success: impl Fn(usize)) -> Option<(usize, bool)> {
+    fn tlsf_alloc(
+        &self,
+        total: usize,
+        a: usize,
+        r: usize,
+        bound: usize,
+        size: usize,
+        on_success: impl Fn(usize, bool),
+    ) -> Option<(usize, bool)> {
         for attempt in 0..3 {
             {
-                let _g = self.lock.lock();
+                let _g = self.lock_heap();
                 // SAFETY: heap lock held.
                 let t = unsafe { &mut *self.tlsf.get() };
                 if let Some((h, clean)) = t.alloc(total, a, r, bound, size) {
-                    on_success(h);
+                    on_success(h, clean);
                     return Some((h, clean));
                 }
             }
@@ -187,14 +217,20 @@ impl Heap {
     }
 
     fn grow(&self, total: usize, a: usize, bound: usize) -> bool {
-        let Some(src) = self.source() else { return false };
+        let Some(src) = self.source() else {
+            return false;
+        };
         let need = || -> Option<usize> {
-            let n = total.checked_add(a.checked_mul(2)?)?.checked_add(bound.checked_mul(2)?)?;
+            let n = total
+                .checked_add(a.checked_mul(2)?)?
+                .checked_add(bound.checked_mul(2)?)?;
             let n = n.checked_add(n >> 16)?.checked_add(8 * HDR + MIN_BLOCK)?;
             (n <= MAX_BLOCK).then_some(n.next_multiple_of(4096))
         };
         let Some(n) = need() else { return false };
-        let Some((addr, len)) = src.grow(n, a.max(4096)) else { return false };
+        let Some((addr, len)) = src.grow(n, a.max(4096)) else {
+            return false;
+        };
         // SAFETY: the source hands us fresh zero-filled memory mapped in every process.
         if unsafe { self.add_region(addr, len, false, true) }.is_err() {
             src.release(addr, len);
@@ -205,20 +241,26 @@ impl Heap {
 
     /// Frees TLSF block `h` under the heap lock if `check` (run first, under the lock) agrees,
     /// and gives its region back to the source if that leaves a grown region wholly free.
-    fn tlsf_free_block<E>(&self, h: usize, check: impl FnOnce(usize) -> Result<(), E>) -> Result<(), E> {
-        let g = self.lock.lock();
+    fn tlsf_free_block<E>(
+        &self,
+        h: usize,
+        check: impl FnOnce(usize) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let g = self.lock_heap();
         check(h)?;
         // SAFETY: heap lock held; `h` is a used block header (`check` confirmed it).
         let t = unsafe { &mut *self.tlsf.get() };
         // SAFETY: as above.
         let merged = unsafe { t.free(h) };
         // SAFETY: as above; `merged` is a free block header.
-        let Some((base, len)) = (unsafe { t.take_whole_region(&self.regions, merged) }) else { return Ok(()) };
+        let Some((base, len)) = (unsafe { t.take_whole_region(&self.regions, merged) }) else {
+            return Ok(());
+        };
         drop(g);
         if self.source().is_some_and(|s| s.release(base, len)) {
             return Ok(());
         }
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: the region was just taken out intact and is still mapped; lock held.
         unsafe { (*self.tlsf.get()).restore_region(&self.regions, base, len) };
         Ok(())
@@ -227,7 +269,7 @@ impl Heap {
     /// Allocates `size` bytes aligned to `align` (0 = 64, the cache line; else a power of two)
     /// that do not cross a multiple of `bound` (0 = no bound, else a power of two >= size).
     /// None for size 0, bad arguments, absurd sizes, or no memory.
-    #[inline]
+    #[inline(always)]
     pub fn alloc(&self, size: usize, align: usize, bound: usize) -> Option<NonNull<u8>> {
         self.alloc_impl(size, align, bound, false)
     }
@@ -238,7 +280,13 @@ impl Heap {
     }
 
     #[inline(always)]
-    fn alloc_impl(&self, size: usize, align: usize, bound: usize, zero: bool) -> Option<NonNull<u8>> {
+    fn alloc_impl(
+        &self,
+        size: usize,
+        align: usize,
+        bound: usize,
+        zero: bool,
+    ) -> Option<NonNull<u8>> {
         if let Some(c) = class_for(size, align, bound) {
             if let Some(p) = self.alloc_small(c, zero) {
                 return Some(p);
@@ -266,7 +314,10 @@ impl Heap {
         let next = unsafe { *(o as *const *mut u8) };
         let st = state_of(o, c);
         let v = st.load(Ordering::Relaxed);
-        debug_assert!(v == ST_CACHED_CLEAN || v == ST_CACHED_DIRTY, "cached object in state {v}");
+        debug_assert!(
+            v == ST_CACHED_CLEAN || v == ST_CACHED_DIRTY,
+            "cached object in state {v}"
+        );
         // Order for crash safety: mark allocated, then unlink (a dead chain's objects are free).
         st.store(ST_ALLOC, Ordering::Relaxed);
         cc.head = next;
@@ -316,9 +367,18 @@ impl Heap {
         Some(ptr_of(got as usize))
     }
 
-    fn alloc_medium(&self, size: usize, align: usize, bound: usize, zero: bool) -> Option<NonNull<u8>> {
+    fn alloc_medium(
+        &self,
+        size: usize,
+        align: usize,
+        bound: usize,
+        zero: bool,
+    ) -> Option<NonNull<u8>> {
         let a = if align == 0 { 64 } else { align };
-        if size == 0 || !a.is_power_of_two() || (bound != 0 && (!bound.is_power_of_two() || size > bound)) {
+        if size == 0
+            || !a.is_power_of_two()
+            || (bound != 0 && (!bound.is_power_of_two() || size > bound))
+        {
             return None;
         }
         if size > MAX_BLOCK || a > MAX_BLOCK || bound > MAX_BLOCK {
@@ -327,14 +387,17 @@ impl Heap {
         let a = a.max(HDR);
         let total = size.checked_add(HDR)?.next_multiple_of(HDR).max(MIN_BLOCK);
         let r = (a - HDR) & (a - 1);
-        let (h, clean) = self.tlsf_alloc(total, a, r, bound, size, |_| {
+        let (h, clean) = self.tlsf_alloc(total, a, r, bound, size, |_, _| {
             // SAFETY: heap lock held inside tlsf_alloc.
             let t = unsafe { &mut *self.tlsf.get() };
             t.used_blocks += 1;
         })?;
         let p = h + HDR;
-        debug_assert!(p % a == 0, "TLSF returned a misaligned block");
-        debug_assert!(bound == 0 || (p ^ (p + size - 1)) & !(bound - 1) == 0, "block crosses bound");
+        debug_assert!(p.is_multiple_of(a), "TLSF returned a misaligned block");
+        debug_assert!(
+            bound == 0 || (p ^ (p + size - 1)) & !(bound - 1) == 0,
+            "block crosses bound"
+        );
         if zero && !clean {
             // SAFETY: the payload [p, p+size) is ours.
             unsafe { std::ptr::write_bytes(p as *mut u8, 0, size) };
@@ -343,15 +406,17 @@ impl Heap {
     }
 
     /// Where `a` is: a small object (class, state byte), a medium block header, or an error.
+    #[inline(always)]
     fn classify(&self, a: usize) -> Result<Kind<'_>, FreeError> {
         let r = self.regions.find(a).ok_or(FreeError::NotInHeap)?;
-        if a.wrapping_sub(r.base as usize) >= HDR && r.chunk(a).load(Ordering::Acquire) == CHUNK_SPAN {
-            return match object_check(a) {
+        let v = r.chunk(a).load(Ordering::Acquire);
+        if a.wrapping_sub(r.base as usize) >= HDR && v != 0 {
+            return match object_check(a, span::base_from_chunk(a, v)) {
                 Ok((c, _)) => Ok(Kind::Small(c)),
                 Err(NotObject::Interior) | Err(NotObject::Corrupt) => Err(FreeError::NotABlock),
             };
         }
-        if a % HDR != 0 || a < r.first_block as usize + HDR || a >= r.end() - HDR {
+        if !a.is_multiple_of(HDR) || a < r.first_block as usize + HDR || a >= r.end() - HDR {
             return Err(FreeError::NotABlock);
         }
         Ok(Kind::Medium(r, a - HDR))
@@ -359,7 +424,7 @@ impl Heap {
 
     /// Frees a block. Refuses, changing nothing, a pointer outside the heap, a block already
     /// free, or a pointer that is not the start of a block.
-    #[inline]
+    #[inline(always)]
     pub fn free(&self, p: *mut u8) -> Result<(), FreeError> {
         match self.classify(p as usize)? {
             Kind::Small(c) => self.free_small(p as usize, c),
@@ -439,7 +504,7 @@ impl Heap {
                 _ => Err(FreeError::DoubleFree),
             },
             Kind::Medium(_, h) => {
-                let _g = self.lock.lock();
+                let _g = self.lock_heap();
                 // SAFETY: as in free_medium.
                 let b = unsafe { blk(h) };
                 if b.is_used() && b.flags & FLAG_SPAN == 0 {
@@ -453,10 +518,17 @@ impl Heap {
         }
     }
 
+    // `p` is read only after `usable_size` proved it is a live block of this heap.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     /// Resizes the block at `p` to `size` bytes aligned to `align` (0 = 64), in place when it
     /// can. `p` null allocates; size 0 frees and returns `Ok(None)`. `Ok(None)` otherwise means
     /// no memory, and the old block is untouched. Contents are kept up to the smaller size.
-    pub fn realloc(&self, p: *mut u8, size: usize, align: usize) -> Result<Option<NonNull<u8>>, FreeError> {
+    pub fn realloc(
+        &self,
+        p: *mut u8,
+        size: usize,
+        align: usize,
+    ) -> Result<Option<NonNull<u8>>, FreeError> {
         if p.is_null() {
             return Ok(self.alloc(size, align, 0));
         }
@@ -469,13 +541,13 @@ impl Heap {
         if !a.is_power_of_two() {
             return Ok(None);
         }
-        let aligned = (p as usize) % a == 0;
+        let aligned = (p as usize).is_multiple_of(a);
         if aligned {
             match self.classify(p as usize)? {
                 Kind::Small(_) if size <= old => return Ok(NonNull::new(p)),
                 Kind::Medium(_, h) if size <= MAX_BLOCK => {
                     let total = (size + HDR).next_multiple_of(HDR).max(MIN_BLOCK);
-                    let _g = self.lock.lock();
+                    let _g = self.lock_heap();
                     // SAFETY: `h` is a used block (usable_size checked it); heap lock held.
                     if unsafe { (*self.tlsf.get()).resize(h, total) } {
                         return Ok(NonNull::new(p));
@@ -484,7 +556,9 @@ impl Heap {
                 _ => {}
             }
         }
-        let Some(n) = self.alloc(size, align, 0) else { return Ok(None) };
+        let Some(n) = self.alloc(size, align, 0) else {
+            return Ok(None);
+        };
         // SAFETY: both blocks are live, distinct, and at least min(old, size) bytes long.
         unsafe { std::ptr::copy_nonoverlapping(p, n.as_ptr(), old.min(size)) };
         self.free(p).expect("the old block was checked above");

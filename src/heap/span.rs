@@ -39,10 +39,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 /// Object sizes of the small classes; multiples of 64 from 64 up, so 64-byte alignment holds.
 pub(crate) const CLASS_SIZES: [usize; NCLASS] = [
     16, 32, 48, 64, 96, 128, 192, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792,
-    2048,
+    2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336, 16384,
 ];
-pub(crate) const NCLASS: usize = 20;
-pub(crate) const SMALL_MAX: usize = 2048;
+pub(crate) const NCLASS: usize = 32;
+pub(crate) const SMALL_MAX: usize = 16384;
+/// Span size of classes above 2 KiB (four chunks), so a span holds 15+ objects.
+pub(crate) const BIG_SPAN: usize = 4 * SPAN;
 
 pub(crate) const ST_FREE_CLEAN: u8 = 0;
 pub(crate) const ST_FREE_DIRTY: u8 = 1;
@@ -65,11 +67,14 @@ pub(crate) struct ClassInfo {
     /// Thread cache capacity and refill/flush batch.
     pub(crate) cap: u32,
     pub(crate) batch: u32,
+    /// Span size in bytes (a power of two; spans are aligned to it).
+    pub(crate) span: u32,
 }
 
 const fn class_info(size: usize) -> ClassInfo {
-    let mut n = (SPAN - STATES_OFF) / (size + 1);
-    while (STATES_OFF + n).next_multiple_of(64) + n * size > SPAN {
+    let span = if size <= 2048 { SPAN } else { BIG_SPAN };
+    let mut n = (span - STATES_OFF) / (size + 1);
+    while (STATES_OFF + n).next_multiple_of(64) + n * size > span {
         n -= 1;
     }
     let mut cap = 16384 / size;
@@ -83,9 +88,10 @@ const fn class_info(size: usize) -> ClassInfo {
         size: size as u32,
         nobj: n as u32,
         first: (STATES_OFF + n).next_multiple_of(64) as u32,
-        recip: ((1u64 << 32) + size as u64 - 1) / size as u64,
+        recip: (1u64 << 32).div_ceil(size as u64),
         cap: cap as u32,
         batch: (cap / 2) as u32,
+        span: span as u32,
     }
 }
 
@@ -118,14 +124,36 @@ static CLASS_OF: [u8; SMALL_MAX / 16 + 1] = {
 #[inline]
 pub(crate) fn class_for(size: usize, align: usize, bound: usize) -> Option<usize> {
     let a = if align == 0 { 64 } else { align };
-    if size == 0 || size > SMALL_MAX || a > 64 || !a.is_power_of_two() || (bound != 0 && bound < SPAN) {
+    if size == 0 || size > SMALL_MAX || a > 64 || !a.is_power_of_two() {
         return None;
     }
-    // Cannot overflow: size <= 2048 and a <= 64.
+    // Cannot overflow: size <= SMALL_MAX and a <= 64.
     let r = (size + a - 1) & !(a - 1);
     let c = CLASS_OF[r.div_ceil(16)] as usize;
-    debug_assert!(CLASS_SIZES[c] % a == 0 || a < 16, "class size must be a multiple of align");
+    // Objects never cross their span's boundary, a multiple of any smaller power of two.
+    if bound != 0 && bound < CLASSES[c].span as usize {
+        return None;
+    }
+    debug_assert!(
+        CLASS_SIZES[c].is_multiple_of(a) || a < 16,
+        "class size must be a multiple of align"
+    );
     Some(c)
+}
+
+/// Base of the span of class `c` holding address `o`.
+#[inline]
+pub(crate) fn span_base(o: usize, c: usize) -> usize {
+    o & !(if c < BIG_CLASS { SPAN } else { BIG_SPAN } - 1)
+}
+/// First class with `BIG_SPAN` spans.
+const BIG_CLASS: usize = 20;
+const _: () = assert!(CLASS_SIZES[BIG_CLASS - 1] == 2048 && CLASS_SIZES[BIG_CLASS] > 2048);
+
+/// Base of the span covering `a`, from its chunk-map byte `v` (1 = first chunk, 1 + k = k-th).
+#[inline]
+pub(crate) fn base_from_chunk(a: usize, v: u8) -> usize {
+    (a & !(SPAN - 1)) - (v as usize - 1) * SPAN
 }
 
 /// Span header, at chunk base + 64.
@@ -167,7 +195,7 @@ pub(crate) fn span_of(a: usize) -> *mut SpanHdr {
 /// The state byte of the object at `o` (class `c`); `o` must be an object of a live span.
 #[inline]
 pub(crate) fn state_of<'a>(o: usize, c: usize) -> &'a AtomicU8 {
-    let base = o & !(SPAN - 1);
+    let base = span_base(o, c);
     let ci = &CLASSES[c];
     let idx = ((o - base - ci.first as usize) as u64 * ci.recip) >> 32;
     // SAFETY: `o` is an object of a span of class `c`, so `idx < nobj` and the state byte lies
@@ -186,10 +214,9 @@ pub(crate) enum NotObject {
 /// Checks that `a` is an object start in its span; returns (class, span).
 /// The caller has checked that `a`'s chunk is marked `CHUNK_SPAN`.
 #[inline]
-pub(crate) fn object_check(a: usize) -> Result<(usize, &'static SpanHdr), NotObject> {
-    let base = a & !(SPAN - 1);
-    // SAFETY: the chunk is a span (chunk map), so its header is mapped heap memory.
-    let s = unsafe { &*span_of(a) };
+pub(crate) fn object_check(a: usize, base: usize) -> Result<(usize, &'static SpanHdr), NotObject> {
+    // SAFETY: the chunk map says a span starts at `base`, so its header is mapped heap memory.
+    let s = unsafe { &*span_of(base) };
     if s.magic != base as u64 ^ SPAN_MAGIC || s.class as usize >= NCLASS {
         return Err(NotObject::Corrupt);
     }
@@ -197,7 +224,7 @@ pub(crate) fn object_check(a: usize) -> Result<(usize, &'static SpanHdr), NotObj
     let ci = &CLASSES[c];
     let off = (a - base).wrapping_sub(ci.first as usize);
     let idx = (off as u64 * ci.recip) >> 32;
-    if off >= SPAN || idx >= ci.nobj as u64 || idx as usize * ci.size as usize != off {
+    if off >= ci.span as usize || idx >= ci.nobj as u64 || idx as usize * ci.size as usize != off {
         return Err(NotObject::Interior);
     }
     Ok((c, s))
@@ -206,11 +233,14 @@ pub(crate) fn object_check(a: usize) -> Result<(usize, &'static SpanHdr), NotObj
 /// Whether `a` is an object of class `c` in a live span of this heap (for walking chains that
 /// may be damaged: a dead process's cache).
 pub(crate) fn is_object_of(heap: &Heap, a: usize, c: usize) -> bool {
-    let Some(r) = heap.regions.find(a) else { return false };
-    if a.wrapping_sub(r.base as usize) < HDR || r.chunk(a).load(Ordering::Acquire) != CHUNK_SPAN {
+    let Some(r) = heap.regions.find(a) else {
+        return false;
+    };
+    let v = r.chunk(a).load(Ordering::Acquire);
+    if a.wrapping_sub(r.base as usize) < HDR || v == 0 {
         return false;
     }
-    matches!(object_check(a), Ok((cc, _)) if cc == c)
+    matches!(object_check(a, base_from_chunk(a, v)), Ok((cc, _)) if cc == c)
 }
 
 fn obj_addr(s: *const SpanHdr, c: usize, idx: usize) -> usize {
@@ -219,7 +249,12 @@ fn obj_addr(s: *const SpanHdr, c: usize, idx: usize) -> usize {
 
 fn states(s: &SpanHdr) -> &[AtomicU8] {
     // SAFETY: the state array of `nobj` bytes follows the header inside the span.
-    unsafe { std::slice::from_raw_parts((s as *const SpanHdr as usize + HDR) as *const AtomicU8, s.nobj as usize) }
+    unsafe {
+        std::slice::from_raw_parts(
+            (s as *const SpanHdr as usize + HDR) as *const AtomicU8,
+            s.nobj as usize,
+        )
+    }
 }
 
 impl Central {
@@ -259,26 +294,37 @@ impl Heap {
     /// Carves a new span for class `c` from TLSF (growing the heap if needed).
     /// Class lock held.
     fn new_span(&self, c: usize) -> Option<*mut SpanHdr> {
-        let (h, clean) = self.tlsf_alloc(SPAN, SPAN, 0, 0, 0, |h| {
-            // SAFETY: `h` is the span's freshly allocated block header; heap lock held.
-            unsafe { blk(h).flags |= FLAG_SPAN };
+        let ci = &CLASSES[c];
+        // The span is initialised and published under the heap lock, header first and chunk
+        // mark last, so a TLSF rebuild after a crash can tell a finished span from a torn one.
+        let sz = ci.span as usize;
+        let (h, _) = self.tlsf_alloc(sz, sz, 0, 0, 0, |h, clean| {
+            // SAFETY: the block [h, h+SPAN) is ours; the header and state array lie inside it.
+            unsafe {
+                let s = &mut *span_of(h);
+                s.class = c as u32;
+                s.nobj = ci.nobj;
+                s.nfree = ci.nobj;
+                s.cursor = 0;
+                s.on_partial = 0;
+                let st = (h + STATES_OFF) as *mut u8;
+                std::ptr::write_bytes(
+                    st,
+                    if clean { ST_FREE_CLEAN } else { ST_FREE_DIRTY },
+                    ci.nobj as usize,
+                );
+                s.magic = h as u64 ^ SPAN_MAGIC;
+                blk(h).flags |= FLAG_SPAN;
+            }
             let r = self.regions.find(h).expect("span inside a region");
+            for k in (1..sz / SPAN).rev() {
+                r.chunk(h + k * SPAN)
+                    .store(CHUNK_SPAN + k as u8, Ordering::Release);
+            }
             r.chunk(h).store(CHUNK_SPAN, Ordering::Release);
         })?;
-        let ci = &CLASSES[c];
-        // SAFETY: the block [h, h+SPAN) is ours; the header and state array lie inside it.
-        let s = unsafe {
-            let s = &mut *span_of(h);
-            s.magic = h as u64 ^ SPAN_MAGIC;
-            s.class = c as u32;
-            s.nobj = ci.nobj;
-            s.nfree = ci.nobj;
-            s.cursor = 0;
-            s.on_partial = 0;
-            let st = (h + STATES_OFF) as *mut u8;
-            std::ptr::write_bytes(st, if clean { ST_FREE_CLEAN } else { ST_FREE_DIRTY }, ci.nobj as usize);
-            s
-        };
+        // SAFETY: initialised above; class lock held.
+        let s = unsafe { &mut *span_of(h) };
         // SAFETY: class lock held by the caller.
         let cen = unsafe { &mut *self.central(c) };
         cen.nspans += 1;
@@ -299,7 +345,11 @@ impl Heap {
         let h = s as *mut SpanHdr as usize - HDR;
         let _ = self.tlsf_free_block(h, |h| -> Result<(), ()> {
             let r = self.regions.find(h).expect("span inside a region");
-            r.chunk(h).store(0, Ordering::Release);
+            // SAFETY: heap lock held; `h` is the span's block header.
+            let sz = unsafe { blk(h).size } as usize;
+            for k in 0..sz / SPAN {
+                r.chunk(h + k * SPAN).store(0, Ordering::Release);
+            }
             // SAFETY: heap lock held; `h` is the span's block header.
             unsafe { blk(h).flags &= !FLAG_SPAN };
             Ok(())
@@ -308,7 +358,12 @@ impl Heap {
 
     /// Builds a chain of up to `want` free objects of class `c`, publishes it through
     /// `publish(head, n)`, then marks the objects cached. Class lock held. Returns the count.
-    pub(crate) fn take_objects(&self, c: usize, want: usize, publish: impl FnOnce(*mut u8, usize)) -> usize {
+    pub(crate) fn take_objects(
+        &self,
+        c: usize,
+        want: usize,
+        publish: impl FnOnce(*mut u8, usize),
+    ) -> usize {
         // SAFETY: class lock held by the caller.
         let cen = unsafe { &mut *self.central(c) };
         let mut chain: *mut u8 = null_mut();
@@ -353,7 +408,7 @@ impl Heap {
         publish(chain, n);
         let mut o = chain as usize;
         for _ in 0..n {
-            let sp = span_of(o);
+            let sp = span_of(span_base(o, c));
             // SAFETY: `o` is one of the objects just chained; its span is live (lock held).
             let sp = unsafe { &mut *sp };
             let b = state_of(o, c);
@@ -376,7 +431,14 @@ impl Heap {
     /// Returns up to `max` objects of the chain at `head` to their spans; `lenient` accepts
     /// any state and stops at anything that is not an object of class `c` (a dead process's
     /// chain). Calls `unpublish(rest)` before releasing spans that became empty. Class lock held.
-    pub(crate) fn give_back(&self, c: usize, head: *mut u8, max: usize, lenient: bool, unpublish: impl FnOnce(*mut u8)) -> usize {
+    pub(crate) fn give_back(
+        &self,
+        c: usize,
+        head: *mut u8,
+        max: usize,
+        lenient: bool,
+        unpublish: impl FnOnce(*mut u8),
+    ) -> usize {
         // SAFETY: class lock held by the caller.
         let cen = unsafe { &mut *self.central(c) };
         let mut o = head as usize;
@@ -393,13 +455,23 @@ impl Heap {
             let next = unsafe { *(o as *const usize) };
             let b = state_of(o, c);
             let v = b.load(Ordering::Relaxed);
-            debug_assert!(lenient || v == ST_CACHED_CLEAN || v == ST_CACHED_DIRTY, "cached object in state {v}");
+            debug_assert!(
+                lenient || v == ST_CACHED_CLEAN || v == ST_CACHED_DIRTY,
+                "cached object in state {v}"
+            );
             n += 1;
             o = next;
             if v <= ST_FREE_DIRTY {
                 continue; // already free: a dead refill/give-back got this far
             }
-            b.store(if v == ST_CACHED_CLEAN { ST_FREE_CLEAN } else { ST_FREE_DIRTY }, Ordering::Relaxed);
+            b.store(
+                if v == ST_CACHED_CLEAN {
+                    ST_FREE_CLEAN
+                } else {
+                    ST_FREE_DIRTY
+                },
+                Ordering::Relaxed,
+            );
             // SAFETY: as above, the span is live.
             let sp = unsafe { &mut *span_of(b as *const AtomicU8 as usize) };
             sp.nfree += 1;
@@ -430,7 +502,8 @@ impl Heap {
     pub(crate) fn for_each_span(&self, mut f: impl FnMut(&RegionHdr, &mut SpanHdr)) {
         self.regions.for_each(|r| {
             for i in 0..r.nchunks as usize {
-                let a = ((r.base as usize >> super::tlsf::SPAN_SHIFT) + i) << super::tlsf::SPAN_SHIFT;
+                let a =
+                    ((r.base as usize >> super::tlsf::SPAN_SHIFT) + i) << super::tlsf::SPAN_SHIFT;
                 if a < r.base as usize {
                     continue;
                 }
@@ -452,7 +525,7 @@ impl Heap {
         cen.partial = null_mut();
         cen.nspans = 0;
         cen.nempty = 0;
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         let mut spans = Vec::new();
         self.for_each_span(|_, s| {
             if s.class as usize == c {
@@ -463,7 +536,10 @@ impl Heap {
         for s in spans {
             // SAFETY: span headers found in the chunk maps; class lock held.
             let s = unsafe { &mut *s };
-            s.nfree = states(s).iter().filter(|b| b.load(Ordering::Relaxed) <= ST_FREE_DIRTY).count() as u32;
+            s.nfree = states(s)
+                .iter()
+                .filter(|b| b.load(Ordering::Relaxed) <= ST_FREE_DIRTY)
+                .count() as u32;
             s.on_partial = 0;
             cen.nspans += 1;
             if s.nfree == s.nobj {
@@ -500,7 +576,10 @@ impl Heap {
         }
         let (f, ca, al) = Self::span_counts(s)?;
         if f != s.nfree {
-            return Err(format!("span {base:#x}: nfree {} but {f} free states", s.nfree));
+            return Err(format!(
+                "span {base:#x}: nfree {} but {f} free states",
+                s.nfree
+            ));
         }
         if (s.on_partial == 1) != (f > 0) {
             return Err(format!("span {base:#x}: partial-list membership wrong"));

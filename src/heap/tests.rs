@@ -85,7 +85,9 @@ fn fill(p: usize, size: usize, v: u8) {
 }
 fn check(p: usize, size: usize, v: u8) -> bool {
     // SAFETY: as in `fill`.
-    unsafe { std::slice::from_raw_parts(p as *const u8, size) }.iter().all(|&b| b == v)
+    unsafe { std::slice::from_raw_parts(p as *const u8, size) }
+        .iter()
+        .all(|&b| b == v)
 }
 
 fn random_request(rng: &mut Rng) -> (usize, usize, usize) {
@@ -95,7 +97,11 @@ fn random_request(rng: &mut Rng) -> (usize, usize, usize) {
         _ => 32_768 + rng.below(400_000) as usize,
     };
     let align = [0, 1, 8, 16, 32, 64, 128, 256, 4096, 65536][rng.below(10) as usize];
-    let bound = if rng.below(8) == 0 { size.next_power_of_two().max(64) << rng.below(3) } else { 0 };
+    let bound = if rng.below(8) == 0 {
+        size.next_power_of_two().max(64) << rng.below(3)
+    } else {
+        0
+    };
     (size, align, bound)
 }
 
@@ -103,15 +109,27 @@ fn check_model(h: &Heap, live: &[Live]) {
     let mut v: Vec<(usize, usize)> = live.iter().map(|l| (l.p, l.size)).collect();
     v.sort();
     for w in v.windows(2) {
-        assert!(w[0].0 + w[0].1 <= w[1].0, "blocks overlap: {:x?} {:x?}", w[0], w[1]);
+        assert!(
+            w[0].0 + w[0].1 <= w[1].0,
+            "blocks overlap: {:x?} {:x?}",
+            w[0],
+            w[1]
+        );
     }
     for l in live {
         assert!(check(l.p, l.size, l.fill), "contents of {:#x} changed", l.p);
         assert!(h.usable_size(l.p as *mut u8).unwrap() >= l.size);
     }
     let s = h.stats();
-    assert_eq!(s.alloc_count as usize, live.len(), "alloc_count disagrees with the model");
-    assert_eq!(s.heap_allocsz_bytes + s.heap_freesz_bytes, s.heap_totalsz_bytes);
+    assert_eq!(
+        s.alloc_count as usize,
+        live.len(),
+        "alloc_count disagrees with the model"
+    );
+    assert_eq!(
+        s.heap_allocsz_bytes + s.heap_freesz_bytes,
+        s.heap_totalsz_bytes
+    );
     h.validate().unwrap();
 }
 
@@ -127,16 +145,25 @@ fn run_property(seed: u64, ops: usize, grow: bool) {
             0..=4 => {
                 let (size, align, bound) = random_request(&mut rng);
                 let zero = rng.below(3) == 0;
-                let p = if zero { h.alloc_zeroed(size, align, bound) } else { h.alloc(size, align, bound) };
+                let p = if zero {
+                    h.alloc_zeroed(size, align, bound)
+                } else {
+                    h.alloc(size, align, bound)
+                };
                 let Some(p) = p else { continue };
                 let p = p.as_ptr() as usize;
                 let a = if align == 0 { 64 } else { align };
                 assert_eq!(p % a, 0, "alignment {a} not honoured for size {size}");
-                if bound != 0 {
-                    assert_eq!(p / bound, (p + size - 1) / bound, "bound {bound} crossed");
-                }
+                assert_eq!(
+                    p.checked_div(bound),
+                    (p + size - 1).checked_div(bound),
+                    "bound {bound} crossed"
+                );
                 if zero {
-                    assert!(check(p, size, 0), "alloc_zeroed returned dirty memory (size {size})");
+                    assert!(
+                        check(p, size, 0),
+                        "alloc_zeroed returned dirty memory (size {size})"
+                    );
                 }
                 let f = (i % 251) as u8 + 1;
                 fill(p, size, f);
@@ -163,7 +190,11 @@ fn run_property(seed: u64, ops: usize, grow: bool) {
                     let n = n.as_ptr() as usize;
                     let keep = l.size.min(size);
                     assert!(check(n, keep, l.fill), "realloc lost contents");
-                    assert_eq!(n % if align == 0 { 64 } else { align }, 0, "realloc alignment");
+                    assert_eq!(
+                        n % if align == 0 { 64 } else { align },
+                        0,
+                        "realloc alignment"
+                    );
                     fill(n, size, l.fill);
                     l.p = n;
                     l.size = size;
@@ -187,8 +218,8 @@ fn run_property(seed: u64, ops: usize, grow: bool) {
 
 #[test]
 fn random_operations_match_the_model() {
-    for seed in 1..=4 {
-        run_property(seed * 0x9e37_79b9_7f4a_7c15, 6000, false);
+    for seed in 1..=4u64 {
+        run_property(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 6000, false);
     }
 }
 
@@ -231,7 +262,10 @@ fn bad_frees_are_refused_and_change_nothing() {
     let big = h.alloc_zeroed(20_000, 4096, 0).unwrap().as_ptr();
     fill(big as usize, 20_000, 3);
     if big != medium {
-        assert!(h.free(medium).is_err(), "stale pointer into a reused block was accepted");
+        assert!(
+            h.free(medium).is_err(),
+            "stale pointer into a reused block was accepted"
+        );
     }
     assert!(check(big as usize, 20_000, 3));
     h.free(big).unwrap();
@@ -282,7 +316,10 @@ fn zeroed_memory_is_zero_after_reuse() {
         }
         for _ in 0..ps.len() {
             let p = h.alloc_zeroed(size, 0, 0).unwrap().as_ptr();
-            assert!(check(p as usize, size, 0), "size {size}: reused memory not zeroed");
+            assert!(
+                check(p as usize, size, 0),
+                "size {size}: reused memory not zeroed"
+            );
             fill(p as usize, size, 0x5a);
             h.free(p).unwrap();
         }
@@ -302,7 +339,10 @@ fn fresh_memory_is_handed_out_clean_without_memset() {
     h.free(p).unwrap();
     let q = h.alloc(64, 0, 0).unwrap().as_ptr();
     assert_eq!(q, p, "LIFO reuse");
-    assert!(check(q as usize + 8, 56, 0xee), "expected the dirty contents back");
+    assert!(
+        check(q as usize + 8, 56, 0xee),
+        "expected the dirty contents back"
+    );
     h.free(q).unwrap();
     let z = h.alloc_zeroed(64, 0, 0).unwrap().as_ptr();
     assert!(check(z as usize, 64, 0));
@@ -320,7 +360,11 @@ fn realloc_grows_in_place_and_keeps_alignment() {
     let r = h.realloc(q, 1000, 4096).unwrap().unwrap().as_ptr();
     assert_eq!(r, q, "shrinking stays in place");
     let s = h.realloc(r, 1000, 1 << 16).unwrap().unwrap().as_ptr();
-    assert_eq!(s as usize % (1 << 16), 0, "a stricter alignment moves the block");
+    assert_eq!(
+        s as usize % (1 << 16),
+        0,
+        "a stricter alignment moves the block"
+    );
     assert!(check(s as usize, 1000, 1));
     let t = h.realloc(s, 0, 0).unwrap();
     assert!(t.is_none());
@@ -339,8 +383,15 @@ fn heap_grows_from_the_source_and_gives_whole_regions_back() {
     assert!(h.stats().heap_totalsz_bytes > 8 << 20);
     h.validate().unwrap();
     h.free(big).unwrap();
-    assert_eq!(src.released.load(Ordering::Relaxed), src.grown.load(Ordering::Relaxed));
-    assert_eq!(h.stats().heap_totalsz_bytes, pinned, "never below the pinned memory");
+    assert_eq!(
+        src.released.load(Ordering::Relaxed),
+        src.grown.load(Ordering::Relaxed)
+    );
+    assert_eq!(
+        h.stats().heap_totalsz_bytes,
+        pinned,
+        "never below the pinned memory"
+    );
     h.validate().unwrap();
 
     // Many small objects: spans come from grown regions; once all are freed and the caches
@@ -355,7 +406,11 @@ fn heap_grows_from_the_source_and_gives_whole_regions_back() {
     }
     h.flush_thread_cache();
     h.validate().unwrap();
-    assert!(h.stats().heap_totalsz_bytes <= pinned + (1 << 20), "{:?}", h.stats());
+    assert!(
+        h.stats().heap_totalsz_bytes <= pinned + (1 << 20),
+        "{:?}",
+        h.stats()
+    );
 
     // A source that refuses keeps its memory in the heap.
     src.refuse.store(true, Ordering::Relaxed);
@@ -375,7 +430,10 @@ fn add_memory_rejects_bad_regions() {
         assert!(h.add_memory((m + 1) as *mut u8, 4096).is_err());
         assert!(h.add_memory(m as *mut u8, 100).is_err());
         h.add_memory(m as *mut u8, 1 << 19).unwrap();
-        assert!(h.add_memory((m + 4096) as *mut u8, 4096).is_err(), "overlap refused");
+        assert!(
+            h.add_memory((m + 4096) as *mut u8, 4096).is_err(),
+            "overlap refused"
+        );
         h.add_memory((m + (1 << 19)) as *mut u8, 1 << 19).unwrap();
     }
     assert_eq!(h.regions().0, 2);
@@ -391,5 +449,18 @@ fn bytes_per_live_64b_object_is_small() {
     assert!(per <= 96.0, "{per} heap bytes per live 64 B object");
     for p in ps {
         h.free(p.as_ptr()).unwrap();
+    }
+}
+
+/// Long soak of the model test: `cargo test --release heap::tests::soak -- --ignored`.
+#[test]
+#[ignore]
+fn soak_random_operations_match_the_model() {
+    for seed in 100..130u64 {
+        run_property(
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d),
+            30_000,
+            seed % 3 == 0,
+        );
     }
 }

@@ -96,7 +96,10 @@ impl RegionHdr {
     #[inline]
     pub(crate) fn chunk(&self, addr: usize) -> &AtomicU8 {
         let i = (addr >> SPAN_SHIFT) - (self.base as usize >> SPAN_SHIFT);
-        debug_assert!((i as u64) < self.nchunks, "chunk index outside the region's map");
+        debug_assert!(
+            (i as u64) < self.nchunks,
+            "chunk index outside the region's map"
+        );
         // SAFETY: the map has `nchunks` bytes right after the header, inside the region, and
         // `i < nchunks` for any address in the region.
         unsafe { &*((self as *const Self as *const u8).add(HDR + i) as *const AtomicU8) }
@@ -119,7 +122,10 @@ fn pack(base: usize, len: usize) -> u64 {
     ((base as u64 >> 12) << 28) | (len as u64 >> 12)
 }
 fn unpack(w: u64) -> (usize, usize) {
-    (((w >> 28) << 12) as usize, ((w & ((1 << 28) - 1)) << 12) as usize)
+    (
+        ((w >> 28) << 12) as usize,
+        ((w & ((1 << 28) - 1)) << 12) as usize,
+    )
 }
 
 impl Regions {
@@ -150,7 +156,7 @@ impl Regions {
     }
     fn overlaps(&self, base: usize, len: usize) -> bool {
         let mut hit = false;
-        self.for_each(|r| hit |= base < r.end() && r.base as usize <= base + len - 1);
+        self.for_each(|r| hit |= base < r.end() && (r.base as usize) < base + len);
         hit
     }
 }
@@ -185,7 +191,15 @@ fn mapping(size: usize) -> (usize, usize) {
 
 /// Where an allocation goes inside a free block: header address, or None if it does not fit.
 /// `r` is the wanted residue of the header address modulo `a`.
-fn place(start: usize, end: usize, total: usize, a: usize, r: usize, bound: usize, size: usize) -> Option<usize> {
+fn place(
+    start: usize,
+    end: usize,
+    total: usize,
+    a: usize,
+    r: usize,
+    bound: usize,
+    size: usize,
+) -> Option<usize> {
     let mut h = start + (r.wrapping_sub(start) & (a - 1));
     if h != start && h - start < MIN_BLOCK {
         h = h.checked_add(a.max(MIN_BLOCK))?;
@@ -277,7 +291,11 @@ impl Tlsf {
     fn find(&self, size: usize) -> Option<usize> {
         let g = size / HDR;
         let lg = usize::BITS - 1 - g.leading_zeros();
-        let rounded = if lg >= SL_LOG { size + (HDR << (lg - SL_LOG)) - HDR } else { size };
+        let rounded = if lg >= SL_LOG {
+            size + (HDR << (lg - SL_LOG)) - HDR
+        } else {
+            size
+        };
         let (mut fl, sl) = mapping(rounded);
         if fl >= FL_COUNT {
             return None;
@@ -301,7 +319,7 @@ impl Tlsf {
     /// `b` is a block header in heap memory, lock held, `keep + MIN_BLOCK <= b.size`.
     unsafe fn split_tail(&mut self, b: &mut Block, keep: usize, tail_dirty: bool) {
         let rest = b.size as usize - keep;
-        debug_assert!(rest >= MIN_BLOCK && keep % HDR == 0, "bad split");
+        debug_assert!(rest >= MIN_BLOCK && keep.is_multiple_of(HDR), "bad split");
         // SAFETY: the tail lies inside `b`, so it is heap memory; its header is ours to write.
         let t = unsafe { blk(b.addr() + keep) };
         t.size = rest as u64;
@@ -338,7 +356,10 @@ impl Tlsf {
             }
             if b.flags & FLAG_PREV_FREE != 0 {
                 let p = blk(b.addr() - b.prev_size as usize);
-                debug_assert!(p.is_free(), "PREV_FREE set but the previous block is not free");
+                debug_assert!(
+                    p.is_free(),
+                    "PREV_FREE set but the previous block is not free"
+                );
                 self.remove(p);
                 let clean = b.flags & FLAG_DIRTY == 0 && p.flags & FLAG_DIRTY == 0;
                 p.size += b.size;
@@ -358,11 +379,25 @@ impl Tlsf {
 
     /// Allocates a block of `total` bytes whose header address is `r` mod `a`, whose payload
     /// `[h+HDR, h+HDR+size)` does not cross a multiple of `bound`. Returns (header, was_clean).
-    pub(crate) fn alloc(&mut self, total: usize, a: usize, r: usize, bound: usize, size: usize) -> Option<(usize, bool)> {
-        debug_assert!(total % HDR == 0 && total >= MIN_BLOCK, "bad block size");
+    pub(crate) fn alloc(
+        &mut self,
+        total: usize,
+        a: usize,
+        r: usize,
+        bound: usize,
+        size: usize,
+    ) -> Option<(usize, bool)> {
+        debug_assert!(
+            total.is_multiple_of(HDR) && total >= MIN_BLOCK,
+            "bad block size"
+        );
         let a = a.max(HDR);
         let slack = if a > HDR { a.checked_mul(2)? } else { 0 };
-        let bslack = if bound != 0 { bound.checked_mul(2)?.checked_add(MIN_BLOCK)? } else { 0 };
+        let bslack = if bound != 0 {
+            bound.checked_mul(2)?.checked_add(MIN_BLOCK)?
+        } else {
+            0
+        };
         let search = total.checked_add(slack)?.checked_add(bslack)?;
         if search > MAX_BLOCK {
             return None;
@@ -447,8 +482,20 @@ impl Tlsf {
     /// Formats fresh region memory: header, chunk map, one free block, sentinel.
     /// # Safety
     /// `[base, base+len)` is mapped, writable, owned by this heap, and in no region; lock held.
-    pub(crate) unsafe fn add_region(&mut self, regs: &Regions, base: usize, len: usize, pinned: bool, zeroed: bool) -> Result<(), &'static str> {
-        if base % 4096 != 0 || len % 4096 != 0 || len == 0 || len >= 1 << 40 || base >= 1 << 48 {
+    pub(crate) unsafe fn add_region(
+        &mut self,
+        regs: &Regions,
+        base: usize,
+        len: usize,
+        pinned: bool,
+        zeroed: bool,
+    ) -> Result<(), &'static str> {
+        if !base.is_multiple_of(4096)
+            || !len.is_multiple_of(4096)
+            || len == 0
+            || len >= 1 << 40
+            || base >= 1 << 48
+        {
             return Err("region must be page-aligned, below 2^48 and under 1 TiB");
         }
         let nchunks = ((base + len - 1) >> SPAN_SHIFT) - (base >> SPAN_SHIFT) + 1;
@@ -459,7 +506,11 @@ impl Tlsf {
         if regs.overlaps(base, len) {
             return Err("region overlaps a region of the heap");
         }
-        let slot = regs.slots.iter().position(|s| s.load(Ordering::Relaxed) == 0).ok_or("region table full")?;
+        let slot = regs
+            .slots
+            .iter()
+            .position(|s| s.load(Ordering::Relaxed) == 0)
+            .ok_or("region table full")?;
         // SAFETY: the caller gives us the region; header, map, first block and sentinel are in it.
         unsafe {
             if !zeroed {
@@ -493,7 +544,11 @@ impl Tlsf {
     /// region from the table; returns the region's (base, len) for the caller to release.
     /// # Safety
     /// `b` is a free block header; lock held.
-    pub(crate) unsafe fn take_whole_region(&mut self, regs: &Regions, b: usize) -> Option<(usize, usize)> {
+    pub(crate) unsafe fn take_whole_region(
+        &mut self,
+        regs: &Regions,
+        b: usize,
+    ) -> Option<(usize, usize)> {
         let r = regs.find(b)?;
         // SAFETY: caller's contract.
         let bb = unsafe { blk(b) };
@@ -519,7 +574,11 @@ impl Tlsf {
         unsafe {
             let r = &mut *(base as *mut RegionHdr);
             r.pinned = 1; // the source wants to keep it: do not ask again
-            let slot = regs.slots.iter().position(|s| s.load(Ordering::Relaxed) == 0).expect("slot freed just now");
+            let slot = regs
+                .slots
+                .iter()
+                .position(|s| s.load(Ordering::Relaxed) == 0)
+                .expect("slot freed just now");
             self.total_bytes += len as u64;
             regs.slots[slot].store(pack(base, len), Ordering::Release);
             regs.hw.fetch_max(slot as u32 + 1, Ordering::AcqRel);
@@ -529,7 +588,11 @@ impl Tlsf {
     }
 
     /// Largest free block payload and a full structural check of one region's block chain.
-    pub(crate) fn walk_region(&self, r: &RegionHdr, mut on_block: impl FnMut(usize, &Block)) -> Result<(), String> {
+    pub(crate) fn walk_region(
+        &self,
+        r: &RegionHdr,
+        mut on_block: impl FnMut(usize, &Block),
+    ) -> Result<(), String> {
         let mut at = r.first_block as usize;
         let end = r.end() - HDR;
         let mut prev_size = 0u64;
@@ -545,7 +608,10 @@ impl Tlsf {
                 return Err(format!("block {at:#x}: bad size {}", b.size));
             }
             if b.prev_size != prev_size {
-                return Err(format!("block {at:#x}: prev_size {} != {}", b.prev_size, prev_size));
+                return Err(format!(
+                    "block {at:#x}: prev_size {} != {}",
+                    b.prev_size, prev_size
+                ));
             }
             if (b.flags & FLAG_PREV_FREE != 0) != prev_free {
                 return Err(format!("block {at:#x}: PREV_FREE flag wrong"));
@@ -561,12 +627,105 @@ impl Tlsf {
         // SAFETY: the sentinel header is at the region's end.
         let s = unsafe { blk(end) };
         if at != end || s.tag != end as u64 ^ TAG_SENTINEL || s.prev_size != prev_size {
-            return Err(format!("region {:#x}: chain does not end at the sentinel", r.base));
+            return Err(format!(
+                "region {:#x}: chain does not end at the sentinel",
+                r.base
+            ));
         }
         if (s.flags & FLAG_PREV_FREE != 0) != prev_free {
             return Err(format!("region {:#x}: sentinel PREV_FREE wrong", r.base));
         }
         Ok(())
+    }
+
+    /// Rebuilds the free lists and counters from the regions' block chains, after the heap
+    /// lock was taken from a dead holder. Repairs boundary tags and flags, merges adjacent free
+    /// blocks, turns half-made spans (FLAG_SPAN without a chunk-map mark) back into free
+    /// blocks, and treats an unreadable chain tail as one used (leaked) block.
+    pub(crate) fn rebuild(&mut self, regs: &Regions) {
+        self.fl_bitmap = 0;
+        self.sl_bitmap = [0; FL_COUNT];
+        self.heads = [[null_mut(); SL_COUNT]; FL_COUNT];
+        self.free_bytes = 0;
+        self.free_blocks = 0;
+        self.used_blocks = 0;
+        self.total_bytes = 0;
+        let mut frees = Vec::new();
+        regs.for_each(|r| {
+            self.total_bytes += r.len;
+            let end = r.end() - HDR;
+            let mut at = r.first_block as usize;
+            let mut last: Option<(usize, bool)> = None;
+            while at < end {
+                // SAFETY: `at` follows the chain inside the region (sizes are checked before
+                // use); we hold the heap lock taken over from the dead holder.
+                let b = unsafe { blk(at) };
+                if b.size < MIN_BLOCK as u64
+                    || b.size % HDR as u64 != 0
+                    || at + b.size as usize > end
+                {
+                    b.size = (end - at) as u64;
+                    b.tag = at as u64 ^ TAG_USED;
+                    b.flags = FLAG_DIRTY;
+                }
+                if b.is_used()
+                    && b.flags & FLAG_SPAN != 0
+                    && r.chunk(at).load(Ordering::Relaxed) != CHUNK_SPAN
+                {
+                    // A span torn mid-creation or mid-release: unmark its chunks, free it.
+                    for k in 0..b.size as usize / SPAN {
+                        r.chunk(at + k * SPAN).store(0, Ordering::Relaxed);
+                    }
+                    b.flags = FLAG_DIRTY;
+                    b.tag = at as u64 ^ TAG_FREE;
+                }
+                if !b.is_used() && !b.is_free() {
+                    b.tag = at as u64 ^ TAG_USED;
+                }
+                b.flags &= !FLAG_PREV_FREE;
+                let free = b.is_free();
+                match last {
+                    Some((l, true)) if free => {
+                        // SAFETY: `l` is the previous block of this chain.
+                        let lb = unsafe { blk(l) };
+                        lb.size += b.size;
+                        lb.flags |= FLAG_DIRTY;
+                        b.tag = 0;
+                    }
+                    _ => {
+                        b.prev_size = last.map_or(0, |(l, _)| {
+                            // SAFETY: as above.
+                            unsafe { blk(l).size }
+                        });
+                        if !free && b.flags & FLAG_SPAN == 0 {
+                            self.used_blocks += 1;
+                        }
+                        last = Some((at, free));
+                    }
+                }
+                at += b.size as usize;
+            }
+            // SAFETY: the sentinel header at the region's end.
+            let s = unsafe { blk(end) };
+            s.flags = 0;
+            s.prev_size = last.map_or(0, |(l, _)| {
+                // SAFETY: as above.
+                unsafe { blk(l).size }
+            });
+            let mut at = r.first_block as usize;
+            while at < end {
+                // SAFETY: the chain was just normalised.
+                let b = unsafe { blk(at) };
+                if b.is_free() {
+                    frees.push(at);
+                }
+                at += b.size as usize;
+            }
+        });
+        for f in frees {
+            // SAFETY: normalised free block headers.
+            self.insert(unsafe { blk(f) });
+        }
     }
 
     /// Size of the largest free block (header included), 0 if none.
@@ -593,7 +752,7 @@ impl Tlsf {
             for sl in 0..SL_COUNT {
                 let mut p = self.heads[fl][sl];
                 let marked = self.sl_bitmap[fl] & (1 << sl) != 0;
-                if marked != !p.is_null() {
+                if marked == p.is_null() {
                     return Err(format!("bitmap bit ({fl},{sl}) disagrees with its list"));
                 }
                 let mut prev = null_mut();
@@ -617,7 +776,10 @@ impl Tlsf {
             }
         }
         if n != self.free_blocks || bytes != self.free_bytes {
-            return Err(format!("free totals {}/{} but lists hold {n}/{bytes}", self.free_blocks, self.free_bytes));
+            return Err(format!(
+                "free totals {}/{} but lists hold {n}/{bytes}",
+                self.free_blocks, self.free_bytes
+            ));
         }
         Ok((n, bytes))
     }

@@ -17,8 +17,10 @@
 //! slot's chains against the spans. It assumes a quiescent heap (cache slots are walked
 //! without their owners' cooperation); it never writes.
 
-use super::span::{is_object_of, state_of, CLASSES, NCLASS, ST_CACHED_CLEAN, ST_CACHED_DIRTY};
-use super::tlsf::{RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, SPAN, SPAN_SHIFT};
+use super::span::{
+    is_object_of, state_of, BIG_SPAN, CLASSES, NCLASS, ST_CACHED_CLEAN, ST_CACHED_DIRTY,
+};
+use super::tlsf::{RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, MIN_BLOCK, SPAN, SPAN_SHIFT};
 use super::Heap;
 use std::sync::atomic::Ordering;
 
@@ -36,7 +38,7 @@ pub struct HeapStats {
 impl Heap {
     /// Current statistics; exact when no operation is in flight.
     pub fn stats(&self) -> HeapStats {
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: heap lock held.
         let t = unsafe { &*self.tlsf.get() };
         let mut small = 0u64;
@@ -59,7 +61,7 @@ impl Heap {
     /// Call only when no other thread or process is using the heap.
     pub fn validate(&self) -> Result<(), String> {
         let _cg: Vec<_> = (0..NCLASS).map(|c| self.lock_class(c)).collect();
-        let _g = self.lock.lock();
+        let _g = self.lock_heap();
         // SAFETY: heap lock held.
         let t = unsafe { &*self.tlsf.get() };
         t.check_lists()?;
@@ -77,8 +79,16 @@ impl Heap {
                     free_bytes += b.size;
                 } else if b.flags & FLAG_SPAN != 0 {
                     span_blocks += 1;
-                    if h % SPAN != 0 || b.size as usize != SPAN || r.chunk(h).load(Ordering::Relaxed) != CHUNK_SPAN {
-                        err.get_or_insert(format!("span block {h:#x} not a marked aligned chunk"));
+                    // A span block may carry up to MIN_BLOCK - 64 bytes of unsplittable tail.
+                    let sz = b.size as usize / SPAN * SPAN;
+                    let bad = (sz != SPAN && sz != BIG_SPAN)
+                        || b.size as usize - sz >= MIN_BLOCK
+                        || h % sz != 0
+                        || (0..sz / SPAN).any(|k| {
+                            r.chunk(h + k * SPAN).load(Ordering::Relaxed) != CHUNK_SPAN + k as u8
+                        });
+                    if bad {
+                        err.get_or_insert(format!("span block {h:#x} not marked aligned chunks"));
                     }
                 } else {
                     used += 1;
@@ -92,13 +102,22 @@ impl Heap {
             return Err(e);
         }
         if nfree != t.free_blocks || free_bytes != t.free_bytes {
-            return Err(format!("walk found {nfree} free blocks/{free_bytes} B, lists say {}/{}", t.free_blocks, t.free_bytes));
+            return Err(format!(
+                "walk found {nfree} free blocks/{free_bytes} B, lists say {}/{}",
+                t.free_blocks, t.free_bytes
+            ));
         }
         if used != t.used_blocks {
-            return Err(format!("walk found {used} used blocks, counter says {}", t.used_blocks));
+            return Err(format!(
+                "walk found {used} used blocks, counter says {}",
+                t.used_blocks
+            ));
         }
         if total != t.total_bytes {
-            return Err(format!("regions hold {total} B, counter says {}", t.total_bytes));
+            return Err(format!(
+                "regions hold {total} B, counter says {}",
+                t.total_bytes
+            ));
         }
         // Spans: chunk maps, counters, list membership.
         let mut marked = 0u64;
@@ -122,13 +141,18 @@ impl Heap {
         });
         res?;
         if marked != span_blocks {
-            return Err(format!("{marked} chunks marked as spans, {span_blocks} span blocks"));
+            return Err(format!(
+                "{marked} chunks marked as spans, {span_blocks} span blocks"
+            ));
         }
         for (c, pc) in per_class.iter().enumerate() {
             // SAFETY: class lock held.
             let cen = unsafe { &*self.central(c) };
             if cen.nspans != pc.0 || cen.nempty != pc.1 {
-                return Err(format!("class {c}: counters {}/{} vs spans {}/{}", cen.nspans, cen.nempty, pc.0, pc.1));
+                return Err(format!(
+                    "class {c}: counters {}/{} vs spans {}/{}",
+                    cen.nspans, cen.nempty, pc.0, pc.1
+                ));
             }
             let mut n = 0;
             let mut p = cen.partial;
@@ -136,13 +160,19 @@ impl Heap {
                 // SAFETY: partial list members were just checked as live spans.
                 let s = unsafe { &*p };
                 if s.class as usize != c {
-                    return Err(format!("class {c}: partial list holds a span of class {}", s.class));
+                    return Err(format!(
+                        "class {c}: partial list holds a span of class {}",
+                        s.class
+                    ));
                 }
                 n += 1;
                 p = s.next_span();
             }
             if n != pc.2 {
-                return Err(format!("class {c}: partial list has {n} spans, {} have free objects", pc.2));
+                return Err(format!(
+                    "class {c}: partial list has {n} spans, {} have free objects",
+                    pc.2
+                ));
             }
         }
         // Cache slots.
@@ -163,7 +193,9 @@ impl Heap {
                 let mut n = 0u64;
                 while o != 0 {
                     if n > cc.count as u64 || !is_object_of(self, o, c) {
-                        return Err(format!("slot {i} class {c}: bad chain member {o:#x} at {n}"));
+                        return Err(format!(
+                            "slot {i} class {c}: bad chain member {o:#x} at {n}"
+                        ));
                     }
                     let v = state_of(o, c).load(Ordering::Relaxed);
                     if v != ST_CACHED_CLEAN && v != ST_CACHED_DIRTY {
@@ -174,14 +206,20 @@ impl Heap {
                     o = unsafe { *(o as *const usize) };
                 }
                 if n != cc.count as u64 {
-                    return Err(format!("slot {i} class {c}: count {} but {n} objects", cc.count));
+                    return Err(format!(
+                        "slot {i} class {c}: count {} but {n} objects",
+                        cc.count
+                    ));
                 }
                 cached[c] += n;
             }
         }
         for c in 0..NCLASS {
             if cached[c] != per_class[c].3 {
-                return Err(format!("class {c} ({} B): {} objects cached, spans say {}", CLASSES[c].size, cached[c], per_class[c].3));
+                return Err(format!(
+                    "class {c} ({} B): {} objects cached, spans say {}",
+                    CLASSES[c].size, cached[c], per_class[c].3
+                ));
             }
         }
         Ok(())
