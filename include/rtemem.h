@@ -471,6 +471,11 @@ typedef int (*rte_lcore_init_cb)(unsigned int lcore_id, void *arg);
  */
 typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
 
+/**
+ * `void (*func)(const struct rte_memzone *, void *arg)`.
+ */
+typedef void (*rte_memzone_walk_fn)(const struct rte_memzone *mz, void *arg);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1071,7 +1076,7 @@ int rte_malloc_validate(const void *ptr, size_t *size);
  * # Safety
  * `socket_stats` is NULL or writable.
  */
-int rte_malloc_get_socket_stats(int socket, rte_malloc_socket_stats *socket_stats);
+int rte_malloc_get_socket_stats(int socket, struct rte_malloc_socket_stats *socket_stats);
 
 /**
  * Writes every heap's statistics to `f` (`type` is ignored, as in DPDK).
@@ -1345,6 +1350,62 @@ int rte_extmem_attach(void *va_addr, size_t len);
  * Drops this process's mapping of external memory metadata.
  */
 int rte_extmem_detach(void *va_addr, size_t len);
+
+/**
+ * Reserves `len` bytes (0: the biggest free block) named `name`, cache-line aligned.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+const struct rte_memzone *rte_memzone_reserve(const char *name, size_t len, int socket_id, unsigned int flags);
+
+/**
+ * As [`rte_memzone_reserve`], aligned to `align` (a power of two).
+ *
+ * # Safety
+ * As [`rte_memzone_reserve`].
+ */
+const struct rte_memzone *rte_memzone_reserve_aligned(const char *name, size_t len, int socket_id, unsigned int flags, unsigned int align);
+
+/**
+ * As [`rte_memzone_reserve_aligned`], not crossing a multiple of `bound`.
+ *
+ * # Safety
+ * As [`rte_memzone_reserve`].
+ */
+const struct rte_memzone *rte_memzone_reserve_bounded(const char *name, size_t len, int socket_id, unsigned int flags, unsigned int align, unsigned int bound);
+
+/**
+ * Frees a zone and its memory. 0, or -EINVAL for anything that is not a reserved zone.
+ *
+ * # Safety
+ * `mz` may be any pointer: it is checked against the memzone table before it is read.
+ */
+int rte_memzone_free(const struct rte_memzone *mz);
+
+/**
+ * The zone named `name`, or NULL. Lock-free and O(1).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+const struct rte_memzone *rte_memzone_lookup(const char *name);
+
+/**
+ * Calls `func` for every zone.
+ *
+ * # Safety
+ * `func` is NULL or a function safe to call with each zone and `arg`.
+ */
+void rte_memzone_walk(rte_memzone_walk_fn func, void *arg);
+
+/**
+ * Writes every zone to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_memzone_dump(FILE *f);
 
 /**
  * Copies `src` into `dst` of `dsize` bytes, always NUL-terminating when `dsize > 0`.

@@ -23,10 +23,10 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
-use crate::options::RTE_MAX_NUMA_NODES;
 use crate::err;
 use crate::errno::Result;
 use crate::heap::{FreeError, Heap, MemorySource};
+use crate::options::RTE_MAX_NUMA_NODES;
 use crate::{mcfg, memalloc, memseg};
 
 /// Sub-heaps in the shared config: a socket heap per (socket, page size) plus external heaps.
@@ -79,7 +79,12 @@ pub fn entries() -> impl Iterator<Item = (usize, &'static HeapEntry)> {
 }
 
 fn name_of(e: &HeapEntry) -> String {
-    let b: Vec<u8> = e.name.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+    let b: Vec<u8> = e
+        .name
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
     String::from_utf8_lossy(&b).into_owned()
 }
 
@@ -107,8 +112,12 @@ impl MemorySource for PageSource {
             .map(|i| memseg::seg_of(addr + i * self.page_sz as usize).map(|(_, _, ms)| ms))
             .collect();
         let Some(pages) = pages else { return false };
-        // SAFETY: the heap gives back whole regions it got from grow.
-        if pages.iter().any(|&ms| unsafe { (*ms).flags } & crate::abi::RTE_MEMSEG_FLAG_DO_NOT_FREE != 0) {
+        let pinned = pages.iter().any(|&ms| {
+            // SAFETY: seg_of returned used memseg slots of the region the heap gives back.
+            let flags = unsafe { (*ms).flags };
+            flags & crate::abi::RTE_MEMSEG_FLAG_DO_NOT_FREE != 0
+        });
+        if pinned {
             return false;
         }
         mcfg::mem_write_lock();
@@ -129,7 +138,10 @@ fn set_name(e: &mut HeapEntry, name: &str) {
 fn attach_sources() {
     for (_, e) in entries() {
         if e.external == 0 {
-            let src: &'static PageSource = Box::leak(Box::new(PageSource { socket: e.socket_id, page_sz: e.page_sz }));
+            let src: &'static PageSource = Box::leak(Box::new(PageSource {
+                socket: e.socket_id,
+                page_sz: e.page_sz,
+            }));
             e.heap.set_source(src);
         }
     }
@@ -139,14 +151,20 @@ fn attach_sources() {
 /// (`-m`, legacy, no-huge), then registers this process's page sources.
 pub fn init_primary(sockets: &[i32]) -> Result<()> {
     let t = table().ok_or_else(|| err!(libc::ENODEV, "the shared config is not mapped"))?;
-    let mut sizes: Vec<u64> = memseg::lists().filter(|(_, l)| l.external == 0).map(|(_, l)| l.page_sz).collect();
+    let mut sizes: Vec<u64> = memseg::lists()
+        .filter(|(_, l)| l.external == 0)
+        .map(|(_, l)| l.page_sz)
+        .collect();
     sizes.sort_unstable();
     sizes.dedup();
     let mut idx = 0;
     for &socket in sockets {
         for &page_sz in &sizes {
             if idx >= MAX_SUBHEAPS {
-                return Err(err!(libc::ENOSPC, "too many sockets and page sizes for the heap table"));
+                return Err(err!(
+                    libc::ENOSPC,
+                    "too many sockets and page sizes for the heap table"
+                ));
             }
             // SAFETY: init, primary: nobody else uses the table yet.
             let e = unsafe { &mut *t.entries[idx].get() };
@@ -160,24 +178,38 @@ pub fn init_primary(sockets: &[i32]) -> Result<()> {
             idx += 1;
         }
     }
-    t.next_external.store(RTE_MAX_NUMA_NODES as u32, Ordering::Relaxed);
+    t.next_external
+        .store(RTE_MAX_NUMA_NODES as u32, Ordering::Relaxed);
     // Memory allocated at init goes to its sub-heap, one region per contiguous run.
     let mut runs: Vec<(i32, u64, usize, usize)> = Vec::new();
     memseg::contig_walk(|msl, ms, len| {
         if msl.external == 0 {
             // SAFETY: contig_walk hands out used memsegs.
-            runs.push((msl.socket_id, msl.page_sz, unsafe { (*ms).u.addr_64 } as usize, len));
+            runs.push((
+                msl.socket_id,
+                msl.page_sz,
+                unsafe { (*ms).u.addr_64 } as usize,
+                len,
+            ));
         }
         0
     });
     for (socket, page_sz, addr, len) in runs {
-        let Some((_, e)) = entries().find(|(_, e)| e.external == 0 && e.socket_id == socket && e.page_sz == page_sz) else {
+        let Some((_, e)) = entries()
+            .find(|(_, e)| e.external == 0 && e.socket_id == socket && e.page_sz == page_sz)
+        else {
             continue;
         };
         // SAFETY: the run is mapped at the same address in every process and from now on owned
         // by the heap; fresh hugepages and the fresh --no-huge memfd are zero-filled.
         let r = unsafe { e.heap.add_memory(addr as *mut u8, len) };
-        r.map_err(|m| err!(libc::ENOMEM, "cannot give {len} bytes at {addr:#x} to the heap: {}", m.0))?;
+        r.map_err(|m| {
+            err!(
+                libc::ENOMEM,
+                "cannot give {len} bytes at {addr:#x} to the heap: {}",
+                m.0
+            )
+        })?;
     }
     attach_sources();
     Ok(())
@@ -188,7 +220,13 @@ pub fn init_primary(sockets: &[i32]) -> Result<()> {
 pub fn cleanup() {
     for (_, e) in entries() {
         e.heap.flush_thread_cache();
-        crate::heap::forget_heap(&e.heap);
+    }
+    // Every entry, in use or not: a destroyed external heap may still be bound by threads.
+    if let Some(t) = table() {
+        for c in &t.entries {
+            // SAFETY: only the heap's address is taken; nothing is read or written.
+            crate::heap::forget_heap(unsafe { &(*c.get()).heap });
+        }
     }
 }
 
@@ -208,12 +246,18 @@ fn local_socket() -> i32 {
     if s != u32::MAX {
         return s as i32;
     }
-    entries().find(|(_, e)| e.external == 0).map(|(_, e)| e.socket_id).unwrap_or(0)
+    entries()
+        .find(|(_, e)| e.external == 0)
+        .map(|(_, e)| e.socket_id)
+        .unwrap_or(0)
 }
 
 /// Sub-heaps serving `socket` (smallest page size first), or the external heap with that id.
 fn heaps_of(socket: i32) -> Vec<&'static HeapEntry> {
-    let mut v: Vec<&HeapEntry> = entries().map(|(_, e)| e).filter(|e| e.socket_id == socket).collect();
+    let mut v: Vec<&HeapEntry> = entries()
+        .map(|(_, e)| e)
+        .filter(|e| e.socket_id == socket)
+        .collect();
     v.sort_by_key(|e| e.page_sz);
     v
 }
@@ -244,32 +288,62 @@ pub struct PagePolicy {
 }
 
 impl PagePolicy {
-    pub const ANY: PagePolicy = PagePolicy { sizes: [0; 8], n: 0, hint_only: false };
+    pub const ANY: PagePolicy = PagePolicy {
+        sizes: [0; 8],
+        n: 0,
+        hint_only: false,
+    };
 
     fn allows(&self, page_sz: u64) -> bool {
         self.n == 0 || self.sizes[..self.n].contains(&page_sz)
     }
 }
 
-fn alloc_in(socket: i32, size: usize, align: usize, bound: usize, zero: bool, pol: &PagePolicy) -> Option<NonNull<u8>> {
+fn alloc_in(
+    socket: i32,
+    size: usize,
+    align: usize,
+    bound: usize,
+    zero: bool,
+    pol: &PagePolicy,
+) -> Option<NonNull<u8>> {
     let heaps = heaps_of(socket);
     let try_with = |strict: bool| {
-        heaps.iter().filter(|e| !strict || pol.allows(e.page_sz)).find_map(|e| {
-            if zero {
-                e.heap.alloc_zeroed(size, align, bound)
-            } else {
-                e.heap.alloc(size, align, bound)
-            }
-        })
+        heaps
+            .iter()
+            .filter(|e| !strict || pol.allows(e.page_sz))
+            .find_map(|e| {
+                if zero {
+                    e.heap.alloc_zeroed(size, align, bound)
+                } else {
+                    e.heap.alloc(size, align, bound)
+                }
+            })
     };
-    try_with(true).or_else(|| if pol.hint_only && pol.n > 0 { try_with(false) } else { None })
+    try_with(true).or_else(|| {
+        if pol.hint_only && pol.n > 0 {
+            try_with(false)
+        } else {
+            None
+        }
+    })
 }
 
 /// Allocates as DPDK's `malloc_heap_alloc`: `socket` or SOCKET_ID_ANY (caller's socket first,
 /// then the others), `align` 0 or a power of two (rounded up to the cache line), `bound` 0 or
 /// a power of two. None for size 0, bad arguments or no memory.
-pub fn alloc(size: usize, align: usize, socket: i32, bound: usize, zero: bool, pol: &PagePolicy) -> Option<NonNull<u8>> {
-    if size == 0 || (align != 0 && !align.is_power_of_two()) || (bound != 0 && !bound.is_power_of_two()) {
+pub fn alloc(
+    size: usize,
+    align: usize,
+    socket: i32,
+    bound: usize,
+    zero: bool,
+    pol: &PagePolicy,
+) -> Option<NonNull<u8>> {
+    if size == 0
+        || (align != 0 && !align.is_power_of_two())
+        || (bound != 0 && !bound.is_power_of_two())
+    {
         return None;
     }
     let size = round_up(size)?;
@@ -278,7 +352,11 @@ pub fn alloc(size: usize, align: usize, socket: i32, bound: usize, zero: bool, p
     if !has_hugepages() && socket_is_external(socket).map(|x| !x).unwrap_or(true) {
         socket = SOCKET_ID_ANY;
     }
-    let first = if socket == SOCKET_ID_ANY { local_socket() } else { socket };
+    let first = if socket == SOCKET_ID_ANY {
+        local_socket()
+    } else {
+        socket
+    };
     if heaps_of(first).is_empty() {
         return None;
     }
@@ -288,9 +366,14 @@ pub fn alloc(size: usize, align: usize, socket: i32, bound: usize, zero: bool, p
     if socket != SOCKET_ID_ANY {
         return None;
     }
-    let mut others: Vec<i32> = entries().filter(|(_, e)| e.external == 0 && e.socket_id != first).map(|(_, e)| e.socket_id).collect();
+    let mut others: Vec<i32> = entries()
+        .filter(|(_, e)| e.external == 0 && e.socket_id != first)
+        .map(|(_, e)| e.socket_id)
+        .collect();
     others.dedup();
-    others.into_iter().find_map(|s| alloc_in(s, size, align, bound, zero, pol))
+    others
+        .into_iter()
+        .find_map(|s| alloc_in(s, size, align, bound, zero, pol))
 }
 
 /// The sub-heap holding `p`.
@@ -300,9 +383,15 @@ pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
 
 fn free_error(p: *const u8, e: FreeError) -> crate::errno::Error {
     match e {
-        FreeError::NotInHeap => err!(libc::EINVAL, "{p:p} was not allocated by rte_malloc (ignored)"),
+        FreeError::NotInHeap => err!(
+            libc::EINVAL,
+            "{p:p} was not allocated by rte_malloc (ignored)"
+        ),
         FreeError::DoubleFree => err!(libc::EINVAL, "{p:p} is already free: double free (ignored)"),
-        FreeError::NotABlock => err!(libc::EINVAL, "{p:p} points inside an allocation, not at its start (ignored)"),
+        FreeError::NotABlock => err!(
+            libc::EINVAL,
+            "{p:p} points inside an allocation, not at its start (ignored)"
+        ),
     }
 }
 
@@ -319,23 +408,39 @@ pub fn free(p: *mut u8) -> Result<()> {
 /// Usable size of the live allocation `p`.
 pub fn usable_size(p: *const u8) -> Result<usize> {
     let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
-    e.heap.usable_size(p as *mut u8).map_err(|x| free_error(p, x))
+    e.heap
+        .usable_size(p as *mut u8)
+        .map_err(|x| free_error(p, x))
 }
 
 /// `rte_realloc_socket`: in place when the socket and alignment fit and the block can be
 /// resized; otherwise a new block on `socket`, the data copied, the old block freed. On
 /// failure the old block is untouched.
-pub fn realloc(p: *mut u8, size: usize, align: usize, socket: i32) -> Result<Option<NonNull<u8>>> {
+///
+/// # Safety
+/// `p` is NULL or a pointer the caller believes came from these heaps (it is checked: a
+/// pointer that is not a live block is refused), and nobody else uses the block meanwhile.
+pub unsafe fn realloc(
+    p: *mut u8,
+    size: usize,
+    align: usize,
+    socket: i32,
+) -> Result<Option<NonNull<u8>>> {
     if p.is_null() {
         return Ok(alloc(size, align, socket, 0, false, &PagePolicy::ANY));
     }
     if align != 0 && !align.is_power_of_two() {
-        return Err(err!(libc::EINVAL, "alignment {align} is not a power of two"));
+        return Err(err!(
+            libc::EINVAL,
+            "alignment {align} is not a power of two"
+        ));
     }
     let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
     let old = e.heap.usable_size(p).map_err(|x| free_error(p, x))?;
-    let size_r = round_up(size.max(1)).ok_or_else(|| err!(libc::ENOMEM, "size {size} is too large"))?;
-    let align_r = round_up(align.max(1)).ok_or_else(|| err!(libc::EINVAL, "alignment {align} is too large"))?;
+    let size_r =
+        round_up(size.max(1)).ok_or_else(|| err!(libc::ENOMEM, "size {size} is too large"))?;
+    let align_r = round_up(align.max(1))
+        .ok_or_else(|| err!(libc::EINVAL, "alignment {align} is too large"))?;
     if (socket == SOCKET_ID_ANY || socket == e.socket_id) && (p as usize).is_multiple_of(align_r) {
         if let Ok(Some(n)) = e.heap.realloc(p, size_r, align_r) {
             return Ok(Some(n));
@@ -343,7 +448,9 @@ pub fn realloc(p: *mut u8, size: usize, align: usize, socket: i32) -> Result<Opt
         // realloc in the same heap either resized in place, moved (then we are done), or had
         // no memory; a move to another heap is tried below.
     }
-    let Some(n) = alloc(size_r, align_r, socket, 0, false, &PagePolicy::ANY) else { return Ok(None) };
+    let Some(n) = alloc(size_r, align_r, socket, 0, false, &PagePolicy::ANY) else {
+        return Ok(None);
+    };
     // SAFETY: both blocks are live and at least min(old, size) bytes long, and distinct.
     unsafe { std::ptr::copy_nonoverlapping(p, n.as_ptr(), old.min(size_r)) };
     e.heap.free(p).map_err(|x| free_error(p, x))?;
@@ -355,7 +462,9 @@ pub fn virt2iova(p: *const u8) -> u64 {
     if heap_of(p).is_none() {
         return RTE_BAD_IOVA;
     }
-    let va = crate::eal::state().map(|s| s.iova_mode != crate::options::IovaMode::Pa).unwrap_or(true);
+    let va = crate::eal::state()
+        .map(|s| s.iova_mode != crate::options::IovaMode::Pa)
+        .unwrap_or(true);
     match memseg::seg_of(p as usize) {
         Some((_, _, ms)) => {
             // SAFETY: a used memseg slot.
@@ -406,7 +515,9 @@ pub fn heap_ids() -> Vec<(i32, String, bool)> {
 /// Validates every heap; Err names the first problem.
 pub fn validate_all() -> std::result::Result<(), String> {
     for (i, e) in entries() {
-        e.heap.validate().map_err(|m| format!("heap {i} ({}): {m}", name_of(e)))?;
+        e.heap
+            .validate()
+            .map_err(|m| format!("heap {i} ({}): {m}", name_of(e)))?;
     }
     Ok(())
 }
@@ -422,7 +533,11 @@ fn check_heap_name(name: &str) -> Result<()> {
         return Err(err!(libc::EINVAL, "heap name is empty"));
     }
     if name.len() >= HEAP_NAME_LEN {
-        return Err(err!(libc::EINVAL, "heap name '{name}' is longer than {} bytes", HEAP_NAME_LEN - 1));
+        return Err(err!(
+            libc::EINVAL,
+            "heap name '{name}' is longer than {} bytes",
+            HEAP_NAME_LEN - 1
+        ));
     }
     Ok(())
 }
@@ -462,14 +577,19 @@ pub fn heap_create(name: &str) -> Result<()> {
 /// `rte_malloc_heap_get_socket`.
 pub fn heap_socket(name: &str) -> Result<i32> {
     check_heap_name(name)?;
-    heap_by_name(name).map(|(_, e)| e.socket_id).ok_or_else(|| err!(libc::ENOENT, "no heap named '{name}'"))
+    heap_by_name(name)
+        .map(|(_, e)| e.socket_id)
+        .ok_or_else(|| err!(libc::ENOENT, "no heap named '{name}'"))
 }
 
 fn external_named(name: &str) -> Result<(usize, &'static HeapEntry)> {
     check_heap_name(name)?;
     let (i, e) = heap_by_name(name).ok_or_else(|| err!(libc::ENOENT, "no heap named '{name}'"))?;
     if e.external == 0 {
-        return Err(err!(libc::EPERM, "heap '{name}' is a socket heap, not an external one"));
+        return Err(err!(
+            libc::EPERM,
+            "heap '{name}' is a socket heap, not an external one"
+        ));
     }
     Ok((i, e))
 }
@@ -479,9 +599,13 @@ pub fn heap_destroy(name: &str) -> Result<()> {
     mcfg::heap_table_lock();
     let r = external_named(name).and_then(|(i, e)| {
         if e.heap.stats().heap_totalsz_bytes != 0 {
-            return Err(err!(libc::EBUSY, "heap '{name}' still has memory: remove it first"));
+            return Err(err!(
+                libc::EBUSY,
+                "heap '{name}' still has memory: remove it first"
+            ));
         }
         let t = table().expect("mapped");
+        e.heap.flush_thread_cache();
         // SAFETY: the entry is ours under the table lock; nothing refers to its memory.
         let e = unsafe { &mut *t.entries[i].get() };
         e.in_use.store(0, Ordering::Release);
@@ -494,7 +618,13 @@ pub fn heap_destroy(name: &str) -> Result<()> {
 
 /// `rte_malloc_heap_memory_add`: registers the memory as external memory and gives it to the
 /// heap.
-pub fn heap_memory_add(name: &str, va: usize, len: usize, iovas: Option<&[u64]>, page_sz: usize) -> Result<()> {
+pub fn heap_memory_add(
+    name: &str,
+    va: usize,
+    len: usize,
+    iovas: Option<&[u64]>,
+    page_sz: usize,
+) -> Result<()> {
     let (_, e) = external_named(name)?;
     memseg::extmem_register(va, len, iovas, page_sz)?;
     if let Some(li) = memseg::list_of(va) {
@@ -503,7 +633,11 @@ pub fn heap_memory_add(name: &str, va: usize, len: usize, iovas: Option<&[u64]>,
     // SAFETY: the application hands the memory over for the heap's exclusive use.
     if let Err(m) = unsafe { e.heap.add_memory_dirty(va as *mut u8, len) } {
         let _ = memseg::extmem_unregister(va, len);
-        return Err(err!(libc::EINVAL, "cannot add {len} bytes at {va:#x} to heap '{name}': {}", m.0));
+        return Err(err!(
+            libc::EINVAL,
+            "cannot add {len} bytes at {va:#x} to heap '{name}': {}",
+            m.0
+        ));
     }
     Ok(())
 }
@@ -512,5 +646,8 @@ pub fn heap_memory_add(name: &str, va: usize, len: usize, iovas: Option<&[u64]>,
 pub fn heap_memory_remove(name: &str, va: usize, len: usize) -> Result<()> {
     let (_, e) = external_named(name)?;
     let _ = (e, va, len);
-    Err(err!(libc::ENOTSUP, "removing memory from heap '{name}' is not supported yet"))
+    Err(err!(
+        libc::ENOTSUP,
+        "removing memory from heap '{name}' is not supported yet"
+    ))
 }

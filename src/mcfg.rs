@@ -349,22 +349,34 @@ lock_fns! {
 
 /// Takes the memzone lock for writing.
 pub fn memzone_write_lock() {
-    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).write_lock()
+    get()
+        .map(|m| &m.memzone_lock)
+        .unwrap_or(&local().mem_lock)
+        .write_lock()
 }
 
 /// Releases the memzone write lock.
 pub fn memzone_write_unlock() {
-    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).write_unlock()
+    get()
+        .map(|m| &m.memzone_lock)
+        .unwrap_or(&local().mem_lock)
+        .write_unlock()
 }
 
 /// Takes the memzone lock for reading.
 pub fn memzone_read_lock() {
-    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).read_lock()
+    get()
+        .map(|m| &m.memzone_lock)
+        .unwrap_or(&local().mem_lock)
+        .read_lock()
 }
 
 /// Releases the memzone read lock.
 pub fn memzone_read_unlock() {
-    get().map(|m| &m.memzone_lock).unwrap_or(&local().mem_lock).read_unlock()
+    get()
+        .map(|m| &m.memzone_lock)
+        .unwrap_or(&local().mem_lock)
+        .read_unlock()
 }
 
 /// Takes the heap-table lock (creating or destroying heaps).

@@ -36,7 +36,9 @@ pub struct MemzoneTable {
 }
 
 fn table() -> Result<&'static MemzoneTable> {
-    mcfg::get().map(|m| &m.memzones).ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))
+    mcfg::get()
+        .map(|m| &m.memzones)
+        .ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))
 }
 
 fn arr_ptr(t: &MemzoneTable) -> *mut rte_fbarray {
@@ -95,7 +97,10 @@ fn hash(name: &[u8]) -> usize {
 }
 
 fn zone(t: &MemzoneTable, idx: u32) -> *mut rte_memzone {
-    fb(t).get(idx).map(|p| p.cast()).unwrap_or(std::ptr::null_mut())
+    fb(t)
+        .get(idx)
+        .map(|p| p.cast())
+        .unwrap_or(std::ptr::null_mut())
 }
 
 fn zone_name_is(z: *const rte_memzone, name: &[u8]) -> bool {
@@ -146,7 +151,9 @@ pub fn lookup(name: &str) -> Option<*const rte_memzone> {
             std::hint::spin_loop();
             continue;
         }
-        let r = probe(t, n).ok().map(|(_, idx)| zone(t, idx) as *const rte_memzone);
+        let r = probe(t, n)
+            .ok()
+            .map(|(_, idx)| zone(t, idx) as *const rte_memzone);
         fence(Ordering::Acquire);
         if t.seq.load(Ordering::Relaxed) == s0 {
             return r;
@@ -210,7 +217,11 @@ fn iova_contiguous(addr: usize, len: usize) -> bool {
     if first == crate::abi::RTE_BAD_IOVA {
         return false;
     }
-    let ps = memseg::seg_of(addr).map(|(_, _, ms)| unsafe { (*ms).len }).unwrap_or(4096).max(4096);
+    let ps = memseg::seg_of(addr)
+        // SAFETY: seg_of returns a used memseg slot.
+        .map(|(_, _, ms)| unsafe { (*ms).len })
+        .unwrap_or(4096)
+        .max(4096);
     let mut a = (addr / ps + 1) * ps;
     while a < addr + len {
         if malloc::virt2iova(a as *const u8) != first + (a - addr) as u64 {
@@ -222,16 +233,34 @@ fn iova_contiguous(addr: usize, len: usize) -> bool {
 }
 
 /// `rte_memzone_reserve_bounded`.
-pub fn reserve(name: &str, len: usize, socket: i32, flags: u32, align: u32, bound: u32) -> Result<*const rte_memzone> {
+pub fn reserve(
+    name: &str,
+    len: usize,
+    socket: i32,
+    flags: u32,
+    align: u32,
+    bound: u32,
+) -> Result<*const rte_memzone> {
     let t = table()?;
     if name.len() >= RTE_MEMZONE_NAMESIZE {
-        return Err(err!(libc::ENAMETOOLONG, "memzone name '{name}' is longer than {} bytes", RTE_MEMZONE_NAMESIZE - 1));
+        return Err(err!(
+            libc::ENAMETOOLONG,
+            "memzone name '{name}' is longer than {} bytes",
+            RTE_MEMZONE_NAMESIZE - 1
+        ));
     }
     if flags & !KNOWN_FLAGS != 0 {
-        return Err(err!(libc::EINVAL, "unknown memzone flags {:#x}", flags & !KNOWN_FLAGS));
+        return Err(err!(
+            libc::EINVAL,
+            "unknown memzone flags {:#x}",
+            flags & !KNOWN_FLAGS
+        ));
     }
     if align != 0 && !align.is_power_of_two() {
-        return Err(err!(libc::EINVAL, "alignment {align} is not a power of two"));
+        return Err(err!(
+            libc::EINVAL,
+            "alignment {align} is not a power of two"
+        ));
     }
     let align = (align as usize).max(malloc::CACHE_LINE);
     if socket != SOCKET_ID_ANY && socket < 0 {
@@ -241,7 +270,10 @@ pub fn reserve(name: &str, len: usize, socket: i32, flags: u32, align: u32, boun
         .checked_next_multiple_of(malloc::CACHE_LINE)
         .ok_or_else(|| err!(libc::ENOMEM, "length {len} is too large"))?;
     if bound != 0 && (!bound.is_power_of_two() || (bound as usize) < requested) {
-        return Err(err!(libc::EINVAL, "bound {bound} must be a power of two and at least the length {requested}"));
+        return Err(err!(
+            libc::EINVAL,
+            "bound {bound} must be a power of two and at least the length {requested}"
+        ));
     }
     if socket != SOCKET_ID_ANY && malloc::socket_is_external(socket).is_err() {
         // As DPDK: an id that could name a heap but names none is "no memory there".
@@ -261,17 +293,33 @@ pub fn reserve(name: &str, len: usize, socket: i32, flags: u32, align: u32, boun
     let (addr, zlen) = if len == 0 {
         biggest(socket, align, bound as usize, &pol)?
     } else {
-        let p = malloc::alloc(requested, align, socket, bound as usize, false, &pol)
-            .ok_or_else(|| err!(libc::ENOMEM, "no memory for memzone '{name}' ({requested} bytes on socket {socket})"))?;
+        let p = malloc::alloc(requested, align, socket, bound as usize, false, &pol).ok_or_else(
+            || {
+                err!(
+                    libc::ENOMEM,
+                    "no memory for memzone '{name}' ({requested} bytes on socket {socket})"
+                )
+            },
+        )?;
         (p.as_ptr() as usize, requested)
     };
     if flags & crate::abi::RTE_MEMZONE_IOVA_CONTIG != 0 && !iova_contiguous(addr, zlen) {
         let _ = malloc::free(addr as *mut u8);
-        return Err(err!(libc::ENOMEM, "no IOVA-contiguous memory for memzone '{name}' ({zlen} bytes)"));
+        return Err(err!(
+            libc::ENOMEM,
+            "no IOVA-contiguous memory for memzone '{name}' ({zlen} bytes)"
+        ));
     }
-    let idx = fb.find_next_free(0).map_err(|_| err!(libc::ENOSPC, "no free memzone record"))?;
-    let heap_socket = malloc::heap_of(addr as *const u8).map(|e| e.socket_id).unwrap_or(socket);
-    let page_sz = memseg::seg_of(addr).map(|(_, _, ms)| unsafe { (*ms).hugepage_sz }).unwrap_or(0);
+    let idx = fb
+        .find_next_free(0)
+        .map_err(|_| err!(libc::ENOSPC, "no free memzone record"))?;
+    let heap_socket = malloc::heap_of(addr as *const u8)
+        .map(|e| e.socket_id)
+        .unwrap_or(socket);
+    let page_sz = memseg::seg_of(addr)
+        // SAFETY: seg_of returns a used memseg slot.
+        .map(|(_, _, ms)| unsafe { (*ms).hugepage_sz })
+        .unwrap_or(0);
     let mut zname = [0 as c_char; RTE_MEMZONE_NAMESIZE];
     for (d, s) in zname.iter_mut().zip(name.bytes()) {
         *d = s as c_char;
@@ -282,7 +330,9 @@ pub fn reserve(name: &str, len: usize, socket: i32, flags: u32, align: u32, boun
         z.write(rte_memzone {
             name: zname,
             iova: malloc::virt2iova(addr as *const u8),
-            u: crate::abi::rte_addr_union { addr_64: addr as u64 },
+            u: crate::abi::rte_addr_union {
+                addr_64: addr as u64,
+            },
             len: zlen,
             hugepage_sz: page_sz,
             socket_id: heap_socket,
@@ -298,7 +348,11 @@ pub fn reserve(name: &str, len: usize, socket: i32, flags: u32, align: u32, boun
 /// The biggest block a zone could take on `socket` (len 0: "the biggest free block").
 fn biggest(socket: i32, align: usize, bound: usize, pol: &PagePolicy) -> Result<(usize, usize)> {
     let sockets: Vec<i32> = if socket == SOCKET_ID_ANY {
-        malloc::heap_ids().into_iter().filter(|(_, _, ext)| !ext).map(|(s, _, _)| s).collect()
+        malloc::heap_ids()
+            .into_iter()
+            .filter(|(_, _, ext)| !ext)
+            .map(|(s, _, _)| s)
+            .collect()
     } else {
         vec![socket]
     };
@@ -310,30 +364,46 @@ fn biggest(socket: i32, align: usize, bound: usize, pol: &PagePolicy) -> Result<
             }
         }
     }
-    let (s, size) = best.filter(|&(_, b)| b > 0).ok_or_else(|| err!(libc::ENOMEM, "no free memory for a zero-length memzone"))?;
-    let mut n = (size & !(malloc::CACHE_LINE - 1)).saturating_sub(align.saturating_sub(malloc::CACHE_LINE));
+    let (s, size) = best
+        .filter(|&(_, b)| b > 0)
+        .ok_or_else(|| err!(libc::ENOMEM, "no free memory for a zero-length memzone"))?;
+    let mut n =
+        (size & !(malloc::CACHE_LINE - 1)).saturating_sub(align.saturating_sub(malloc::CACHE_LINE));
     while n >= malloc::CACHE_LINE {
         if let Some(p) = malloc::alloc(n, align, s, bound, false, pol) {
             return Ok((p.as_ptr() as usize, n));
         }
-        n -= malloc::CACHE_LINE.max(n / 64 & !(malloc::CACHE_LINE - 1));
+        n -= malloc::CACHE_LINE.max((n / 64) & !(malloc::CACHE_LINE - 1));
     }
-    Err(err!(libc::ENOMEM, "no free memory for a zero-length memzone"))
+    Err(err!(
+        libc::ENOMEM,
+        "no free memory for a zero-length memzone"
+    ))
 }
 
 /// `rte_memzone_free`.
-pub fn free(mz: *const rte_memzone) -> Result<()> {
+///
+/// # Safety
+/// `mz` is any pointer: it is checked against the table before it is read.
+pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
     let t = table()?;
     let w = Write::begin(t);
     let fb = fb(t);
-    let idx = fb.find_idx(mz.cast::<c_void>()).map_err(|_| err!(libc::EINVAL, "{mz:p} is not a memzone"))?;
+    let idx = fb
+        .find_idx(mz.cast::<c_void>())
+        .map_err(|_| err!(libc::EINVAL, "{mz:p} is not a memzone"))?;
     if zone(t, idx) != mz.cast_mut() || !fb.is_used(idx).unwrap_or(false) {
         return Err(err!(libc::EINVAL, "{mz:p} is not a reserved memzone"));
     }
     // SAFETY: a used record; we hold the write lock.
     let (addr, name) = unsafe {
         let z = &*mz;
-        let n: Vec<u8> = z.name.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+        let n: Vec<u8> = z
+            .name
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
         (z.addr() as *mut u8, n)
     };
     if let Ok((slot, _)) = probe(t, &name) {
@@ -355,7 +425,11 @@ pub fn walk(mut f: impl FnMut(*const rte_memzone)) {
     let mut i = fb.find_next_used(0).ok();
     while let Some(idx) = i {
         f(zone(t, idx));
-        i = if idx + 1 < fb.len() { fb.find_next_used(idx + 1).ok() } else { None };
+        i = if idx + 1 < fb.len() {
+            fb.find_next_used(idx + 1).ok()
+        } else {
+            None
+        };
     }
     mcfg::memzone_read_unlock();
 }
@@ -367,11 +441,24 @@ pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for (i, z) in zones.into_iter().enumerate() {
         // SAFETY: walk hands out used records.
         let z = unsafe { *z };
-        let name: String = z.name.iter().take_while(|&&c| c != 0).map(|&c| c as u8 as char).collect();
+        let name: String = z
+            .name
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8 as char)
+            .collect();
         let (len, sock, flags, iova, page) = (z.len, z.socket_id, z.flags, z.iova, z.hugepage_sz);
-        writeln!(out, "Zone {i}: name:<{name}>, len:0x{len:x}, virt:{:p}, socket_id:{sock}, flags:{flags:x}", z.addr())?;
+        writeln!(
+            out,
+            "Zone {i}: name:<{name}>, len:0x{len:x}, virt:{:p}, socket_id:{sock}, flags:{flags:x}",
+            z.addr()
+        )?;
         writeln!(out, "physical segments used:")?;
-        writeln!(out, "  addr: {:p} iova: 0x{iova:x} len: 0x{len:x} pagesz: 0x{page:x}", z.addr())?;
+        writeln!(
+            out,
+            "  addr: {:p} iova: 0x{iova:x} len: 0x{len:x} pagesz: 0x{page:x}",
+            z.addr()
+        )?;
     }
     Ok(())
 }

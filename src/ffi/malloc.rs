@@ -15,11 +15,19 @@ fn do_alloc(func: &str, size: usize, align: c_uint, socket: c_int, zero: bool) -
             return Err(err!(libc::EINVAL, "size is 0"));
         }
         if align != 0 && !align.is_power_of_two() {
-            return Err(err!(libc::EINVAL, "alignment {align} is not a power of two"));
+            return Err(err!(
+                libc::EINVAL,
+                "alignment {align} is not a power of two"
+            ));
         }
         malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
             .map(|p| p.as_ptr().cast())
-            .ok_or_else(|| err!(libc::ENOMEM, "no memory for {size} bytes on socket {socket}"))
+            .ok_or_else(|| {
+                err!(
+                    libc::ENOMEM,
+                    "no memory for {size} bytes on socket {socket}"
+                )
+            })
     });
     match r {
         Ok(Ok(p)) => p,
@@ -50,14 +58,24 @@ pub extern "C" fn rte_zmalloc(type_: *const c_char, size: usize, align: c_uint) 
 
 /// Allocates on `socket` (or SOCKET_ID_ANY).
 #[no_mangle]
-pub extern "C" fn rte_malloc_socket(type_: *const c_char, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
+pub extern "C" fn rte_malloc_socket(
+    type_: *const c_char,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+) -> *mut c_void {
     let _ = type_;
     do_alloc("rte_malloc_socket", size, align, socket, false)
 }
 
 /// As [`rte_malloc_socket`], zero-filled.
 #[no_mangle]
-pub extern "C" fn rte_zmalloc_socket(type_: *const c_char, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
+pub extern "C" fn rte_zmalloc_socket(
+    type_: *const c_char,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+) -> *mut c_void {
     let _ = type_;
     do_alloc("rte_zmalloc_socket", size, align, socket, true)
 }
@@ -74,14 +92,25 @@ fn calloc(func: &str, num: usize, size: usize, align: c_uint, socket: c_int) -> 
 
 /// Allocates `num * size` zero-filled bytes (NULL when the product overflows).
 #[no_mangle]
-pub extern "C" fn rte_calloc(type_: *const c_char, num: usize, size: usize, align: c_uint) -> *mut c_void {
+pub extern "C" fn rte_calloc(
+    type_: *const c_char,
+    num: usize,
+    size: usize,
+    align: c_uint,
+) -> *mut c_void {
     let _ = type_;
     calloc("rte_calloc", num, size, align, SOCKET_ID_ANY)
 }
 
 /// As [`rte_calloc`] on `socket`.
 #[no_mangle]
-pub extern "C" fn rte_calloc_socket(type_: *const c_char, num: usize, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
+pub extern "C" fn rte_calloc_socket(
+    type_: *const c_char,
+    num: usize,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+) -> *mut c_void {
     let _ = type_;
     calloc("rte_calloc_socket", num, size, align, socket)
 }
@@ -91,7 +120,8 @@ fn realloc(func: &str, ptr: *mut c_void, size: usize, align: c_uint, socket: c_i
         if size == 0 && !ptr.is_null() {
             return Err(err!(libc::EINVAL, "size is 0"));
         }
-        malloc::realloc(ptr.cast(), size, align as usize, socket)
+        // SAFETY: the exported callers pass their caller's pointer, checked by the heap.
+        unsafe { malloc::realloc(ptr.cast(), size, align as usize, socket) }
     });
     match r {
         Ok(Ok(Some(p))) => p.as_ptr().cast(),
@@ -124,7 +154,12 @@ pub unsafe extern "C" fn rte_realloc(ptr: *mut c_void, size: usize, align: c_uin
 /// # Safety
 /// As [`rte_realloc`].
 #[no_mangle]
-pub unsafe extern "C" fn rte_realloc_socket(ptr: *mut c_void, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
+pub unsafe extern "C" fn rte_realloc_socket(
+    ptr: *mut c_void,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+) -> *mut c_void {
     realloc("rte_realloc_socket", ptr, size, align, socket)
 }
 
@@ -163,7 +198,10 @@ pub unsafe extern "C" fn rte_malloc_validate(ptr: *const c_void, size: *mut usiz
 /// # Safety
 /// `socket_stats` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn rte_malloc_get_socket_stats(socket: c_int, socket_stats: *mut rte_malloc_socket_stats) -> c_int {
+pub unsafe extern "C" fn rte_malloc_get_socket_stats(
+    socket: c_int,
+    socket_stats: *mut rte_malloc_socket_stats,
+) -> c_int {
     ffi_result!("rte_malloc_get_socket_stats", -1, {
         if socket_stats.is_null() {
             return Err(err!(libc::EINVAL, "socket_stats is NULL"));
@@ -177,7 +215,9 @@ pub unsafe extern "C" fn rte_malloc_get_socket_stats(socket: c_int, socket_stats
 
 fn dump_stats(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for (i, (socket, name, _)) in malloc::heap_ids().into_iter().enumerate() {
-        let Ok(s) = malloc::socket_stats(socket) else { continue };
+        let Ok(s) = malloc::socket_stats(socket) else {
+            continue;
+        };
         writeln!(out, "Heap id:{i}")?;
         writeln!(out, "\tHeap name:{name}")?;
         writeln!(out, "\tHeap_size:{},", s.heap_totalsz_bytes)?;
@@ -215,7 +255,12 @@ pub unsafe extern "C" fn rte_malloc_dump_heaps(f: *mut libc::FILE) {
             let _ = dump_stats(&mut out);
             let _ = std::io::Write::write_fmt(
                 &mut out,
-                format_args!("Heaps valid: {}\n", malloc::validate_all().map(|_| "yes".to_string()).unwrap_or_else(|e| e)),
+                format_args!(
+                    "Heaps valid: {}\n",
+                    malloc::validate_all()
+                        .map(|_| "yes".to_string())
+                        .unwrap_or_else(|e| e)
+                ),
             );
         }
     })
@@ -224,7 +269,9 @@ pub unsafe extern "C" fn rte_malloc_dump_heaps(f: *mut libc::FILE) {
 /// IOVA of an address inside rte_malloc memory; RTE_BAD_IOVA otherwise.
 #[no_mangle]
 pub extern "C" fn rte_malloc_virt2iova(addr: *const c_void) -> u64 {
-    ffi_plain!("rte_malloc_virt2iova", RTE_BAD_IOVA, { malloc::virt2iova(addr.cast()) })
+    ffi_plain!("rte_malloc_virt2iova", RTE_BAD_IOVA, {
+        malloc::virt2iova(addr.cast())
+    })
 }
 
 /// 1 when `socket_id` is an external heap, 0 when a socket heap, -1 (EINVAL) otherwise.
@@ -303,7 +350,11 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_add(
 /// # Safety
 /// `heap_name` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn rte_malloc_heap_memory_remove(heap_name: *const c_char, va_addr: *mut c_void, len: usize) -> c_int {
+pub unsafe extern "C" fn rte_malloc_heap_memory_remove(
+    heap_name: *const c_char,
+    va_addr: *mut c_void,
+    len: usize,
+) -> c_int {
     ffi_result!("rte_malloc_heap_memory_remove", -1, {
         // SAFETY: caller's guarantee.
         let name = unsafe { cstr(heap_name, "heap_name") }?;
@@ -336,8 +387,18 @@ fn attach(func: &str, heap_name: *const c_char, va: *mut c_void, len: usize, on:
 /// # Safety
 /// `heap_name` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn rte_malloc_heap_memory_attach(heap_name: *const c_char, va_addr: *mut c_void, len: usize) -> c_int {
-    attach("rte_malloc_heap_memory_attach", heap_name, va_addr, len, true)
+pub unsafe extern "C" fn rte_malloc_heap_memory_attach(
+    heap_name: *const c_char,
+    va_addr: *mut c_void,
+    len: usize,
+) -> c_int {
+    attach(
+        "rte_malloc_heap_memory_attach",
+        heap_name,
+        va_addr,
+        len,
+        true,
+    )
 }
 
 /// Drops this process's mapping of external heap memory.
@@ -345,6 +406,16 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_attach(heap_name: *const c_char,
 /// # Safety
 /// `heap_name` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn rte_malloc_heap_memory_detach(heap_name: *const c_char, va_addr: *mut c_void, len: usize) -> c_int {
-    attach("rte_malloc_heap_memory_detach", heap_name, va_addr, len, false)
+pub unsafe extern "C" fn rte_malloc_heap_memory_detach(
+    heap_name: *const c_char,
+    va_addr: *mut c_void,
+    len: usize,
+) -> c_int {
+    attach(
+        "rte_malloc_heap_memory_detach",
+        heap_name,
+        va_addr,
+        len,
+        false,
+    )
 }

@@ -6,7 +6,15 @@ use super::{c_stream, cstr, fail_quiet};
 use crate::abi::rte_memzone;
 use crate::memzone;
 
-fn reserve(func: &str, name: *const c_char, len: usize, socket: c_int, flags: c_uint, align: c_uint, bound: c_uint) -> *const rte_memzone {
+fn reserve(
+    func: &str,
+    name: *const c_char,
+    len: usize,
+    socket: c_int,
+    flags: c_uint,
+    align: c_uint,
+    bound: c_uint,
+) -> *const rte_memzone {
     let r = std::panic::catch_unwind(|| {
         // SAFETY: the exported callers forward their caller's string.
         let n = unsafe { cstr(name, "name") }?;
@@ -34,7 +42,12 @@ fn reserve(func: &str, name: *const c_char, len: usize, socket: c_int, flags: c_
 /// # Safety
 /// `name` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn rte_memzone_reserve(name: *const c_char, len: usize, socket_id: c_int, flags: c_uint) -> *const rte_memzone {
+pub unsafe extern "C" fn rte_memzone_reserve(
+    name: *const c_char,
+    len: usize,
+    socket_id: c_int,
+    flags: c_uint,
+) -> *const rte_memzone {
     reserve("rte_memzone_reserve", name, len, socket_id, flags, 0, 0)
 }
 
@@ -50,7 +63,15 @@ pub unsafe extern "C" fn rte_memzone_reserve_aligned(
     flags: c_uint,
     align: c_uint,
 ) -> *const rte_memzone {
-    reserve("rte_memzone_reserve_aligned", name, len, socket_id, flags, align, 0)
+    reserve(
+        "rte_memzone_reserve_aligned",
+        name,
+        len,
+        socket_id,
+        flags,
+        align,
+        0,
+    )
 }
 
 /// As [`rte_memzone_reserve_aligned`], not crossing a multiple of `bound`.
@@ -66,17 +87,29 @@ pub unsafe extern "C" fn rte_memzone_reserve_bounded(
     align: c_uint,
     bound: c_uint,
 ) -> *const rte_memzone {
-    reserve("rte_memzone_reserve_bounded", name, len, socket_id, flags, align, bound)
+    reserve(
+        "rte_memzone_reserve_bounded",
+        name,
+        len,
+        socket_id,
+        flags,
+        align,
+        bound,
+    )
 }
 
 /// Frees a zone and its memory. 0, or -EINVAL for anything that is not a reserved zone.
+///
+/// # Safety
+/// `mz` may be any pointer: it is checked against the memzone table before it is read.
 #[no_mangle]
-pub extern "C" fn rte_memzone_free(mz: *const rte_memzone) -> c_int {
+pub unsafe extern "C" fn rte_memzone_free(mz: *const rte_memzone) -> c_int {
     ffi_result!("rte_memzone_free", -libc::EINVAL, {
         if mz.is_null() {
             return Err(crate::err!(libc::EINVAL, "memzone is NULL"));
         }
-        memzone::free(mz).map(|_| 0)
+        // SAFETY: free checks mz against the memzone table before reading it.
+        unsafe { memzone::free(mz) }.map(|_| 0)
     })
 }
 
@@ -100,11 +133,15 @@ pub unsafe extern "C" fn rte_memzone_lookup(name: *const c_char) -> *const rte_m
 
 /// `void (*func)(const struct rte_memzone *, void *arg)`.
 #[allow(non_camel_case_types)]
-pub type rte_memzone_walk_fn = Option<unsafe extern "C" fn(mz: *const rte_memzone, arg: *mut c_void)>;
+pub type rte_memzone_walk_fn =
+    Option<unsafe extern "C" fn(mz: *const rte_memzone, arg: *mut c_void)>;
 
 /// Calls `func` for every zone.
+///
+/// # Safety
+/// `func` is NULL or a function safe to call with each zone and `arg`.
 #[no_mangle]
-pub extern "C" fn rte_memzone_walk(func: rte_memzone_walk_fn, arg: *mut c_void) {
+pub unsafe extern "C" fn rte_memzone_walk(func: rte_memzone_walk_fn, arg: *mut c_void) {
     ffi_plain!("rte_memzone_walk", (), {
         if let Some(f) = func {
             // SAFETY: the application's callback with a live zone.

@@ -55,11 +55,43 @@ struct Bindings {
     e: UnsafeCell<[(usize, usize); NBIND]>,
 }
 
+/// Heaps this process stopped using (their memory is about to be unmapped by EAL cleanup):
+/// bindings to them are dropped without touching the heap.
+static FORGOTTEN: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+/// Stops this process from touching `heap` again through thread caches: threads that exit
+/// later skip it instead of flushing into memory that may be unmapped. Call it after
+/// flushing what can be flushed and before unmapping the heap.
+pub fn forget_heap(heap: &Heap) {
+    let key = heap as *const Heap as usize;
+    FORGOTTEN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(key);
+    FAST.with(|f| {
+        if f.get().0 == key {
+            f.set((0, 0));
+        }
+    });
+    let _ = BINDINGS.try_with(|b| {
+        // SAFETY: this thread's own table, not otherwise borrowed while we run.
+        for e in unsafe { (*b.e.get()).iter_mut() } {
+            if e.0 == key {
+                *e = (0, 0);
+            }
+        }
+    });
+}
+
+fn forgotten(h: usize) -> bool {
+    FORGOTTEN.lock().map(|v| v.contains(&h)).unwrap_or(true)
+}
+
 impl Drop for Bindings {
     fn drop(&mut self) {
         FAST.with(|f| f.set((0, 0)));
         for &(h, s) in self.e.get_mut().iter() {
-            if h != 0 {
+            if h != 0 && !forgotten(h) {
                 // SAFETY: a bound heap outlives the threads that use it (module contract).
                 let heap = unsafe { &*(h as *const Heap) };
                 heap.release_slot(s as *mut Slot);

@@ -55,6 +55,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
+pub use cache::forget_heap;
 pub use validate::HeapStats;
 
 const HEAP_MAGIC: u64 = 0x7274_656d_6865_6170;

@@ -693,16 +693,36 @@ fn mp_launch_runs_everywhere_and_call_main_records_the_main_result() {
     );
 }
 
+/// The calling thread's kernel tid (launched on a worker, it reports the worker).
+unsafe extern "C" fn own_tid(_arg: *mut c_void) -> c_int {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() }
+}
+
+/// CPU time a thread of this process has run, from /proc (immune to other tests' threads).
+fn thread_cpu_time(tid: c_int) -> Duration {
+    let s = std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat")).unwrap();
+    Duration::from_nanos(s.split_whitespace().next().unwrap().parse().unwrap())
+}
+
 #[test]
 fn idle_workers_sleep_instead_of_spinning() {
     let eal = Eal::start(2);
-    let before = process_cpu_time();
+    let tids: Vec<c_int> = (1..=2)
+        .map(|id| {
+            eal.t.remote_launch(own_tid, std::ptr::null_mut(), id).unwrap();
+            eal.t.wait_lcore(id)
+        })
+        .collect();
+    let before: Vec<Duration> = tids.iter().map(|&t| thread_cpu_time(t)).collect();
     std::thread::sleep(Duration::from_millis(300));
-    let used = process_cpu_time() - before;
-    assert!(
-        used < Duration::from_millis(100),
-        "idle lcores used {used:?} of CPU in 300 ms"
-    );
+    for (t, b) in tids.iter().zip(before) {
+        let used = thread_cpu_time(*t) - b;
+        assert!(
+            used < Duration::from_millis(30),
+            "idle worker {t} used {used:?} of CPU in 300 ms"
+        );
+    }
     drop(eal);
 }
 
