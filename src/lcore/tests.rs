@@ -710,7 +710,9 @@ fn idle_workers_sleep_instead_of_spinning() {
     let eal = Eal::start(2);
     let tids: Vec<c_int> = (1..=2)
         .map(|id| {
-            eal.t.remote_launch(own_tid, std::ptr::null_mut(), id).unwrap();
+            eal.t
+                .remote_launch(own_tid, std::ptr::null_mut(), id)
+                .unwrap();
             eal.t.wait_lcore(id)
         })
         .collect();
@@ -724,14 +726,6 @@ fn idle_workers_sleep_instead_of_spinning() {
         );
     }
     drop(eal);
-}
-
-fn process_cpu_time() -> Duration {
-    // SAFETY: all-zero is a valid timespec to be filled in.
-    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
-    // SAFETY: `ts` is writable.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 #[test]
