@@ -7,6 +7,7 @@ runs=${1:-7}
 out=build/bench; mkdir -p $out
 pkg-config --exists libdpdk || { echo "bench needs Debian's libdpdk-dev (DPDK 22.11)"; exit 1; }
 cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/init_bench.c -o $out/init_bench -lrte_eal || exit 1
+cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/malloc_bench.c -o $out/malloc_bench -lrte_eal || exit 1
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 measure() { # impl field args...
 	local impl=$1 field=$2; shift 2
@@ -37,6 +38,36 @@ row "init + 256 pages, --legacy-mem" init_ms "${base[@]}" -m 512 --legacy-mem
 row "cleanup after 256 pages, file per page" cleanup_ms "${base[@]}" -m 512
 row "cleanup after 256 pages, --single-file-segments" cleanup_ms "${base[@]}" -m 512 --single-file-segments
 row "cleanup after 256 pages, --in-memory" cleanup_ms "${base[@]}" -m 512 --in-memory
+
+# Allocator cases: value = median over runs; ratio = DPDK / rtemem (higher is better for us).
+mmeasure() { # impl case args...
+	local impl=$1 c=$2; shift 2
+	for i in $(seq "$runs"); do
+		if [ "$impl" = ours ]; then
+			LD_LIBRARY_PATH=build/lib $out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
+		else
+			$out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
+		fi
+	done | awk '{print $2}' | median
+}
+echo
+printf '%-44s %12s %12s %8s\n' "allocator case" "DPDK" "rtemem" "ratio"
+mrow() { # label unit case args...
+	local label=$1 unit=$2 c=$3; shift 3
+	local d o
+	d=$(mmeasure real "$c" "$@")
+	o=$(mmeasure ours "$c" "$@")
+	printf '%-44s %12s %12s %8s\n' "$label ($unit)" "$d" "$o" "$(awk -v d="$d" -v o="$o" 'BEGIN {if (o > 0) printf "%.1fx", d / o; else print "-"}')"
+}
+mrow "64 B malloc+free, 10k live" ns/op small "${base[@]}"
+mrow "random 16 B-16 KiB churn, 10k live" ns/op churn "${base[@]}"
+mrow "64 B malloc+free on 2 lcores, per lcore" ns/op small2 "${base[@]}"
+mrow "heap bytes per live 64 B allocation" B/obj density "${base[@]}"
+mrow "rte_memzone_reserve, 2000 zones" us/op mz_reserve "${base[@]}"
+mrow "rte_memzone_lookup among 2000 zones" ns/op mz_lookup "${base[@]}"
+mrow "4-64 MiB malloc+touch+free, -m 512" ms/op large "${base[@]}" -m 512
+mrow "4-64 MiB malloc+touch+free, dynamic" ms/op large "${base[@]}"
+
 # Leftovers of real DPDK runs (DPDK leaves its runtime dirs and, after -m, its page files).
 rm -rf /var/run/dpdk/bench-$$-* 2>/dev/null
 rm -f /dev/hugepages/bench-$$-*map_* 2>/dev/null

@@ -20,7 +20,8 @@
 
 use std::ffi::c_char;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU32, Ordering};
+use std::sync::Mutex;
 
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
 use crate::err;
@@ -59,6 +60,8 @@ pub struct HeapTable {
     pub entries: [std::cell::UnsafeCell<HeapEntry>; MAX_SUBHEAPS],
     /// Next external heap id.
     pub next_external: AtomicU32,
+    /// Bumped whenever a heap is created or destroyed (invalidates process-local caches).
+    pub generation: AtomicU32,
 }
 
 fn table() -> Option<&'static HeapTable> {
@@ -180,6 +183,7 @@ pub fn init_primary(sockets: &[i32]) -> Result<()> {
     }
     t.next_external
         .store(RTE_MAX_NUMA_NODES as u32, Ordering::Relaxed);
+    bump_generation();
     // Memory allocated at init goes to its sub-heap, one region per contiguous run.
     let mut runs: Vec<(i32, u64, usize, usize)> = Vec::new();
     memseg::contig_walk(|msl, ms, len| {
@@ -235,31 +239,125 @@ pub fn init_secondary() {
     attach_sources();
 }
 
+// ---- process-local look-up cache --------------------------------------------------------------
+//
+// The hot paths (`alloc`, `free`) must not scan the heap table or allocate. This cache maps a
+// socket id to its sub-heaps (smallest page size first) and lists every sub-heap for `free`.
+// It is rebuilt from the shared table whenever this process sees the table's generation
+// change (heap created or destroyed, by any process); it only ever holds pointers into the
+// shared config, so it is a cache in the sense of the design: rebuildable at any time.
+
+const CACHED_IDS: usize = 64;
+const PER_ID: usize = 4;
+
+struct Cache {
+    gen: AtomicU32,
+    by_id: [[AtomicPtr<HeapEntry>; PER_ID]; CACHED_IDS],
+    all: [AtomicPtr<HeapEntry>; MAX_SUBHEAPS],
+    first_socket: AtomicI32,
+    no_huge: AtomicBool,
+}
+
+#[allow(clippy::declare_interior_mutable_const)]
+const NULL_ENTRY: AtomicPtr<HeapEntry> = AtomicPtr::new(std::ptr::null_mut());
+#[allow(clippy::declare_interior_mutable_const)]
+const NULL_ROW: [AtomicPtr<HeapEntry>; PER_ID] = [NULL_ENTRY; PER_ID];
+
+static CACHE: Cache = Cache {
+    gen: AtomicU32::new(u32::MAX),
+    by_id: [NULL_ROW; CACHED_IDS],
+    all: [NULL_ENTRY; MAX_SUBHEAPS],
+    first_socket: AtomicI32::new(0),
+    no_huge: AtomicBool::new(false),
+};
+static CACHE_LOCK: Mutex<()> = Mutex::new(());
+
+fn bump_generation() {
+    if let Some(t) = table() {
+        t.generation.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+#[cold]
+fn rebuild_cache(gen: u32) {
+    let _g = CACHE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    for row in &CACHE.by_id {
+        for e in row {
+            e.store(std::ptr::null_mut(), Ordering::Relaxed);
+        }
+    }
+    for e in &CACHE.all {
+        e.store(std::ptr::null_mut(), Ordering::Relaxed);
+    }
+    let mut list: Vec<&'static HeapEntry> = entries().map(|(_, e)| e).collect();
+    list.sort_by_key(|e| (e.socket_id, e.page_sz));
+    let mut fill = [0usize; CACHED_IDS];
+    for (i, e) in list.iter().enumerate() {
+        let p = *e as *const HeapEntry as *mut HeapEntry;
+        CACHE.all[i].store(p, Ordering::Relaxed);
+        if let Ok(id) = usize::try_from(e.socket_id) {
+            if id < CACHED_IDS && fill[id] < PER_ID {
+                CACHE.by_id[id][fill[id]].store(p, Ordering::Relaxed);
+                fill[id] += 1;
+            }
+        }
+    }
+    let first = list.iter().find(|e| e.external == 0).map(|e| e.socket_id).unwrap_or(0);
+    CACHE.first_socket.store(first, Ordering::Relaxed);
+    CACHE.no_huge.store(crate::eal::config().map(|c| c.no_huge).unwrap_or(false), Ordering::Relaxed);
+    CACHE.gen.store(gen, Ordering::Release);
+}
+
+#[inline]
+fn fresh_cache() -> bool {
+    let Some(t) = table() else { return false };
+    let gen = t.generation.load(Ordering::Acquire);
+    if CACHE.gen.load(Ordering::Acquire) != gen {
+        rebuild_cache(gen);
+    }
+    true
+}
+
 fn has_hugepages() -> bool {
-    crate::eal::config().map(|c| !c.no_huge).unwrap_or(true)
+    !CACHE.no_huge.load(Ordering::Relaxed)
 }
 
 /// The socket of the calling thread, for SOCKET_ID_ANY (the lcore's socket, else the first
 /// socket with memory).
+#[inline]
 fn local_socket() -> i32 {
     let s = crate::lcore::current_socket();
     if s != u32::MAX {
         return s as i32;
     }
-    entries()
-        .find(|(_, e)| e.external == 0)
-        .map(|(_, e)| e.socket_id)
-        .unwrap_or(0)
+    CACHE.first_socket.load(Ordering::Relaxed)
+}
+
+/// The first cached sub-heap of `socket`.
+#[inline]
+fn first_heap(socket: i32) -> Option<&'static HeapEntry> {
+    let i = usize::try_from(socket).ok().filter(|&i| i < CACHED_IDS)?;
+    let p = CACHE.by_id[i][0].load(Ordering::Relaxed);
+    // SAFETY: cached pointers point into the mapped shared config.
+    (!p.is_null()).then(|| unsafe { &*p })
 }
 
 /// Sub-heaps serving `socket` (smallest page size first), or the external heap with that id.
-fn heaps_of(socket: i32) -> Vec<&'static HeapEntry> {
-    let mut v: Vec<&HeapEntry> = entries()
-        .map(|(_, e)| e)
-        .filter(|e| e.socket_id == socket)
-        .collect();
-    v.sort_by_key(|e| e.page_sz);
-    v
+#[inline]
+fn heaps_of(socket: i32) -> impl Iterator<Item = &'static HeapEntry> {
+    let cached = usize::try_from(socket).ok().filter(|&i| i < CACHED_IDS);
+    let fast = cached.into_iter().flat_map(|i| CACHE.by_id[i].iter()).map_while(|e| {
+        let p = e.load(Ordering::Relaxed);
+        // SAFETY: cached pointers point into the mapped shared config.
+        (!p.is_null()).then(|| unsafe { &*p })
+    });
+    // Ids beyond the cache (many external heaps) are looked up in the table.
+    let slow = cached.is_none().then(|| {
+        let mut v: Vec<&HeapEntry> = entries().map(|(_, e)| e).filter(|e| e.socket_id == socket).collect();
+        v.sort_by_key(|e| e.page_sz);
+        v
+    });
+    fast.chain(slow.into_iter().flatten())
 }
 
 /// 1 when `socket` names an external heap, 0 an internal one, Err for neither.
@@ -267,8 +365,9 @@ pub fn socket_is_external(socket: i32) -> Result<bool> {
     if socket == SOCKET_ID_ANY {
         return Ok(false);
     }
+    fresh_cache();
     heaps_of(socket)
-        .first()
+        .next()
         .map(|e| e.external != 0)
         .ok_or_else(|| err!(libc::EINVAL, "socket {socket} has no heap"))
 }
@@ -307,10 +406,8 @@ fn alloc_in(
     zero: bool,
     pol: &PagePolicy,
 ) -> Option<NonNull<u8>> {
-    let heaps = heaps_of(socket);
     let try_with = |strict: bool| {
-        heaps
-            .iter()
+        heaps_of(socket)
             .filter(|e| !strict || pol.allows(e.page_sz))
             .find_map(|e| {
                 if zero {
@@ -348,6 +445,19 @@ pub fn alloc(
     }
     let size = round_up(size)?;
     let align = round_up(align.max(1))?;
+    if !fresh_cache() {
+        return None;
+    }
+    // Fast path: the first sub-heap of the target socket, no policy.
+    if pol.n == 0 && has_hugepages() {
+        let first = if socket == SOCKET_ID_ANY { local_socket() } else { socket };
+        if let Some(e) = first_heap(first) {
+            let r = if zero { e.heap.alloc_zeroed(size, align, bound) } else { e.heap.alloc(size, align, bound) };
+            if r.is_some() {
+                return r;
+            }
+        }
+    }
     let mut socket = socket;
     if !has_hugepages() && socket_is_external(socket).map(|x| !x).unwrap_or(true) {
         socket = SOCKET_ID_ANY;
@@ -357,9 +467,6 @@ pub fn alloc(
     } else {
         socket
     };
-    if heaps_of(first).is_empty() {
-        return None;
-    }
     if let Some(p) = alloc_in(first, size, align, bound, zero, pol) {
         return Some(p);
     }
@@ -371,14 +478,37 @@ pub fn alloc(
         .map(|(_, e)| e.socket_id)
         .collect();
     others.dedup();
-    others
-        .into_iter()
-        .find_map(|s| alloc_in(s, size, align, bound, zero, pol))
+    others.into_iter().find_map(|s| alloc_in(s, size, align, bound, zero, pol))
+}
+
+thread_local! {
+    /// The sub-heap this thread freed into last: frees usually go to the same heap.
+    static LAST_FREE: std::cell::Cell<*const HeapEntry> = const { std::cell::Cell::new(std::ptr::null()) };
 }
 
 /// The sub-heap holding `p`.
+#[inline]
 pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
-    entries().map(|(_, e)| e).find(|e| e.heap.contains(p))
+    if !fresh_cache() {
+        return None;
+    }
+    let last = LAST_FREE.with(|c| c.get());
+    // SAFETY: cached pointers point into the mapped shared config.
+    if !last.is_null() && unsafe { (*last).heap.contains(p) } {
+        // SAFETY: as above.
+        return Some(unsafe { &*last });
+    }
+    let found = CACHE
+        .all
+        .iter()
+        .map_while(|e| {
+            let q = e.load(Ordering::Relaxed);
+            // SAFETY: as above.
+            (!q.is_null()).then(|| unsafe { &*q })
+        })
+        .find(|e| e.heap.contains(p))?;
+    LAST_FREE.with(|c| c.set(found));
+    Some(found)
 }
 
 fn free_error(p: *const u8, e: FreeError) -> crate::errno::Error {
@@ -400,6 +530,18 @@ fn free_error(p: *const u8, e: FreeError) -> crate::errno::Error {
 pub fn free(p: *mut u8) -> Result<()> {
     if p.is_null() {
         return Ok(());
+    }
+    if !fresh_cache() {
+        return Err(free_error(p, FreeError::NotInHeap));
+    }
+    // Fast path: the heap this thread freed into last checks the pointer itself.
+    let last = LAST_FREE.with(|c| c.get());
+    if !last.is_null() {
+        // SAFETY: cached pointers point into the mapped shared config.
+        match unsafe { (*last).heap.free(p) } {
+            Err(FreeError::NotInHeap) => {}
+            r => return r.map_err(|x| free_error(p, x)),
+        }
     }
     let e = heap_of(p).ok_or_else(|| free_error(p, FreeError::NotInHeap))?;
     e.heap.free(p).map_err(|x| free_error(p, x))
@@ -484,7 +626,8 @@ pub fn virt2iova(p: *const u8) -> u64 {
 
 /// Statistics of `socket`'s heap (all its sub-heaps).
 pub fn socket_stats(socket: i32) -> Result<rte_malloc_socket_stats> {
-    let heaps = heaps_of(socket);
+    fresh_cache();
+    let heaps: Vec<&HeapEntry> = heaps_of(socket).collect();
     if heaps.is_empty() {
         return Err(err!(libc::EINVAL, "socket {socket} has no heap"));
     }
@@ -568,6 +711,7 @@ pub fn heap_create(name: &str) -> Result<()> {
         e.socket_id = t.next_external.fetch_add(1, Ordering::Relaxed) as i32;
         set_name(e, name);
         e.in_use.store(1, Ordering::Release);
+        bump_generation();
         Ok(())
     })();
     mcfg::heap_table_unlock();
@@ -610,6 +754,8 @@ pub fn heap_destroy(name: &str) -> Result<()> {
         let e = unsafe { &mut *t.entries[i].get() };
         e.in_use.store(0, Ordering::Release);
         e.name = [0; HEAP_NAME_LEN];
+        bump_generation();
+        LAST_FREE.with(|c| c.set(std::ptr::null()));
         Ok(())
     });
     mcfg::heap_table_unlock();
