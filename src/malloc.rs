@@ -302,9 +302,16 @@ fn rebuild_cache(gen: u32) {
             }
         }
     }
-    let first = list.iter().find(|e| e.external == 0).map(|e| e.socket_id).unwrap_or(0);
+    let first = list
+        .iter()
+        .find(|e| e.external == 0)
+        .map(|e| e.socket_id)
+        .unwrap_or(0);
     CACHE.first_socket.store(first, Ordering::Relaxed);
-    CACHE.no_huge.store(crate::eal::config().map(|c| c.no_huge).unwrap_or(false), Ordering::Relaxed);
+    CACHE.no_huge.store(
+        crate::eal::config().map(|c| c.no_huge).unwrap_or(false),
+        Ordering::Relaxed,
+    );
     CACHE.gen.store(gen, Ordering::Release);
 }
 
@@ -346,14 +353,20 @@ fn first_heap(socket: i32) -> Option<&'static HeapEntry> {
 #[inline]
 fn heaps_of(socket: i32) -> impl Iterator<Item = &'static HeapEntry> {
     let cached = usize::try_from(socket).ok().filter(|&i| i < CACHED_IDS);
-    let fast = cached.into_iter().flat_map(|i| CACHE.by_id[i].iter()).map_while(|e| {
-        let p = e.load(Ordering::Relaxed);
-        // SAFETY: cached pointers point into the mapped shared config.
-        (!p.is_null()).then(|| unsafe { &*p })
-    });
+    let fast = cached
+        .into_iter()
+        .flat_map(|i| CACHE.by_id[i].iter())
+        .map_while(|e| {
+            let p = e.load(Ordering::Relaxed);
+            // SAFETY: cached pointers point into the mapped shared config.
+            (!p.is_null()).then(|| unsafe { &*p })
+        });
     // Ids beyond the cache (many external heaps) are looked up in the table.
     let slow = cached.is_none().then(|| {
-        let mut v: Vec<&HeapEntry> = entries().map(|(_, e)| e).filter(|e| e.socket_id == socket).collect();
+        let mut v: Vec<&HeapEntry> = entries()
+            .map(|(_, e)| e)
+            .filter(|e| e.socket_id == socket)
+            .collect();
         v.sort_by_key(|e| e.page_sz);
         v
     });
@@ -450,9 +463,17 @@ pub fn alloc(
     }
     // Fast path: the first sub-heap of the target socket, no policy.
     if pol.n == 0 && has_hugepages() {
-        let first = if socket == SOCKET_ID_ANY { local_socket() } else { socket };
+        let first = if socket == SOCKET_ID_ANY {
+            local_socket()
+        } else {
+            socket
+        };
         if let Some(e) = first_heap(first) {
-            let r = if zero { e.heap.alloc_zeroed(size, align, bound) } else { e.heap.alloc(size, align, bound) };
+            let r = if zero {
+                e.heap.alloc_zeroed(size, align, bound)
+            } else {
+                e.heap.alloc(size, align, bound)
+            };
             if r.is_some() {
                 return r;
             }
@@ -478,7 +499,9 @@ pub fn alloc(
         .map(|(_, e)| e.socket_id)
         .collect();
     others.dedup();
-    others.into_iter().find_map(|s| alloc_in(s, size, align, bound, zero, pol))
+    others
+        .into_iter()
+        .find_map(|s| alloc_in(s, size, align, bound, zero, pol))
 }
 
 thread_local! {

@@ -51,7 +51,7 @@ use span::{
 };
 use std::cell::UnsafeCell;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
@@ -413,7 +413,7 @@ impl Heap {
         let v = r.chunk(a).load(Ordering::Acquire);
         if a.wrapping_sub(r.base as usize) >= HDR && v != 0 {
             return match object_check(a, span::base_from_chunk(a, v)) {
-                Ok((c, _)) => Ok(Kind::Small(c)),
+                Ok((c, st)) => Ok(Kind::Small(c, st)),
                 Err(NotObject::Interior) | Err(NotObject::Corrupt) => Err(FreeError::NotABlock),
             };
         }
@@ -428,14 +428,13 @@ impl Heap {
     #[inline(always)]
     pub fn free(&self, p: *mut u8) -> Result<(), FreeError> {
         match self.classify(p as usize)? {
-            Kind::Small(c) => self.free_small(p as usize, c),
+            Kind::Small(c, st) => self.free_small(p as usize, c, st),
             Kind::Medium(_, h) => self.free_medium(h),
         }
     }
 
     #[inline(always)]
-    fn free_small(&self, o: usize, c: usize) -> Result<(), FreeError> {
-        let st = state_of(o, c);
+    fn free_small(&self, o: usize, c: usize, st: &AtomicU8) -> Result<(), FreeError> {
         if st.load(Ordering::Relaxed) != ST_ALLOC {
             return Err(FreeError::DoubleFree);
         }
@@ -500,7 +499,7 @@ impl Heap {
     /// Usable size of an allocated block (>= the requested size), or the reason `p` is not one.
     pub fn usable_size(&self, p: *mut u8) -> Result<usize, FreeError> {
         match self.classify(p as usize)? {
-            Kind::Small(c) => match state_of(p as usize, c).load(Ordering::Relaxed) {
+            Kind::Small(c, st) => match st.load(Ordering::Relaxed) {
                 ST_ALLOC => Ok(CLASSES[c].size as usize),
                 _ => Err(FreeError::DoubleFree),
             },
@@ -545,7 +544,7 @@ impl Heap {
         let aligned = (p as usize).is_multiple_of(a);
         if aligned {
             match self.classify(p as usize)? {
-                Kind::Small(_) if size <= old => return Ok(NonNull::new(p)),
+                Kind::Small(..) if size <= old => return Ok(NonNull::new(p)),
                 Kind::Medium(_, h) if size <= MAX_BLOCK => {
                     let total = (size + HDR).next_multiple_of(HDR).max(MIN_BLOCK);
                     let _g = self.lock_heap();
@@ -583,7 +582,7 @@ impl Heap {
 }
 
 enum Kind<'a> {
-    Small(usize),
+    Small(usize, &'a AtomicU8),
     #[allow(dead_code)]
     Medium(&'a RegionHdr, usize),
 }

@@ -211,10 +211,10 @@ pub(crate) enum NotObject {
     Interior,
 }
 
-/// Checks that `a` is an object start in its span; returns (class, span).
-/// The caller has checked that `a`'s chunk is marked `CHUNK_SPAN`.
-#[inline]
-pub(crate) fn object_check(a: usize, base: usize) -> Result<(usize, &'static SpanHdr), NotObject> {
+/// Checks that `a` is an object start in its span; returns (class, state byte).
+/// The caller has checked that `a`'s chunk is marked as part of the span at `base`.
+#[inline(always)]
+pub(crate) fn object_check(a: usize, base: usize) -> Result<(usize, &'static AtomicU8), NotObject> {
     // SAFETY: the chunk map says a span starts at `base`, so its header is mapped heap memory.
     let s = unsafe { &*span_of(base) };
     if s.magic != base as u64 ^ SPAN_MAGIC || s.class as usize >= NCLASS {
@@ -227,7 +227,10 @@ pub(crate) fn object_check(a: usize, base: usize) -> Result<(usize, &'static Spa
     if off >= ci.span as usize || idx >= ci.nobj as u64 || idx as usize * ci.size as usize != off {
         return Err(NotObject::Interior);
     }
-    Ok((c, s))
+    // SAFETY: `idx < nobj`: the byte lies in the span's state array.
+    Ok((c, unsafe {
+        &*((base + STATES_OFF + idx as usize) as *const AtomicU8)
+    }))
 }
 
 /// Whether `a` is an object of class `c` in a live span of this heap (for walking chains that

@@ -172,7 +172,7 @@ fn run_property(seed: u64, ops: usize, grow: bool) {
             5..=7 if !live.is_empty() => {
                 let l = live.swap_remove(rng.below(live.len() as u64) as usize);
                 assert!(check(l.p, l.size, l.fill));
-                let small = matches!(h.classify(l.p), Ok(Kind::Small(_)));
+                let small = matches!(h.classify(l.p), Ok(Kind::Small(..)));
                 h.free(l.p as *mut u8).unwrap();
                 let again = h.free(l.p as *mut u8);
                 // A medium block merged into a free neighbour no longer has a header (NotABlock);

@@ -186,9 +186,9 @@ fn full_slot_table_falls_back_to_the_locked_path() {
             .map(|i| h.alloc_zeroed(1 + i % 3000, 0, 0).unwrap())
             .collect();
         for (i, p) in ps.iter().enumerate() {
-            // SAFETY: each block is at least 1 + i % 3000 bytes.
-            let block = unsafe { std::slice::from_raw_parts(p.as_ptr(), 1 + i % 3000) };
-            assert!(block.iter().all(|&b| b == 0));
+            // SAFETY: each block is live and at least 1 + i % 3000 bytes long.
+            let bytes = unsafe { std::slice::from_raw_parts(p.as_ptr(), 1 + i % 3000) };
+            assert!(bytes.iter().all(|&b| b == 0));
         }
         assert_eq!(h.free(ps[0].as_ptr()), Ok(()));
         assert_eq!(h.free(ps[0].as_ptr()), Err(FreeError::DoubleFree));
