@@ -17,6 +17,23 @@ __thread int per_lcore__thread_id = -1;
 __thread volatile int per_lcore_trace_point_sz;
 __thread void *per_lcore_trace_mem;
 
+/*
+ * Per-thread state of rtemem's hot paths (malloc/free). Initial-exec TLS: one %fs-relative
+ * access instead of a __tls_get_addr call per use, which is most of the cost of a small
+ * allocation through a shared library. Laid out as src/tls.rs's HotTls.
+ */
+struct rtemem_hot_tls {
+	uintptr_t heap_key;
+	uintptr_t heap_slot;
+	uintptr_t last_free;
+	uint32_t socket;
+	uint32_t pad;
+};
+static __thread struct rtemem_hot_tls rtemem_hot __attribute__((tls_model("initial-exec"))) = {
+	.socket = UINT32_MAX,
+};
+struct rtemem_hot_tls *rtemem__hot_tls(void) { return &rtemem_hot; }
+
 int *rtemem__errno_location(void) { return &per_lcore__rte_errno; }
 unsigned int *rtemem__lcore_id_location(void) { return &per_lcore__lcore_id; }
 int *rtemem__thread_id_location(void) { return &per_lcore__thread_id; }

@@ -476,6 +476,26 @@ typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
  */
 typedef void (*rte_memzone_walk_fn)(const struct rte_memzone *mz, void *arg);
 
+/**
+ * Mirrors `struct rtemem_hot_tls` in csrc/eal_shim.c.
+ */
+struct HotTls {
+  /**
+   * Heap this thread used last (its address), with the thread's cache slot in it.
+   */
+  size_t heap_key;
+  size_t heap_slot;
+  /**
+   * Malloc sub-heap this thread freed into last.
+   */
+  size_t last_free;
+  /**
+   * This thread's socket (`rte_socket_id()`), u32::MAX when unknown.
+   */
+  uint32_t socket;
+  uint32_t _pad;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1635,6 +1655,8 @@ uint64_t *rte_trace_point_lookup(const char *name);
  * Whether any trace point is enabled: never.
  */
 bool rte_trace_is_enabled(void);
+
+extern struct HotTls *rtemem__hot_tls(void);
 
 #ifdef __cplusplus
 }  // extern "C"

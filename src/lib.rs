@@ -30,3 +30,4 @@ pub(crate) const VERSION: &str = "DPDK 22.11.0";
 
 pub mod sys;
 pub mod tailq;
+pub mod tls;

@@ -504,9 +504,14 @@ pub fn alloc(
         .find_map(|s| alloc_in(s, size, align, bound, zero, pol))
 }
 
-thread_local! {
-    /// The sub-heap this thread freed into last: frees usually go to the same heap.
-    static LAST_FREE: std::cell::Cell<*const HeapEntry> = const { std::cell::Cell::new(std::ptr::null()) };
+/// The sub-heap this thread freed into last (frees usually go to the same heap).
+#[inline]
+fn last_free() -> *const HeapEntry {
+    crate::tls::get(|h| h.last_free) as *const HeapEntry
+}
+
+fn set_last_free(e: *const HeapEntry) {
+    crate::tls::set(|h| h.last_free = e as usize);
 }
 
 /// The sub-heap holding `p`.
@@ -515,7 +520,7 @@ pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
     if !fresh_cache() {
         return None;
     }
-    let last = LAST_FREE.with(|c| c.get());
+    let last = last_free();
     // SAFETY: cached pointers point into the mapped shared config.
     if !last.is_null() && unsafe { (*last).heap.contains(p) } {
         // SAFETY: as above.
@@ -530,7 +535,7 @@ pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
             (!q.is_null()).then(|| unsafe { &*q })
         })
         .find(|e| e.heap.contains(p))?;
-    LAST_FREE.with(|c| c.set(found));
+    set_last_free(found);
     Some(found)
 }
 
@@ -558,7 +563,7 @@ pub fn free(p: *mut u8) -> Result<()> {
         return Err(free_error(p, FreeError::NotInHeap));
     }
     // Fast path: the heap this thread freed into last checks the pointer itself.
-    let last = LAST_FREE.with(|c| c.get());
+    let last = last_free();
     if !last.is_null() {
         // SAFETY: cached pointers point into the mapped shared config.
         match unsafe { (*last).heap.free(p) } {
@@ -778,7 +783,7 @@ pub fn heap_destroy(name: &str) -> Result<()> {
         e.in_use.store(0, Ordering::Release);
         e.name = [0; HEAP_NAME_LEN];
         bump_generation();
-        LAST_FREE.with(|c| c.set(std::ptr::null()));
+        set_last_free(std::ptr::null());
         Ok(())
     });
     mcfg::heap_table_unlock();

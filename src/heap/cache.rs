@@ -25,7 +25,7 @@
 use super::lock::{my_pid, pid_alive};
 use super::span::NCLASS;
 use super::Heap;
-use std::cell::{Cell, UnsafeCell};
+use std::cell::UnsafeCell;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -68,9 +68,9 @@ pub fn forget_heap(heap: &Heap) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(key);
-    FAST.with(|f| {
-        if f.get().0 == key {
-            f.set((0, 0));
+    crate::tls::set(|h| {
+        if h.heap_key == key {
+            (h.heap_key, h.heap_slot) = (0, 0);
         }
     });
     let _ = BINDINGS.try_with(|b| {
@@ -89,7 +89,7 @@ fn forgotten(h: usize) -> bool {
 
 impl Drop for Bindings {
     fn drop(&mut self) {
-        FAST.with(|f| f.set((0, 0)));
+        crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
         for &(h, s) in self.e.get_mut().iter() {
             if h != 0 && !forgotten(h) {
                 // SAFETY: a bound heap outlives the threads that use it (module contract).
@@ -103,10 +103,9 @@ impl Drop for Bindings {
 thread_local! {
     /// All bindings; its destructor releases the slots at thread exit.
     static BINDINGS: Bindings = const { Bindings { e: UnsafeCell::new([(0, 0); NBIND]) } };
-    /// The most recently used binding, in a thread-local without a destructor so the fast path
-    /// reads it with one TLS load and no registration check.
-    static FAST: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
 }
+// The most recently used binding lives in crate::tls (initial-exec C TLS, no destructor), so
+// the fast path reads it with one %fs-relative load and no registration check.
 
 fn gettid() -> u32 {
     // SAFETY: gettid has no preconditions.
@@ -119,7 +118,7 @@ pub(crate) fn forget_thread_caches_after_fork() {
         // SAFETY: this thread's own table; nothing else holds a reference during the handler.
         unsafe { *b.e.get() = [(0, 0); NBIND] };
     });
-    FAST.with(|f| f.set((0, 0)));
+    crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
 }
 
 /// This thread's slot in `heap`, claiming one if needed; null when no slot can be had (table
@@ -127,7 +126,7 @@ pub(crate) fn forget_thread_caches_after_fork() {
 #[inline]
 pub(crate) fn current_slot(heap: &Heap) -> *mut Slot {
     let key = heap as *const Heap as usize;
-    let (h, s) = FAST.with(|f| f.get());
+    let (h, s) = crate::tls::get(|t| (t.heap_key, t.heap_slot));
     if h == key {
         return s as *mut Slot;
     }
@@ -150,7 +149,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
             }
             let (oh, os) = e[NBIND - 1];
             if oh != 0 {
-                FAST.with(|f| f.set((0, 0)));
+                crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
                 // SAFETY: bound heaps outlive their threads (module contract).
                 unsafe { &*(oh as *const Heap) }.release_slot(os as *mut Slot);
                 e[NBIND - 1] = (0, 0);
@@ -161,7 +160,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
     let i = e.iter().position(|x| x.0 == key).unwrap_or(NBIND - 1);
     e.copy_within(0..i, 1);
     e[0] = (key, slot);
-    FAST.with(|f| f.set((key, slot)));
+    crate::tls::set(|h| (h.heap_key, h.heap_slot) = (key, slot));
     slot as *mut Slot
 }
 

@@ -72,7 +72,6 @@ extern "C" {
 }
 
 thread_local! {
-    static SOCKET_ID: Cell<u32> = const { Cell::new(SOCKET_ID_ANY_U) };
     static THREAD_CPUSET: Cell<Option<CpuSet>> = const { Cell::new(None) };
 }
 
@@ -90,8 +89,9 @@ fn set_current_lcore(id: u32) {
 
 /// This thread's socket (`rte_socket_id()`): `u32::MAX` (SOCKET_ID_ANY) unless the thread is
 /// an lcore or registered, and its CPU set lies on one node.
+#[inline]
 pub fn current_socket() -> u32 {
-    SOCKET_ID.with(|s| s.get())
+    crate::tls::get(|h| h.socket)
 }
 
 /// The CPU set EAL recorded for this thread (lcore threads, registered and control threads).
@@ -330,7 +330,7 @@ impl Lcores {
     pub(crate) fn thread_init(&self, id: u32, set: &CpuSet) {
         set_current_lcore(id);
         let sock = self.socket_of_cpus(set);
-        SOCKET_ID.with(|s| s.set(sock));
+        crate::tls::set(|h| h.socket = sock);
         THREAD_CPUSET.with(|c| c.set(Some(*set)));
         if let Ok(e) = self.checked_entry(id) {
             e.socket_id.store(sock, Ordering::Relaxed);
