@@ -4,6 +4,7 @@
  * unchanged against DPDK 22.11 too.
  */
 #include <inttypes.h>
+#include <string.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,9 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
+#include <rte_memzone.h>
 
 static int hello(void *arg)
 {
@@ -59,7 +62,26 @@ int main(int argc, char **argv)
 
 	printf("demo: memory the EAL set up:\n");
 	rte_memseg_list_walk(show_list, NULL);
+
+	/* Reserve memory the two DPDK ways and show what we got. */
+	char *buf = rte_zmalloc("demo", 1 << 20, 0);
+	const struct rte_memzone *mz = rte_memzone_reserve_aligned("demo_zone", 4 << 20, SOCKET_ID_ANY, 0, 4096);
+	if (!buf || !mz) {
+		fprintf(stderr, "demo: allocation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	memset(mz->addr, 0xab, mz->len);
+	printf("demo: rte_zmalloc(1 MiB) -> %p (IOVA 0x%" PRIx64 ")\n", (void *)buf, rte_malloc_virt2iova(buf));
+	printf("demo: memzone '%s' -> %zu bytes at %p on socket %d, %" PRIu64 " KiB pages, looked up again: %s\n",
+	       mz->name, mz->len, mz->addr, mz->socket_id, mz->hugepage_sz >> 10,
+	       rte_memzone_lookup("demo_zone") == mz ? "yes" : "no");
+	struct rte_malloc_socket_stats st;
+	rte_malloc_get_socket_stats(rte_socket_id() == (unsigned)SOCKET_ID_ANY ? 0 : (int)rte_socket_id(), &st);
+	printf("demo: heap: %zu bytes, %zu allocated in %u blocks, %zu free\n", st.heap_totalsz_bytes,
+	       st.heap_allocsz_bytes, st.alloc_count, st.heap_freesz_bytes);
 	printf("demo: %" PRIu64 " bytes of memory in use\n", rte_eal_get_physmem_size());
+	rte_free(buf);
+	rte_memzone_free(mz);
 
 	rte_eal_cleanup();
 	printf("demo: done\n");
