@@ -2,6 +2,7 @@
  * moved, sizes and sockets DPDK refuses, statistics that add up, validate, virt2iova and
  * external heaps. */
 #include <inttypes.h>
+#include <sys/mman.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include "common.h"
@@ -99,6 +100,23 @@ int main(void)
 	    rte_malloc_heap_socket_is_external(ext));
 	ERRCALL("get_socket of a missing heap", rte_malloc_heap_get_socket("diff_nope"));
 	OBS("malloc on the empty external heap: %p", rte_malloc_socket(NULL, 64, 0, ext));
+	/* Give the external heap 1 MiB of application memory, allocate from it, give it back. */
+	size_t ext_len = 1 << 20;
+	void *ext_mem = mmap(NULL, ext_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ERRCALL("memory_add", rte_malloc_heap_memory_add("diff_ext", ext_mem, ext_len, NULL, 0, 4096));
+	char *e1 = rte_malloc_socket(NULL, 1000, 0, ext);
+	OBS("malloc on the external heap: %d, inside its memory %d", e1 != NULL,
+	    e1 && e1 >= (char *)ext_mem && e1 < (char *)ext_mem + ext_len);
+	struct rte_malloc_socket_stats es;
+	memset(&es, 0, sizeof(es));
+	int es_ret = rte_malloc_get_socket_stats(ext, &es);
+	OBS("external stats: %d, has memory %d, one allocation %d", es_ret, es.heap_totalsz_bytes > 0,
+	    es.alloc_count == 1);
+	ERRCALL("destroy a heap with memory", rte_malloc_heap_destroy("diff_ext"));
+	ERRCALL("remove memory in use", rte_malloc_heap_memory_remove("diff_ext", ext_mem, ext_len));
+	rte_free(e1);
+	ERRCALL("remove memory", rte_malloc_heap_memory_remove("diff_ext", ext_mem, ext_len));
+	munmap(ext_mem, ext_len);
 	ERRCALL("destroy socket_0 heap", rte_malloc_heap_destroy("socket_0"));
 	ERRCALL("destroy a missing heap", rte_malloc_heap_destroy("diff_nope"));
 	OBS("destroy ext %d", rte_malloc_heap_destroy("diff_ext"));

@@ -819,9 +819,12 @@ pub fn heap_memory_add(
 /// `rte_malloc_heap_memory_remove`: refused while anything is allocated in that memory.
 pub fn heap_memory_remove(name: &str, va: usize, len: usize) -> Result<()> {
     let (_, e) = external_named(name)?;
-    let _ = (e, va, len);
-    Err(err!(
-        libc::ENOTSUP,
-        "removing memory from heap '{name}' is not supported yet"
-    ))
+    // SAFETY: the region was added by heap_memory_add; the heap refuses while it is in use.
+    unsafe { e.heap.remove_memory(va as *mut u8, len) }.map_err(|m| {
+        err!(
+            libc::EBUSY,
+            "cannot remove {len} bytes at {va:#x} from heap '{name}': {m}"
+        )
+    })?;
+    memseg::extmem_unregister(va, len)
 }

@@ -575,6 +575,30 @@ impl Heap {
         n
     }
 
+    /// Takes back memory given with [`Heap::add_memory`]/[`Heap::add_memory_dirty`]: exactly
+    /// one region, refused while anything in it is allocated (or cached by another thread).
+    /// # Safety
+    /// `[addr, addr+len)` was added to this heap as one region.
+    pub unsafe fn remove_memory(&self, addr: *mut u8, len: usize) -> Result<(), &'static str> {
+        self.flush_thread_cache();
+        self.release_empty_spans_in(addr as usize, len);
+        let _g = self.lock.lock();
+        let r = self
+            .regions
+            .find(addr as usize)
+            .ok_or("the memory is not in this heap")?;
+        if r.base as usize != addr as usize || r.len as usize != len {
+            return Err("the range is not exactly one region added to this heap");
+        }
+        let first = r.first_block as usize;
+        // SAFETY: heap lock held; the region's first block header is valid.
+        let t = unsafe { &mut *self.tlsf.get() };
+        // SAFETY: as above.
+        unsafe { t.take_region(&self.regions, first, true) }
+            .map(|_| ())
+            .ok_or("memory in the region is still in use")
+    }
+
     /// True when `p` lies inside one of the heap's regions.
     pub fn contains(&self, p: *const u8) -> bool {
         self.regions.find(p as usize).is_some()

@@ -336,6 +336,30 @@ impl Heap {
         Some(s)
     }
 
+    /// Gives back to TLSF every empty span (including the per-class reserve) that lies in
+    /// `[base, base+len)`, so that the region can be taken out of the heap.
+    pub(crate) fn release_empty_spans_in(&self, base: usize, len: usize) {
+        for c in 0..NCLASS {
+            let _cg = self.lock_class(c);
+            let mut empty: Vec<*mut SpanHdr> = Vec::new();
+            {
+                let _hg = self.lock.lock();
+                self.for_each_span(|_, sp| {
+                    let a = sp as *mut SpanHdr as usize;
+                    if a >= base && a < base + len && sp.class as usize == c && sp.nfree == sp.nobj
+                    {
+                        empty.push(sp);
+                    }
+                });
+            }
+            for sp in empty {
+                // SAFETY: an empty live span of class c found under the locks; the class lock
+                // is still held, so it stayed empty.
+                self.release_span(c, unsafe { &mut *sp });
+            }
+        }
+    }
+
     /// Gives an empty span back to TLSF. Class lock held.
     fn release_span(&self, c: usize, s: &mut SpanHdr) {
         // SAFETY: class lock held by the caller.

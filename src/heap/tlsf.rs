@@ -549,10 +549,28 @@ impl Tlsf {
         regs: &Regions,
         b: usize,
     ) -> Option<(usize, usize)> {
+        // SAFETY: forwarded contract.
+        unsafe { self.take_region(regs, b, false) }
+    }
+
+    /// As [`Tlsf::take_whole_region`]; with `allow_pinned`, pinned regions are taken too (the
+    /// owner of added memory asking for it back).
+    /// # Safety
+    /// As `take_whole_region`.
+    pub(crate) unsafe fn take_region(
+        &mut self,
+        regs: &Regions,
+        b: usize,
+        allow_pinned: bool,
+    ) -> Option<(usize, usize)> {
         let r = regs.find(b)?;
         // SAFETY: caller's contract.
         let bb = unsafe { blk(b) };
-        if r.pinned != 0 || r.first_block as usize != b || bb.next_phys() != r.end() - HDR {
+        if (r.pinned != 0 && !allow_pinned)
+            || r.first_block as usize != b
+            || !bb.is_free()
+            || bb.next_phys() != r.end() - HDR
+        {
             return None;
         }
         let (base, len) = (r.base as usize, r.len as usize);
