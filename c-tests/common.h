@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -71,6 +72,30 @@ static inline int test_eal_init_argv(int nextra, const char *const *extra, int u
 static inline int test_eal_init(void)
 {
 	return test_eal_init_argv(0, NULL, test_have_hugepages());
+}
+
+/*
+ * Runs child(argc, argv) in a forked process with the EAL arguments "<fixed> <mode>" (split at
+ * spaces), OBServing the mode and the child's exit status: rte_eal_init runs once per process,
+ * so each mode needs its own.
+ */
+static inline void test_run_mode(const char *fixed, const char *mode, int (*child)(int, char **))
+{
+	char buf[512];
+	char *args[32];
+	int n = 0;
+	snprintf(buf, sizeof(buf), "%s %s", fixed, mode);
+	for (char *t = strtok(buf, " "); t && n < 31; t = strtok(NULL, " "))
+		args[n++] = t;
+	args[n] = NULL;
+	OBS("mode: %s", mode[0] ? mode : "(default)");
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(child(n, args));
+	int st = 0;
+	waitpid(pid, &st, 0);
+	OBS("exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 #endif

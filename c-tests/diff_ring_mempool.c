@@ -95,21 +95,7 @@ static int child(int argc, char **argv)
 
 static void run_mode(const char *mode)
 {
-	char buf[256];
-	char *args[16];
-	int n = 0;
-	snprintf(buf, sizeof(buf), "-d librte_mempool_ring.so.23 %s", mode);
-	for (char *t = strtok(buf, " "); t && n < 15; t = strtok(NULL, " "))
-		args[n++] = t;
-	args[n] = NULL;
-	OBS("mode: %s", mode[0] ? mode : "(default)");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(child(n, args));
-	int st = 0;
-	waitpid(pid, &st, 0);
-	OBS("exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	test_run_mode("-d librte_mempool_ring.so.23", mode, child);
 }
 
 int main(void)

@@ -656,17 +656,7 @@ pub fn help_text() -> String {
         "\n",
         "Log level can be a number or the first letters of its name:\n",
     ));
-    let names = [
-        "emergency",
-        "alert",
-        "critical",
-        "error",
-        "warning",
-        "notice",
-        "info",
-        "debug",
-    ];
-    for (level, name) in (RTE_LOG_EMERG..=RTE_LOG_DEBUG).zip(names) {
+    for (level, name) in (RTE_LOG_EMERG..=RTE_LOG_DEBUG).zip(crate::options::LOG_LEVEL_NAMES) {
         let _ = writeln!(s, "\t{level}   {name}");
     }
     s

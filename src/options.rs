@@ -41,7 +41,7 @@ pub const RTE_MAX_NUMA_NODES: usize = 32;
 /// Highest log level (RTE_LOG_MAX = RTE_LOG_DEBUG).
 const LOG_MAX: u32 = 8;
 /// Level names as DPDK prints them, level 1 first; a level may be given as any prefix.
-const LOG_LEVEL_NAMES: [&str; 8] = [
+pub(crate) const LOG_LEVEL_NAMES: [&str; 8] = [
     "emergency",
     "alert",
     "critical",

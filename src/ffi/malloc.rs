@@ -3,43 +3,36 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::ptr::null_mut;
 
-use super::{c_stream, cstr, fail_quiet};
+use super::{boundary_quiet, c_stream, cstr, fail_quiet};
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, SOCKET_ID_ANY};
 use crate::err;
-use crate::errno::Error;
 use crate::malloc::{self, PagePolicy};
 
 fn do_alloc(func: &str, size: usize, align: c_uint, socket: c_int, zero: bool) -> *mut c_void {
-    let r = std::panic::catch_unwind(|| {
-        if size == 0 {
-            return Err(err!(libc::EINVAL, "size is 0"));
-        }
-        if align != 0 && !align.is_power_of_two() {
-            return Err(err!(
-                libc::EINVAL,
-                "alignment {align} is not a power of two"
-            ));
-        }
-        malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
-            .map(|p| p.as_ptr().cast())
-            .ok_or_else(|| {
-                err!(
-                    libc::ENOMEM,
-                    "no memory for {size} bytes on socket {socket}"
-                )
-            })
-    });
-    match r {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            fail_quiet(func, &e);
-            null_mut()
-        }
-        Err(p) => {
-            super::panicked(func, p);
-            null_mut()
-        }
-    }
+    boundary_quiet(
+        func,
+        null_mut(),
+        |_| true,
+        || {
+            if size == 0 {
+                return Err(err!(libc::EINVAL, "size is 0"));
+            }
+            if align != 0 && !align.is_power_of_two() {
+                return Err(err!(
+                    libc::EINVAL,
+                    "alignment {align} is not a power of two"
+                ));
+            }
+            malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+                .map(|p| p.as_ptr().cast())
+                .ok_or_else(|| {
+                    err!(
+                        libc::ENOMEM,
+                        "no memory for {size} bytes on socket {socket}"
+                    )
+                })
+        },
+    )
 }
 
 /// Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
@@ -116,28 +109,20 @@ pub extern "C" fn rte_calloc_socket(
 }
 
 fn realloc(func: &str, ptr: *mut c_void, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
-    let r = std::panic::catch_unwind(|| {
-        if size == 0 && !ptr.is_null() {
-            return Err(err!(libc::EINVAL, "size is 0"));
-        }
-        // SAFETY: the exported callers pass their caller's pointer, checked by the heap.
-        unsafe { malloc::realloc(ptr.cast(), size, align as usize, socket) }
-    });
-    match r {
-        Ok(Ok(Some(p))) => p.as_ptr().cast(),
-        Ok(Ok(None)) => {
-            fail_quiet(func, &err!(libc::ENOMEM, "no memory for {size} bytes"));
-            null_mut()
-        }
-        Ok(Err(e)) => {
-            super::fail(func, &e);
-            null_mut()
-        }
-        Err(p) => {
-            super::panicked(func, p);
-            null_mut()
-        }
-    }
+    boundary_quiet(
+        func,
+        null_mut(),
+        |e| e.errno == libc::ENOMEM,
+        || {
+            if size == 0 && !ptr.is_null() {
+                return Err(err!(libc::EINVAL, "size is 0"));
+            }
+            // SAFETY: the exported callers pass their caller's pointer, checked by the heap.
+            unsafe { malloc::realloc(ptr.cast(), size, align as usize, socket) }?
+                .map(|p| p.as_ptr().cast())
+                .ok_or_else(|| err!(libc::ENOMEM, "no memory for {size} bytes"))
+        },
+    )
 }
 
 /// Resizes `ptr` to `size` bytes, in place when possible; on failure `ptr` is untouched.
@@ -363,23 +348,17 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_remove(
 }
 
 fn attach(func: &str, heap_name: *const c_char, va: *mut c_void, len: usize, on: bool) -> c_int {
-    let r = std::panic::catch_unwind(|| -> Result<c_int, Error> {
-        // SAFETY: the exported callers pass their caller's string.
-        let name = unsafe { cstr(heap_name, "heap_name") }?;
-        malloc::heap_socket(name)?;
-        crate::memseg::extmem_attach(va as usize, len, on).map(|_| 0)
-    });
-    match r {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
-            super::fail(func, &e);
-            -1
-        }
-        Err(p) => {
-            super::panicked(func, p);
-            -1
-        }
-    }
+    boundary_quiet(
+        func,
+        -1,
+        |_| false,
+        || {
+            // SAFETY: the exported callers pass their caller's string.
+            let name = unsafe { cstr(heap_name, "heap_name") }?;
+            malloc::heap_socket(name)?;
+            crate::memseg::extmem_attach(va as usize, len, on).map(|_| 0)
+        },
+    )
 }
 
 /// Maps another process's external heap memory into this one.

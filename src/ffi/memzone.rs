@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
-use super::{c_stream, cstr, fail_quiet};
+use super::{boundary_quiet, c_stream, cstr};
 use crate::abi::rte_memzone;
 use crate::memzone;
 
@@ -15,26 +15,12 @@ fn reserve(
     align: c_uint,
     bound: c_uint,
 ) -> *const rte_memzone {
-    let r = std::panic::catch_unwind(|| {
+    let quiet = |e: &crate::errno::Error| e.errno == libc::ENOMEM || e.errno == libc::EEXIST;
+    boundary_quiet(func, std::ptr::null(), quiet, || {
         // SAFETY: the exported callers forward their caller's string.
         let n = unsafe { cstr(name, "name") }?;
         memzone::reserve(n, len, socket, flags, align, bound)
-    });
-    match r {
-        Ok(Ok(z)) => z,
-        Ok(Err(e)) if e.errno == libc::ENOMEM || e.errno == libc::EEXIST => {
-            fail_quiet(func, &e);
-            std::ptr::null()
-        }
-        Ok(Err(e)) => {
-            super::fail(func, &e);
-            std::ptr::null()
-        }
-        Err(p) => {
-            super::panicked(func, p);
-            std::ptr::null()
-        }
-    }
+    })
 }
 
 /// Reserves `len` bytes (0: the biggest free block) named `name`, cache-line aligned.

@@ -59,6 +59,31 @@ pub(crate) fn fail_quiet(func: &str, e: &Error) {
     crate::errno::set(e.errno);
 }
 
+/// Runs an exported function's body like [`ffi_result!`], but failures for which `quiet`
+/// returns true (expected ones such as "no memory") are logged at DEBUG only.
+pub(crate) fn boundary_quiet<T>(
+    func: &str,
+    fail_value: T,
+    quiet: impl Fn(&Error) -> bool,
+    body: impl FnOnce() -> Result<T, Error>,
+) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            if quiet(&e) {
+                fail_quiet(func, &e);
+            } else {
+                fail(func, &e);
+            }
+            fail_value
+        }
+        Err(p) => {
+            panicked(func, p);
+            fail_value
+        }
+    }
+}
+
 /// Reports a panic caught at the boundary.
 pub(crate) fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
     let what = p
