@@ -226,6 +226,26 @@ unsafe fn alloc_seg(
         undo(&mut f);
         return Err(e);
     }
+    if c.numa && msl.socket_id >= 0 {
+        // As DPDK, check where the page landed: MPOL_PREFERRED falls back to another node
+        // when the wanted one has no free hugepage, and the memseg must say where it is.
+        if let Some(node) = sys::node_of(va) {
+            if node != msl.socket_id as u32 {
+                // SAFETY: the page is ours and unused.
+                let _ = unsafe { sys::rereserve(va, len) };
+                let _ = sys::deallocate(&*fdh, off, page_sz);
+                undo(&mut f);
+                return Err(err!(
+                    libc::ENOMEM,
+                    "no free {} KiB hugepage on socket {} (the kernel gave one from node {node}): reserve more with /sys/devices/system/node/node{}/hugepages/hugepages-{}kB/nr_hugepages",
+                    page_sz >> 10,
+                    msl.socket_id,
+                    msl.socket_id,
+                    page_sz >> 10
+                ));
+            }
+        }
+    }
     if c.unlink == HugeUnlink::Always {
         if let Some(p) = &path {
             let _ = std::fs::remove_file(p);
