@@ -394,6 +394,138 @@ pub fn alloc_pages(
     Err(last_err)
 }
 
+/// Legacy mode's page layout, as DPDK's `eal_legacy_hugepage_init`: takes `n` hugepages of
+/// `page_sz` on `socket`, sorts them by physical address and maps them into the type's lists
+/// so that physically contiguous pages are virtually contiguous, leaving one empty slot
+/// between runs that are not. Only with one file per page and IOVA as PA (elsewhere the order
+/// cannot matter or cannot be changed); callers fall back to [`alloc_pages`] otherwise.
+/// Returns false when that fallback is needed.
+pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
+    let c = ctx()?;
+    if c.mode != Mode::FilePerPage || c.iova_va || n == 0 {
+        return Ok(false);
+    }
+    let lists: Vec<(usize, &rte_memseg_list)> = memseg::lists()
+        .filter(|(_, l)| l.page_sz == page_sz && l.socket_id == socket && l.external == 0)
+        .collect();
+    let capacity: u64 = lists
+        .iter()
+        .map(|(_, l)| memseg::segs(l).len() as u64)
+        .sum();
+    if capacity < n as u64 {
+        return Err(err!(
+            libc::ENOMEM,
+            "the memseg lists hold {capacity} pages, {n} are needed"
+        ));
+    }
+    struct Tmp {
+        file: File,
+        path: PathBuf,
+        map: std::ptr::NonNull<u8>,
+        phys: u64,
+    }
+    let len = page_sz as usize;
+    let mut pages: Vec<Tmp> = Vec::with_capacity(n as usize);
+    let cleanup = |pages: &mut Vec<Tmp>| {
+        for t in pages.drain(..) {
+            // SAFETY: a temporary mapping made below, no longer used.
+            unsafe { sys::unmap(t.map, len) };
+            let _ = std::fs::remove_file(&t.path);
+        }
+    };
+    // 1. Take every page at a temporary address and learn its physical address.
+    for i in 0..n {
+        let path = page_path(c, page_sz, u64::MAX - i as u64)?;
+        let r = (|| {
+            let file = open_locked(&path)?;
+            sys::allocate(&file, 0, page_sz)?;
+            let map = sys::map_shared(Some(file.as_raw_fd()), len, sys::Placement::Anywhere)?;
+            // SAFETY: a fresh mapping of ours.
+            if let Err(e) = unsafe { sys::populate(map, len) } {
+                // SAFETY: as above.
+                unsafe { sys::unmap(map, len) };
+                return Err(e);
+            }
+            let phys = sys::virt2phys(map.as_ptr() as usize).unwrap_or(u64::MAX);
+            Ok(Tmp {
+                file,
+                path: path.clone(),
+                map,
+                phys,
+            })
+        })();
+        match r {
+            Ok(t) => pages.push(t),
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                cleanup(&mut pages);
+                return Err(e);
+            }
+        }
+    }
+    // 2. Physical order; 3. slots with a gap between discontiguous runs (when they fit).
+    pages.sort_by_key(|t| t.phys);
+    let runs = 1 + pages
+        .windows(2)
+        .filter(|w| w[1].phys != w[0].phys.wrapping_add(page_sz))
+        .count() as u64;
+    let gaps = n as u64 + runs - 1 <= capacity;
+    let mut li = 0;
+    let mut slot: u32 = 0;
+    let mut prev: Option<u64> = None;
+    let mut placed = Vec::with_capacity(pages.len());
+    for t in pages.drain(..) {
+        if gaps && prev.is_some_and(|p| t.phys != p.wrapping_add(page_sz)) {
+            slot += 1;
+        }
+        while slot >= memseg::segs(lists[li].1).len() {
+            li += 1;
+            slot = 0;
+        }
+        prev = Some(t.phys);
+        let (list_idx, msl) = lists[li];
+        let va = msl.base_va() as usize + slot as usize * len;
+        let final_path = page_path(
+            c,
+            page_sz,
+            list_idx as u64 * MAX_MEMSEG_PER_LIST + slot as u64,
+        )?;
+        std::fs::rename(&t.path, &final_path)
+            .map_err(|e| Error::os("cannot rename a page file", e))?;
+        // SAFETY: va is a free slot of this list's reservation.
+        unsafe { sys::map_fixed(va, len, t.file.as_raw_fd(), 0) }?;
+        // SAFETY: the temporary mapping is no longer needed; the page stays mapped at va.
+        unsafe { sys::unmap(t.map, len) };
+        if c.unlink == HugeUnlink::Always {
+            let _ = std::fs::remove_file(&final_path);
+        }
+        let ms =
+            memseg::seg(msl, slot).ok_or_else(|| err!(libc::EINVAL, "slot {slot} out of range"))?;
+        // SAFETY: slot `slot` of the list, ours during init.
+        unsafe {
+            ms.write(rte_memseg {
+                iova: if t.phys == u64::MAX {
+                    RTE_BAD_IOVA
+                } else {
+                    t.phys
+                },
+                u: crate::abi::rte_addr_union { addr_64: va as u64 },
+                len,
+                hugepage_sz: page_sz,
+                socket_id: msl.socket_id,
+                nchannel: c.nchannel,
+                nrank: c.nrank,
+                flags: crate::abi::RTE_MEMSEG_FLAG_DO_NOT_FREE,
+            })
+        };
+        memseg::segs(msl).set_used(slot)?;
+        placed.push(((list_idx, slot), OwnedFd::from(t.file)));
+        slot += 1;
+    }
+    files().per_page.extend(placed);
+    Ok(true)
+}
+
 /// Tells the memory event callbacks about `pages`, one call per virtually contiguous run.
 fn notify_runs(event: std::ffi::c_int, pages: impl Iterator<Item = *mut rte_memseg>, page_sz: u64) {
     let mut run: Option<(usize, usize)> = None;

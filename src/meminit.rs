@@ -223,8 +223,19 @@ fn init_legacy(
     // SAFETY: init, primary: nobody else sees the lists yet.
     unsafe { memseg::init_lists(&plan, hint) }?;
     for &(socket, bytes) in &wanted {
-        if bytes > 0 {
-            prealloc(hugepages, sizes, socket, bytes, false)?;
+        if bytes == 0 {
+            continue;
+        }
+        for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
+            mcfg::mem_write_lock();
+            let sorted = memalloc::alloc_legacy_sorted(n, sz, socket);
+            mcfg::mem_write_unlock();
+            if !sorted? {
+                mcfg::mem_write_lock();
+                let r = memalloc::alloc_pages(n, sz, socket, false, RTE_MEMSEG_FLAG_DO_NOT_FREE);
+                mcfg::mem_write_unlock();
+                r?;
+            }
         }
     }
     eal_log!(
