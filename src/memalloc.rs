@@ -67,6 +67,31 @@ struct Files {
     per_list: BTreeMap<usize, OwnedFd>,
 }
 
+/// Pages this process has mapped, per list: a per-process cache of the shared fbarrays that
+/// [`sync_all`] brings back in step with them.
+static MAPPED: Mutex<BTreeMap<usize, Vec<u64>>> = Mutex::new(BTreeMap::new());
+
+fn mark_mapped(li: usize, seg: u32, on: bool) {
+    let mut m = MAPPED.lock().unwrap_or_else(|p| p.into_inner());
+    let bits = m.entry(li).or_default();
+    let (w, b) = (seg as usize / 64, seg % 64);
+    if bits.len() <= w {
+        bits.resize(w + 1, 0);
+    }
+    if on {
+        bits[w] |= 1 << b;
+    } else {
+        bits[w] &= !(1 << b);
+    }
+}
+
+fn is_mapped(li: usize, seg: u32) -> bool {
+    let m = MAPPED.lock().unwrap_or_else(|p| p.into_inner());
+    m.get(&li)
+        .and_then(|b| b.get(seg as usize / 64))
+        .is_some_and(|w| w >> (seg % 64) & 1 == 1)
+}
+
 static FILES: Mutex<Files> = Mutex::new(Files {
     per_page: BTreeMap::new(),
     per_list: BTreeMap::new(),
@@ -118,10 +143,15 @@ fn page_path(c: &Ctx, page_sz: u64, n: u64) -> Result<PathBuf> {
 }
 
 fn open_locked(path: &std::path::Path) -> Result<File> {
+    open_page_file(path, true)
+}
+
+/// Opens (creating it when `create`) and share-locks a page file.
+fn open_page_file(path: &std::path::Path, create: bool) -> Result<File> {
     let f = OpenOptions::new()
         .read(true)
         .write(true)
-        .create(true)
+        .create(create)
         .truncate(false)
         .mode(0o600)
         .open(path)
@@ -145,11 +175,24 @@ fn backing_for(
     seg: u32,
     page_sz: u64,
 ) -> Result<(std::os::fd::RawFd, u64, Option<PathBuf>)> {
+    backing(c, f, li, seg, page_sz, true)
+}
+
+/// As [`backing_for`]; without `create`, only existing files are opened (mapping pages
+/// another process allocated: a file that vanished must fail, not appear empty).
+fn backing(
+    c: &Ctx,
+    f: &mut Files,
+    li: usize,
+    seg: u32,
+    page_sz: u64,
+    create: bool,
+) -> Result<(std::os::fd::RawFd, u64, Option<PathBuf>)> {
     let off = seg as u64 * page_sz;
     match c.mode {
         Mode::FilePerPage => {
             let path = page_path(c, page_sz, li as u64 * MAX_MEMSEG_PER_LIST + seg as u64)?;
-            let file = open_locked(&path)?;
+            let file = open_page_file(&path, create)?;
             let fd = file.as_raw_fd();
             f.per_page.insert((li, seg), file.into());
             Ok((fd, 0, Some(path)))
@@ -157,7 +200,9 @@ fn backing_for(
         Mode::SingleFile | Mode::Memfd | Mode::NoHuge => {
             if let std::collections::btree_map::Entry::Vacant(slot) = f.per_list.entry(li) {
                 let fd: OwnedFd = match c.mode {
-                    Mode::SingleFile => open_locked(&page_path(c, page_sz, li as u64)?)?.into(),
+                    Mode::SingleFile => {
+                        open_page_file(&page_path(c, page_sz, li as u64)?, create)?.into()
+                    }
                     Mode::Memfd => sys::memfd(&format!("seg_{li}"), Some(page_sz))?,
                     _ => sys::memfd("nohuge", None)?,
                 };
@@ -273,6 +318,7 @@ unsafe fn alloc_seg(
         });
     }
     memseg::segs(msl).set_used(seg)?;
+    mark_mapped(li, seg, true);
     Ok(ms)
 }
 
@@ -308,6 +354,7 @@ unsafe fn free_seg(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -> Resul
         // SAFETY: the slot belongs to this list; zero is the free slot's content.
         unsafe { ms.write_bytes(0, 1) };
     }
+    mark_mapped(li, seg, false);
     memseg::segs(msl).set_free(seg)
 }
 
@@ -519,6 +566,7 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
             })
         };
         memseg::segs(msl).set_used(slot)?;
+        mark_mapped(list_idx, slot, true);
         placed.push(((list_idx, slot), OwnedFd::from(t.file)));
         slot += 1;
     }
@@ -612,9 +660,10 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
     let mut i = fb.find_next_used(0).ok();
     while let Some(seg) = i {
         let va = msl.base_va() as usize + seg as usize * msl.page_sz as usize;
-        let (fd, off, _) = backing_for(c, &mut f, li, seg, msl.page_sz)?;
+        let (fd, off, _) = backing(c, &mut f, li, seg, msl.page_sz, false)?;
         // SAFETY: the range is inside this list's reservation, made exactly for it.
         unsafe { sys::map_fixed(va, msl.page_sz as usize, fd, off) }?;
+        mark_mapped(li, seg, true);
         i = if seg + 1 < fb.len() {
             fb.find_next_used(seg + 1).ok()
         } else {
@@ -624,9 +673,54 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
     Ok(())
 }
 
-/// Records `fd` as the backing of list `li` (the --no-huge memfd mapped at init).
-pub fn adopt_list_fd(li: usize, fd: OwnedFd) {
+/// Brings this process's mappings in step with the shared memseg lists: maps every page
+/// another process added, unmaps every page another process removed. Returns (mapped,
+/// unmapped). This is what a process runs when told that memory changed.
+pub fn sync_all() -> Result<(usize, usize)> {
+    let c = ctx()?;
+    let (mut added, mut removed) = (0, 0);
+    for (li, msl) in memseg::lists().filter(|(_, l)| l.external == 0) {
+        let fb = memseg::segs(msl);
+        let len = msl.page_sz as usize;
+        for seg in 0..fb.len() {
+            let used = fb.is_used(seg).unwrap_or(false);
+            let here = is_mapped(li, seg);
+            if used == here {
+                continue;
+            }
+            let va = msl.base_va() as usize + seg as usize * len;
+            let mut f = files();
+            if used {
+                if c.mode == Mode::Memfd || c.mode == Mode::NoHuge {
+                    return Err(err!(
+                        libc::ENOTSUP,
+                        "pages without hugetlbfs files can only be shared with their descriptors"
+                    ));
+                }
+                let (fd, off, _) = backing(c, &mut f, li, seg, msl.page_sz, false)?;
+                // SAFETY: the slot is inside this list's reservation and unmapped here.
+                unsafe { sys::map_fixed(va, len, fd, off) }?;
+                mark_mapped(li, seg, true);
+                added += 1;
+            } else {
+                // SAFETY: the page was freed by its owner; this process must not use it.
+                unsafe { sys::rereserve(va, len) }?;
+                f.per_page.remove(&(li, seg));
+                mark_mapped(li, seg, false);
+                removed += 1;
+            }
+        }
+    }
+    Ok((added, removed))
+}
+
+/// Records `fd` as the backing of list `li`, whose first `n` pages it maps (the --no-huge
+/// memfd mapped at init).
+pub fn adopt_list_fd(li: usize, fd: OwnedFd, n: u32) {
     files().per_list.insert(li, fd);
+    for seg in 0..n {
+        mark_mapped(li, seg, true);
+    }
 }
 
 /// Closes every page descriptor (cleanup). A primary also unlinks its page files (unless

@@ -282,7 +282,7 @@ fn init_no_huge(cfg: &EalConfig, hint: u64) -> Result<()> {
             0,
         )
     }?;
-    memalloc::adopt_list_fd(0, fd);
+    memalloc::adopt_list_fd(0, fd, n_segs as u32);
     let fb = memseg::segs(msl);
     for i in 0..n_segs as u32 {
         let va = base + i as usize * KB4 as usize;
