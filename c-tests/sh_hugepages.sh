@@ -97,5 +97,16 @@ if mount -t hugetlbfs -o pagesize=2M,size=16M nodev "$tmp/lim" 2>/dev/null; then
 else
 	echo "FAIL: cannot mount a size-limited hugetlbfs (need root)"; fail=1
 fi
+# Primaries of other prefixes (rtemem's and real DPDK's) start while one is running: nothing
+# holds the hugetlbfs directory after init.
+HOLD=1 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run1" -m 16 >"$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q ready "$tmp/out" && break; sleep 0.1; done
+out=$(timeout 20 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run2" -m 16 2>&1); rc=$?
+check "a second rtemem primary (other prefix) starts while one runs" "$rc" 0
+out=$(LD_LIBRARY_PATH= timeout 30 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
+check "a real DPDK primary (other prefix) starts while rtemem runs" "$rc" 0
+rm -rf /var/run/dpdk/"$pfx-dpdk"
+kill -TERM $pid; wait $pid 2>/dev/null
 check "hugepages all free at the end" "$(cat $sysfree)" "$start"
 exit $fail

@@ -25,7 +25,7 @@ pub struct EalState {
     pub hugepages: Vec<hugepage::HugepageSize>,
 }
 
-/// Hugetlbfs directories this process holds locked while it runs.
+/// Hugetlbfs directories this process holds locked (shared) while its init creates page files.
 static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
 
 /// The parsed config, published as soon as parsing succeeds (the layers brought up by init
@@ -118,6 +118,14 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
     let mut progress = Progress::default();
     match init_steps(args, &mut progress) {
         Ok(out) => {
+            // The hugetlbfs directories were locked (shared) while init created page files, so
+            // that no other primary's crash-leftover sweep (an exclusive lock) ran meanwhile.
+            // From here each page file is protected by its own lock; holding the directory
+            // would block every other primary (rtemem's or DPDK's) until this one exits.
+            HUGE_DIR_LOCKS
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
             STATE.store(STATE_DONE, Ordering::Release);
             Ok(out)
         }

@@ -4,8 +4,9 @@
 //! This is DPDK's `eal_hugepage_info_init`: for every page size the kernel offers
 //! (`/sys/kernel/mm/hugepages/hugepages-<N>kB`) it finds the hugetlbfs mount that serves that
 //! size (`/proc/mounts`, the `pagesize=` option or the system default size; `--huge-dir` picks
-//! one), counts the free pages per NUMA node, and locks the mount directory shared for as long
-//! as the process uses it. Before pages are counted, the page files of this `--file-prefix` that
+//! one), counts the free pages per NUMA node, and locks the mount directory shared while init
+//! creates its page files (each page file then carries its own lock for as long as it is
+//! mapped, so other primaries can start while this one runs). Before pages are counted, the page files of this `--file-prefix` that
 //! no live process holds are unlinked (every page file is kept locked by the process that maps
 //! it, so an unlockable file is in use and a lockable one is a crash leftover): a primary
 //! started after a `kill -9` gets every hugepage back.
@@ -201,7 +202,7 @@ pub fn no_hugepages_error(sizes: &[HugepageSize], huge_dir: Option<&Path>) -> Er
     )
 }
 
-/// A shared lock on a hugetlbfs directory, held while this process uses it.
+/// A shared lock on a hugetlbfs directory, held while init creates page files in it.
 pub struct DirLock {
     _dir: File,
 }
