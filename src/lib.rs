@@ -16,6 +16,7 @@ pub mod lcore;
 pub mod log;
 pub mod malloc;
 pub mod mcfg;
+pub mod mp;
 pub mod memalloc;
 pub mod memevent;
 pub mod meminit;
