@@ -126,7 +126,10 @@ static void sync_req(const char *who, const char *name, const char *param, long 
 	free(r.msgs);
 }
 
-static void async_req(const char *who, const char *name, const char *param, long timeout_ms)
+/* With no peer reached, DPDK 22.11 queues the callback but never runs it; rtemem runs it at
+ * once. Only the return value is compared then (no_peer = 1). */
+static void async_req2(const char *who, const char *name, const char *param, long timeout_ms,
+		       int no_peer)
 {
 	struct rte_mp_msg m;
 	fill(&m, name, param);
@@ -134,10 +137,20 @@ static void async_req(const char *who, const char *name, const char *param, long
 	atomic_store(&async_done, 0);
 	rte_errno = 0;
 	int rc = rte_mp_request_async(&m, &ts, async_cb);
+	if (no_peer) {
+		wait_flag(&async_done, 0.2);
+		OBS("%s request_async %s (no peer): rc %d", who, name, rc);
+		return;
+	}
 	int done = wait_flag(&async_done, timeout_ms / 1000.0 + 3);
 	OBS("%s request_async %s: rc %d callback %d sent %d received %d param '%s'", who, name,
 	    rc, done, async_sent, async_received, async_param);
 	(void)async_rc_errno;
+}
+
+static void async_req(const char *who, const char *name, const char *param, long timeout_ms)
+{
+	async_req2(who, name, param, timeout_ms, 0);
 }
 
 static void send_msg(const char *who, const char *name, const char *param)
@@ -166,10 +179,24 @@ static int count_sockets(char *first, size_t len)
 	return n;
 }
 
+/* RTEMEM_TEST_HUGEDIR: a private hugetlbfs mount, for machines where others lock /dev/hugepages. */
+static int eal_init(int secondary)
+{
+	const char *extra[3];
+	int n = 0;
+	const char *hd = getenv("RTEMEM_TEST_HUGEDIR");
+	if (secondary)
+		extra[n++] = "--proc-type=secondary";
+	if (hd && *hd) {
+		extra[n++] = "--huge-dir";
+		extra[n++] = hd;
+	}
+	return test_eal_init_argv(n, extra, test_have_hugepages());
+}
+
 static int sec_init(void)
 {
-	const char *extra[] = { "--proc-type=secondary" };
-	return test_eal_init_argv(1, extra, test_have_hugepages());
+	return eal_init(1);
 }
 
 static int secondary(void)
@@ -181,8 +208,8 @@ static int secondary(void)
 	OBS("sec: register s_note %d", rte_mp_action_register("s_note", flag_action));
 	OBS("sec: register s_quit %d", rte_mp_action_register("s_quit", flag_action));
 	rte_errno = 0;
-	OBS("sec: register s_echo again %d errno %d", rte_mp_action_register("s_echo", echo_action),
-	    rte_errno);
+	int dup = rte_mp_action_register("s_echo", echo_action);
+	OBS("sec: register s_echo again %d errno %d", dup, rte_errno);
 	sync_req("sec:", "p_echo", "fd", 5000);
 	sync_req("sec:", "p_unknown", "x", 400);
 	async_req("sec:", "p_echo", "async", 5000);
@@ -232,7 +259,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "crash") == 0)
 		return crasher();
 
-	CHECK(test_eal_init() >= 0, "rte_eal_init failed: %s", rte_strerror(rte_errno));
+	CHECK(eal_init(0) >= 0, "rte_eal_init failed: %s", rte_strerror(rte_errno));
 	char name64[65];
 	memset(name64, 'n', 64);
 	name64[64] = 0;
@@ -252,27 +279,34 @@ int main(int argc, char **argv)
 	REG("register p_ready", "p_ready", flag_action);
 
 	struct rte_mp_msg m;
+	int rc;
 	fill(&m, "p_echo", NULL);
 	m.len_param = RTE_MP_MAX_PARAM_LEN + 1;
 	rte_errno = 0;
-	OBS("sendmsg param too long: rc %d errno %d", rte_mp_sendmsg(&m), rte_errno);
+	rc = rte_mp_sendmsg(&m);
+	OBS("sendmsg param too long: rc %d errno %d", rc, rte_errno);
 	m.len_param = -1;
 	rte_errno = 0;
-	OBS("sendmsg negative param: rc %d errno %d", rte_mp_sendmsg(&m), rte_errno);
+	rc = rte_mp_sendmsg(&m);
+	OBS("sendmsg negative param: rc %d errno %d", rc, rte_errno);
 	m.len_param = 0;
 	m.num_fds = RTE_MP_MAX_FD_NUM + 1;
 	rte_errno = 0;
-	OBS("sendmsg too many fds: rc %d errno %d", rte_mp_sendmsg(&m), rte_errno);
+	rc = rte_mp_sendmsg(&m);
+	OBS("sendmsg too many fds: rc %d errno %d", rc, rte_errno);
 	fill(&m, "", NULL);
 	rte_errno = 0;
-	OBS("sendmsg empty name: rc %d errno %d", rte_mp_sendmsg(&m), rte_errno);
+	rc = rte_mp_sendmsg(&m);
+	OBS("sendmsg empty name: rc %d errno %d", rc, rte_errno);
+	fill(&m, "p_echo", NULL);
 	rte_errno = 0;
-	OBS("reply to NULL peer: rc %d errno %d", rte_mp_reply(&m, NULL), rte_errno);
+	rc = rte_mp_reply(&m, NULL);
+	OBS("reply to NULL peer: rc %d errno %d", rc, rte_errno);
 
 	OBS("mp sockets before secondary: %d", count_sockets(NULL, 0));
 	send_msg("pri:", "s_note", "nobody");
 	sync_req("pri:", "s_echo", "alone", 1000);
-	async_req("pri:", "s_echo", "alone", 1000);
+	async_req2("pri:", "s_echo", "alone", 1000, 1);
 
 	pid_t sec = spawn("secondary");
 	CHECK(wait_flag(&got_ready, 15), "secondary never got ready");
@@ -288,8 +322,12 @@ int main(int argc, char **argv)
 	sync_req("pri:", "s_unknown", "x", 400);
 	async_req("pri:", "s_echo", "async", 5000);
 	async_req("pri:", "s_unknown", "x", 300);
-	send_msg("pri:", "s_quit", NULL);
-	OBS("secondary exit %d", reap(sec));
+	/* observed after the secondary is gone: it prints once it gets this */
+	fill(&m, "s_quit", NULL);
+	rc = rte_mp_sendmsg(&m);
+	int sec_exit = reap(sec);
+	OBS("pri: sendmsg s_quit: rc %d", rc);
+	OBS("secondary exit %d", sec_exit);
 	OBS("mp sockets after secondary: %d", count_sockets(NULL, 0));
 
 	pid_t crash = spawn("crash");
@@ -302,7 +340,7 @@ int main(int argc, char **argv)
 	OBS("mp sockets left by a second crashed secondary: %d", count_sockets(NULL, 0));
 	send_msg("pri:", "s_note", "dead");
 	OBS("mp sockets after message to the dead peer: %d", count_sockets(NULL, 0));
-	async_req("pri:", "s_echo", "dead", 5000);
+	async_req2("pri:", "s_echo", "dead", 5000, 1);
 
 	rte_mp_action_unregister("p_echo");
 	OBS("cleanup %d", rte_eal_cleanup());
