@@ -87,7 +87,11 @@ unsafe fn msg_from(m: *const rte_mp_msg) -> Result<Msg> {
 fn msg_to_c(m: &Msg) -> rte_mp_msg {
     // SAFETY: rte_mp_msg is plain data; all-zero is valid.
     let mut c: rte_mp_msg = unsafe { std::mem::zeroed() };
-    for (d, s) in c.name.iter_mut().zip(m.name.bytes().take(RTE_MP_MAX_NAME_LEN - 1)) {
+    for (d, s) in c
+        .name
+        .iter_mut()
+        .zip(m.name.bytes().take(RTE_MP_MAX_NAME_LEN - 1))
+    {
         *d = s as c_char;
     }
     let np = m.param.len().min(RTE_MP_MAX_PARAM_LEN);
@@ -132,8 +136,11 @@ fn timeout_from(ts: *const libc::timespec) -> Result<Duration> {
 
 /// Registers `action` for messages and requests named `name`. -1 with rte_errno EEXIST (name
 /// taken), EINVAL/E2BIG (bad name), ENOTSUP (IPC disabled).
+///
+/// # Safety
+/// `name` is NULL or a C string; `action` stays callable until unregistered.
 #[no_mangle]
-pub extern "C" fn rte_mp_action_register(name: *const c_char, action: rte_mp_t) -> c_int {
+pub unsafe extern "C" fn rte_mp_action_register(name: *const c_char, action: rte_mp_t) -> c_int {
     boundary_quiet("rte_mp_action_register", -1, quiet, || {
         // SAFETY: name is NULL or a C string (DPDK's contract).
         let name = unsafe { name_from(name) }?;
@@ -149,8 +156,11 @@ pub extern "C" fn rte_mp_action_register(name: *const c_char, action: rte_mp_t) 
 }
 
 /// Removes the action registered under `name`, if any.
+///
+/// # Safety
+/// `name` is NULL or a C string.
 #[no_mangle]
-pub extern "C" fn rte_mp_action_unregister(name: *const c_char) {
+pub unsafe extern "C" fn rte_mp_action_unregister(name: *const c_char) {
     ffi_plain!("rte_mp_action_unregister", (), {
         // SAFETY: name is NULL or a C string.
         if let Ok(n) = unsafe { name_from(name) } {
@@ -233,7 +243,11 @@ pub unsafe extern "C" fn rte_mp_request_async(
             let msgs = malloc_msgs(&r.msgs);
             let creply = rte_mp_reply {
                 nb_sent: r.nb_sent as c_int,
-                nb_received: if msgs.is_null() { 0 } else { r.msgs.len() as c_int },
+                nb_received: if msgs.is_null() {
+                    0
+                } else {
+                    r.msgs.len() as c_int
+                },
                 msgs,
             };
             // SAFETY: f is the application's callback; creq and creply outlive the call.

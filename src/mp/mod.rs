@@ -41,8 +41,8 @@ use std::time::{Duration, Instant};
 use crate::errno::{Error, Result};
 use crate::log::{RTE_LOG_DEBUG, RTE_LOG_ERR, RTE_LOG_INFO};
 use crate::{eal_log, err};
-pub use wire::{validate_name, Msg};
 use wire::{decode, encode, MsgType};
+pub use wire::{validate_name, Msg};
 
 /// The primary's socket file in the runtime directory (DPDK's `mp_socket`).
 pub(crate) const MP_SOCKET: &str = "mp_socket";
@@ -135,7 +135,12 @@ fn channel() -> Result<Arc<Channel>> {
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .clone()
-        .ok_or_else(|| err!(libc::ENOTSUP, "IPC is not running (rte_eal_init has not set it up)"))
+        .ok_or_else(|| {
+            err!(
+                libc::ENOTSUP,
+                "IPC is not running (rte_eal_init has not set it up)"
+            )
+        })
 }
 
 // ---- multi-process status (rte_mp_disable) ------------------------------------------------------
@@ -232,8 +237,8 @@ pub fn init(shared_files: bool, primary: bool) -> Result<()> {
         format!("{SECONDARY_PREFIX}{}_{:x}", std::process::id(), tsc())
     });
     let lock = DirLock::new(&dir, libc::LOCK_EX)?;
-    let sock = wire::bind(&own)
-        .map_err(|e| Error::os(format!("failed to bind {}", own.display()), e))?;
+    let sock =
+        wire::bind(&own).map_err(|e| Error::os(format!("failed to bind {}", own.display()), e))?;
     let ch = Arc::new(Channel {
         sock,
         dir,
@@ -339,7 +344,10 @@ fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg) -> Result<Sent> {
             }
             Ok(Sent::DeadPeer)
         }
-        Err(e) => Err(Error::os(format!("failed to send to ({})", to.display()), e)),
+        Err(e) => Err(Error::os(
+            format!("failed to send to ({})", to.display()),
+            e,
+        )),
     }
 }
 
@@ -596,9 +604,8 @@ fn start_thread(ch: &Arc<Channel>) -> Result<()> {
     let mut tid: libc::pthread_t = 0;
     let name = CString::new(THREAD_NAME).unwrap_or_default();
     // SAFETY: tid is writable, attr NULL, and `run` takes ownership of `raw`.
-    let rc = unsafe {
-        crate::lcore::ctrl::create(&mut tid, Some(&name), std::ptr::null(), run, raw)
-    };
+    let rc =
+        unsafe { crate::lcore::ctrl::create(&mut tid, Some(&name), std::ptr::null(), run, raw) };
     if rc != 0 {
         // SAFETY: on failure the thread never ran `run`, so `raw` is still ours.
         drop(unsafe { Arc::from_raw(raw as *const Channel) });
@@ -747,7 +754,10 @@ mod tests {
     fn bad_action_names_are_refused_like_dpdk() {
         assert_eq!(register_action("", noop()).unwrap_err().errno, libc::EINVAL);
         let long = "l".repeat(crate::abi::RTE_MP_MAX_NAME_LEN);
-        assert_eq!(register_action(&long, noop()).unwrap_err().errno, libc::E2BIG);
+        assert_eq!(
+            register_action(&long, noop()).unwrap_err().errno,
+            libc::E2BIG
+        );
     }
 
     #[test]

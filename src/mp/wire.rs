@@ -217,7 +217,10 @@ fn sockaddr(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
     for (d, s) in sa.sun_path.iter_mut().zip(bytes) {
         *d = *s as libc::c_char;
     }
-    Ok((sa, std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t))
+    Ok((
+        sa,
+        std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+    ))
 }
 
 /// Creates a datagram socket bound to `path` (removing a stale file first, as DPDK does).
@@ -261,7 +264,10 @@ pub(crate) fn send(sock: RawFd, to: &Path, frame: &[u8], fds: &[RawFd]) -> io::R
         let data_len = std::mem::size_of_val(fds) as u32;
         // SAFETY: CMSG_SPACE is a pure size computation.
         let space = unsafe { libc::CMSG_SPACE(data_len) } as usize;
-        debug_assert!(space <= std::mem::size_of_val(&control), "control buffer too small");
+        debug_assert!(
+            space <= std::mem::size_of_val(&control),
+            "control buffer too small"
+        );
         mh.msg_control = control.as_mut_ptr().cast();
         mh.msg_controllen = space;
         // SAFETY: msg_control points to `space` writable bytes, enough for one header plus
@@ -318,9 +324,8 @@ pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
     mh.msg_controllen = std::mem::size_of_val(&control);
     let n = loop {
         // SAFETY: mh points to live, writable buffers of the declared sizes.
-        let n = unsafe {
-            libc::recvmsg(sock, &mut mh, libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC)
-        };
+        let n =
+            unsafe { libc::recvmsg(sock, &mut mh, libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC) };
         if n >= 0 {
             break n as usize;
         }
@@ -429,7 +434,7 @@ mod tests {
         assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
         let f = encode(MsgType::Msg, &Msg::new("x", b""));
         assert!(decode(&f, vec![p[0]]).is_err()); // frame says 0 fds, one arrived
-        // SAFETY: fcntl on a possibly closed fd only reports EBADF.
+                                                  // SAFETY: fcntl on a possibly closed fd only reports EBADF.
         assert_eq!(unsafe { libc::fcntl(p[0], libc::F_GETFD) }, -1);
         // SAFETY: p[1] is still ours.
         unsafe { libc::close(p[1]) };
@@ -453,7 +458,13 @@ mod tests {
         assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
         let mut m = Msg::new("fdtest", b"hi");
         m.fds = vec![p[1], p[1]];
-        send(a.as_raw_fd(), &d.join("b"), &encode(MsgType::Req, &m), &m.fds).unwrap();
+        send(
+            a.as_raw_fd(),
+            &d.join("b"),
+            &encode(MsgType::Req, &m),
+            &m.fds,
+        )
+        .unwrap();
         let dg = recv(b.as_raw_fd()).unwrap().expect("a datagram");
         assert_eq!(dg.from, d.join("a"));
         let (ty, mut got) = decode(&dg.frame, dg.fds).unwrap();
@@ -462,7 +473,10 @@ mod tests {
         assert_eq!(got.fds.len(), 2);
         assert!(got.fds.iter().all(|&fd| fd != p[1]));
         // SAFETY: got.fds[0] is a received duplicate of the pipe's write end.
-        assert_eq!(unsafe { libc::write(got.fds[0], b"ok".as_ptr().cast(), 2) }, 2);
+        assert_eq!(
+            unsafe { libc::write(got.fds[0], b"ok".as_ptr().cast(), 2) },
+            2
+        );
         let mut buf = [0u8; 2];
         // SAFETY: p[0] is the pipe's read end; buf has 2 bytes.
         assert_eq!(unsafe { libc::read(p[0], buf.as_mut_ptr().cast(), 2) }, 2);
