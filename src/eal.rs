@@ -90,6 +90,7 @@ impl Progress {
         if self.lcores {
             lcore::cleanup();
         }
+        crate::mp::cleanup();
         HUGE_DIR_LOCKS
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -183,6 +184,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     }
     progress.mcfg = true;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
+    crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
 
     let hugepages = if cfg.no_huge {
         Vec::new()
@@ -281,6 +283,7 @@ pub fn cleanup() -> Result<()> {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
     if initialized() {
+        crate::mp::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);

@@ -21,6 +21,7 @@ pub mod memevent;
 pub mod meminit;
 pub mod memseg;
 pub mod memzone;
+pub mod mp;
 pub mod options;
 pub mod plugin;
 pub mod runtime;

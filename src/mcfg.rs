@@ -39,7 +39,7 @@ use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 4;
+pub(crate) const MCFG_VERSION: u32 = 5;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -78,6 +78,8 @@ pub struct MemConfig {
     pub heaps: crate::malloc::HeapTable,
     /// The memzones and their name index.
     pub memzones: crate::memzone::MemzoneTable,
+    /// Multi-process status (DPDK's `mp_status`): unknown, disabled or enabled; see crate::mp.
+    pub mp_status: std::sync::atomic::AtomicU8,
 }
 
 struct Mapping {

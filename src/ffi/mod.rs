@@ -141,6 +141,7 @@ pub mod malloc;
 pub mod memory;
 pub mod memzone;
 pub mod misc;
+pub mod mp;
 pub mod paging;
 pub mod tailq;
 pub mod trace;

@@ -1,0 +1,507 @@
+//! The IPC wire format and the socket calls that carry it.
+//!
+//! One datagram is one message: a fixed-size frame (magic, type, lengths, the NUL-padded name,
+//! the parameter block) plus up to [`RTE_MP_MAX_FD_NUM`] file descriptors in one `SCM_RIGHTS`
+//! control message. The frame is rtemem's own (only rtemem processes talk to each other); its
+//! fields mirror `struct rte_mp_msg` so a frame converts to and from the C struct losslessly.
+//!
+//! Descriptors received with a message belong to whoever handles it: [`decode`] closes them
+//! when the frame is malformed, [`Msg::close_fds`] closes them when nobody wants them.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::RawFd;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+use crate::abi::{RTE_MP_MAX_FD_NUM, RTE_MP_MAX_NAME_LEN, RTE_MP_MAX_PARAM_LEN};
+use crate::err;
+use crate::errno::Result;
+
+/// "RTMP": first word of every frame.
+const FRAME_MAGIC: u32 = 0x5254_4d50;
+/// Bytes of one frame: magic, type, len_param, num_fds, name, param.
+pub(crate) const FRAME_LEN: usize = 16 + RTE_MP_MAX_NAME_LEN + RTE_MP_MAX_PARAM_LEN;
+
+/// What a datagram is (DPDK's `MP_MSG`/`MP_REQ`/`MP_REP`/`MP_IGN`, plus a local wake-up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MsgType {
+    /// A one-way message: no reply expected.
+    Msg = 0,
+    /// A request: the peer's action should answer with `rte_mp_reply`.
+    Req = 1,
+    /// A reply to a request.
+    Rep = 2,
+    /// "Ignore me": the peer is still initialising and has no action for the request.
+    Ign = 3,
+    /// Sent by a process to its own socket to wake its IPC thread; never crosses processes.
+    Wake = 4,
+}
+
+impl MsgType {
+    fn from_u32(v: u32) -> Option<MsgType> {
+        Some(match v {
+            0 => MsgType::Msg,
+            1 => MsgType::Req,
+            2 => MsgType::Rep,
+            3 => MsgType::Ign,
+            4 => MsgType::Wake,
+            _ => return None,
+        })
+    }
+}
+
+/// One IPC message (DPDK's `struct rte_mp_msg`).
+///
+/// `fds` are raw descriptors: in a message being sent they stay owned by the sender (the
+/// kernel duplicates them into the receiver); in a received message they are new descriptors
+/// owned by whoever handles the message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Msg {
+    /// The action name (at most `RTE_MP_MAX_NAME_LEN - 1` bytes, not empty).
+    pub name: String,
+    /// The parameter block (at most `RTE_MP_MAX_PARAM_LEN` bytes).
+    pub param: Vec<u8>,
+    /// File descriptors passed with the message (at most `RTE_MP_MAX_FD_NUM`).
+    pub fds: Vec<RawFd>,
+}
+
+impl Msg {
+    /// A message for action `name` with parameter `param` and no descriptors.
+    pub fn new(name: &str, param: &[u8]) -> Msg {
+        Msg {
+            name: name.to_string(),
+            param: param.to_vec(),
+            fds: Vec::new(),
+        }
+    }
+
+    /// Checks the limits DPDK's `check_input` enforces: a non-empty name shorter than
+    /// `RTE_MP_MAX_NAME_LEN` (EINVAL / E2BIG), at most `RTE_MP_MAX_PARAM_LEN` parameter bytes
+    /// and `RTE_MP_MAX_FD_NUM` descriptors (E2BIG).
+    pub fn validate(&self) -> Result<()> {
+        validate_name(&self.name)?;
+        if self.param.len() > RTE_MP_MAX_PARAM_LEN {
+            return Err(err!(
+                libc::E2BIG,
+                "message parameter is {} bytes; the limit is {RTE_MP_MAX_PARAM_LEN}",
+                self.param.len()
+            ));
+        }
+        if self.fds.len() > RTE_MP_MAX_FD_NUM {
+            return Err(err!(
+                libc::E2BIG,
+                "cannot send more than {RTE_MP_MAX_FD_NUM} fds (asked for {})",
+                self.fds.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Closes the received descriptors (a message nobody handles must not leak them).
+    pub fn close_fds(&mut self) {
+        for fd in self.fds.drain(..) {
+            // SAFETY: received descriptors are owned by this message and closed once (drained).
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// Checks an action name as DPDK does: empty is EINVAL, `RTE_MP_MAX_NAME_LEN` bytes or more
+/// (no room for the NUL) is E2BIG; a NUL inside is EINVAL.
+pub fn validate_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(err!(libc::EINVAL, "action name is empty"));
+    }
+    if name.len() >= RTE_MP_MAX_NAME_LEN {
+        return Err(err!(
+            libc::E2BIG,
+            "action name '{name}' is {} bytes; the limit is {}",
+            name.len(),
+            RTE_MP_MAX_NAME_LEN - 1
+        ));
+    }
+    if name.as_bytes().contains(&0) {
+        return Err(err!(libc::EINVAL, "action name contains a NUL byte"));
+    }
+    Ok(())
+}
+
+/// Builds the frame of `msg` sent as `ty` (the message must have passed [`Msg::validate`]).
+pub(crate) fn encode(ty: MsgType, msg: &Msg) -> Vec<u8> {
+    debug_assert!(msg.validate().is_ok(), "encode() of an unvalidated message");
+    let mut f = vec![0u8; FRAME_LEN];
+    f[0..4].copy_from_slice(&FRAME_MAGIC.to_le_bytes());
+    f[4..8].copy_from_slice(&(ty as u32).to_le_bytes());
+    f[8..12].copy_from_slice(&(msg.param.len() as u32).to_le_bytes());
+    f[12..16].copy_from_slice(&(msg.fds.len() as u32).to_le_bytes());
+    let name = msg.name.as_bytes();
+    f[16..16 + name.len()].copy_from_slice(name);
+    let p = 16 + RTE_MP_MAX_NAME_LEN;
+    f[p..p + msg.param.len()].copy_from_slice(&msg.param);
+    f
+}
+
+fn word(f: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&f[at..at + 4]);
+    u32::from_le_bytes(w)
+}
+
+/// Parses a received frame; `fds` are the descriptors that came with it. A malformed frame
+/// (wrong size or magic, unknown type, bad lengths, an fd count that does not match what
+/// arrived) is refused with EBADMSG and its descriptors are closed.
+pub(crate) fn decode(frame: &[u8], fds: Vec<RawFd>) -> Result<(MsgType, Msg)> {
+    let mut msg = Msg {
+        fds,
+        ..Msg::default()
+    };
+    match parse(frame, msg.fds.len()) {
+        Ok((ty, name, param)) => {
+            msg.name = name;
+            msg.param = param;
+            Ok((ty, msg))
+        }
+        Err(e) => {
+            msg.close_fds();
+            Err(e)
+        }
+    }
+}
+
+fn parse(f: &[u8], nfds: usize) -> Result<(MsgType, String, Vec<u8>)> {
+    if f.len() != FRAME_LEN {
+        return Err(err!(
+            libc::EBADMSG,
+            "truncated msg: {} bytes, expected {FRAME_LEN}",
+            f.len()
+        ));
+    }
+    if word(f, 0) != FRAME_MAGIC {
+        return Err(err!(libc::EBADMSG, "not an rtemem IPC frame"));
+    }
+    let ty = MsgType::from_u32(word(f, 4))
+        .ok_or_else(|| err!(libc::EBADMSG, "unknown message type {}", word(f, 4)))?;
+    let len_param = word(f, 8) as usize;
+    if len_param > RTE_MP_MAX_PARAM_LEN {
+        return Err(err!(libc::EBADMSG, "invalid received data length"));
+    }
+    let num_fds = word(f, 12) as usize;
+    if num_fds > RTE_MP_MAX_FD_NUM || num_fds != nfds {
+        return Err(err!(
+            libc::EBADMSG,
+            "invalid number of fd's received ({nfds} arrived, frame says {num_fds})"
+        ));
+    }
+    let raw_name = &f[16..16 + RTE_MP_MAX_NAME_LEN];
+    let n = raw_name
+        .iter()
+        .position(|&b| b == 0)
+        .ok_or_else(|| err!(libc::EBADMSG, "action name is not NUL-terminated"))?;
+    let name = String::from_utf8_lossy(&raw_name[..n]).into_owned();
+    if name.is_empty() && ty != MsgType::Wake {
+        return Err(err!(libc::EBADMSG, "message without an action name"));
+    }
+    let p = 16 + RTE_MP_MAX_NAME_LEN;
+    Ok((ty, name, f[p..p + len_param].to_vec()))
+}
+
+fn sockaddr(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
+    // SAFETY: sockaddr_un is plain data; all-zero is a valid (empty) value.
+    let mut sa: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    sa.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.as_os_str().as_bytes();
+    if bytes.len() >= sa.sun_path.len() || bytes.contains(&0) {
+        return Err(io::Error::from_raw_os_error(libc::ENAMETOOLONG));
+    }
+    for (d, s) in sa.sun_path.iter_mut().zip(bytes) {
+        *d = *s as libc::c_char;
+    }
+    Ok((
+        sa,
+        std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+    ))
+}
+
+/// Creates a datagram socket bound to `path` (removing a stale file first, as DPDK does).
+pub(crate) fn bind(path: &Path) -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let (sa, len) = sockaddr(path)?;
+    // SAFETY: plain socket(2) call; the result is checked.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh descriptor we own.
+    let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+    if let Ok(c) = CString::new(path.as_os_str().as_bytes()) {
+        // SAFETY: c is a valid NUL-terminated path.
+        unsafe { libc::unlink(c.as_ptr()) };
+    }
+    // SAFETY: sa is a valid sockaddr_un of `len` bytes.
+    if unsafe { libc::bind(fd, (&sa as *const libc::sockaddr_un).cast(), len) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(owned)
+}
+
+/// Sends `frame` with `fds` (SCM_RIGHTS) from socket `sock` to the socket bound at `to`.
+pub(crate) fn send(sock: RawFd, to: &Path, frame: &[u8], fds: &[RawFd]) -> io::Result<()> {
+    let (mut sa, len) = sockaddr(to)?;
+    // Room for RTE_MP_MAX_FD_NUM ints, u64-aligned as cmsghdr requires.
+    let mut control = [0u64; 8];
+    let mut iov = libc::iovec {
+        iov_base: frame.as_ptr() as *mut libc::c_void,
+        iov_len: frame.len(),
+    };
+    // SAFETY: msghdr is plain data; all-zero is valid.
+    let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
+    mh.msg_name = (&mut sa as *mut libc::sockaddr_un).cast();
+    mh.msg_namelen = len;
+    mh.msg_iov = &mut iov;
+    mh.msg_iovlen = 1;
+    if !fds.is_empty() {
+        let data_len = std::mem::size_of_val(fds) as u32;
+        // SAFETY: CMSG_SPACE is a pure size computation.
+        let space = unsafe { libc::CMSG_SPACE(data_len) } as usize;
+        debug_assert!(
+            space <= std::mem::size_of_val(&control),
+            "control buffer too small"
+        );
+        mh.msg_control = control.as_mut_ptr().cast();
+        mh.msg_controllen = space;
+        // SAFETY: msg_control points to `space` writable bytes, enough for one header plus
+        // the fds, so CMSG_FIRSTHDR is non-NULL and CMSG_DATA has room for `data_len` bytes.
+        unsafe {
+            let c = libc::CMSG_FIRSTHDR(&mh);
+            (*c).cmsg_level = libc::SOL_SOCKET;
+            (*c).cmsg_type = libc::SCM_RIGHTS;
+            (*c).cmsg_len = libc::CMSG_LEN(data_len) as usize;
+            std::ptr::copy_nonoverlapping(
+                fds.as_ptr().cast::<u8>(),
+                libc::CMSG_DATA(c),
+                data_len as usize,
+            );
+        }
+    }
+    loop {
+        // SAFETY: mh points to live buffers set up above.
+        let n = unsafe { libc::sendmsg(sock, &mh, libc::MSG_NOSIGNAL) };
+        if n >= 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// A datagram read by [`recv`]: frame bytes, descriptors, and the sender's socket path.
+pub(crate) struct Datagram {
+    pub frame: Vec<u8>,
+    pub fds: Vec<RawFd>,
+    pub from: PathBuf,
+}
+
+/// Reads one datagram without blocking. `Ok(None)` when nothing is queued.
+pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
+    let mut buf = vec![0u8; FRAME_LEN + 1];
+    let mut control = [0u64; 8];
+    // SAFETY: sockaddr_un / msghdr are plain data; all-zero is valid.
+    let mut sa: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    mh.msg_name = (&mut sa as *mut libc::sockaddr_un).cast();
+    mh.msg_namelen = std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
+    mh.msg_iov = &mut iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control.as_mut_ptr().cast();
+    mh.msg_controllen = std::mem::size_of_val(&control);
+    let n = loop {
+        // SAFETY: mh points to live, writable buffers of the declared sizes.
+        let n =
+            unsafe { libc::recvmsg(sock, &mut mh, libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC) };
+        if n >= 0 {
+            break n as usize;
+        }
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Ok(None),
+            _ => return Err(e),
+        }
+    };
+    let mut fds = Vec::new();
+    // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk within it.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&mh);
+        while !c.is_null() {
+            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
+                let data = libc::CMSG_DATA(c);
+                let bytes = (*c).cmsg_len - (data as usize - c as usize);
+                for i in 0..bytes / std::mem::size_of::<RawFd>() {
+                    fds.push(std::ptr::read_unaligned(data.cast::<RawFd>().add(i)));
+                }
+            }
+            c = libc::CMSG_NXTHDR(&mh, c);
+        }
+    }
+    if mh.msg_flags & (libc::MSG_TRUNC | libc::MSG_CTRUNC) != 0 {
+        // Report the datagram with a wrong length so decode() refuses it and closes the fds.
+        buf.truncate(0);
+    } else {
+        buf.truncate(n);
+    }
+    let path_len = sa
+        .sun_path
+        .iter()
+        .position(|&c| c == 0)
+        .unwrap_or(sa.sun_path.len());
+    let from: Vec<u8> = sa.sun_path[..path_len].iter().map(|&c| c as u8).collect();
+    Ok(Some(Datagram {
+        frame: buf,
+        fds,
+        from: PathBuf::from(std::ffi::OsString::from_vec(from)),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_round_trips_name_param_and_type() {
+        let m = Msg::new("mem_sync", b"\x01\x02payload");
+        let f = encode(MsgType::Req, &m);
+        assert_eq!(f.len(), FRAME_LEN);
+        let (ty, back) = decode(&f, Vec::new()).unwrap();
+        assert_eq!(ty, MsgType::Req);
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn full_size_param_and_longest_name_round_trip() {
+        let name = "n".repeat(RTE_MP_MAX_NAME_LEN - 1);
+        let m = Msg::new(&name, &[0xab; RTE_MP_MAX_PARAM_LEN]);
+        m.validate().unwrap();
+        let (_, back) = decode(&encode(MsgType::Msg, &m), Vec::new()).unwrap();
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn validate_refuses_what_dpdk_refuses() {
+        assert_eq!(validate_name("").unwrap_err().errno, libc::EINVAL);
+        let long = "x".repeat(RTE_MP_MAX_NAME_LEN);
+        assert_eq!(validate_name(&long).unwrap_err().errno, libc::E2BIG);
+        let big = Msg::new("a", &[0; RTE_MP_MAX_PARAM_LEN + 1]);
+        assert_eq!(big.validate().unwrap_err().errno, libc::E2BIG);
+        let mut fds = Msg::new("a", b"");
+        fds.fds = vec![0; RTE_MP_MAX_FD_NUM + 1];
+        assert_eq!(fds.validate().unwrap_err().errno, libc::E2BIG);
+    }
+
+    #[test]
+    fn malformed_frames_are_refused() {
+        let f = encode(MsgType::Rep, &Msg::new("x", b"abc"));
+        assert!(decode(&f[..FRAME_LEN - 1], Vec::new()).is_err());
+        let mut bad = f.clone();
+        bad[0] ^= 1;
+        assert!(decode(&bad, Vec::new()).is_err());
+        let mut bad = f.clone();
+        bad[4] = 9;
+        assert!(decode(&bad, Vec::new()).is_err());
+        let mut bad = f.clone();
+        bad[8..12].copy_from_slice(&(RTE_MP_MAX_PARAM_LEN as u32 + 1).to_le_bytes());
+        assert!(decode(&bad, Vec::new()).is_err());
+        let mut bad = f.clone();
+        bad[16..16 + RTE_MP_MAX_NAME_LEN].fill(b'a');
+        assert!(decode(&bad, Vec::new()).is_err());
+        // the frame says one fd but none arrived
+        let mut bad = f;
+        bad[12] = 1;
+        assert!(decode(&bad, Vec::new()).is_err());
+    }
+
+    #[test]
+    fn refused_frame_closes_the_fds_that_came_with_it() {
+        let mut p = [0; 2];
+        // SAFETY: p has room for two descriptors.
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        let f = encode(MsgType::Msg, &Msg::new("x", b""));
+        assert!(decode(&f, vec![p[0]]).is_err()); // frame says 0 fds, one arrived
+                                                  // SAFETY: fcntl on a possibly closed fd only reports EBADF.
+        assert_eq!(unsafe { libc::fcntl(p[0], libc::F_GETFD) }, -1);
+        // SAFETY: p[1] is still ours.
+        unsafe { libc::close(p[1]) };
+    }
+
+    fn tmpdir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("rtemem-mp-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn message_with_fds_crosses_a_socket_and_fds_work() {
+        use std::os::fd::AsRawFd;
+        let d = tmpdir("fds");
+        let a = bind(&d.join("a")).unwrap();
+        let b = bind(&d.join("b")).unwrap();
+        let mut p = [0; 2];
+        // SAFETY: p has room for two descriptors.
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        let mut m = Msg::new("fdtest", b"hi");
+        m.fds = vec![p[1], p[1]];
+        send(
+            a.as_raw_fd(),
+            &d.join("b"),
+            &encode(MsgType::Req, &m),
+            &m.fds,
+        )
+        .unwrap();
+        let dg = recv(b.as_raw_fd()).unwrap().expect("a datagram");
+        assert_eq!(dg.from, d.join("a"));
+        let (ty, mut got) = decode(&dg.frame, dg.fds).unwrap();
+        assert_eq!(ty, MsgType::Req);
+        assert_eq!(got.param, b"hi");
+        assert_eq!(got.fds.len(), 2);
+        assert!(got.fds.iter().all(|&fd| fd != p[1]));
+        // SAFETY: got.fds[0] is a received duplicate of the pipe's write end.
+        assert_eq!(
+            unsafe { libc::write(got.fds[0], b"ok".as_ptr().cast(), 2) },
+            2
+        );
+        let mut buf = [0u8; 2];
+        // SAFETY: p[0] is the pipe's read end; buf has 2 bytes.
+        assert_eq!(unsafe { libc::read(p[0], buf.as_mut_ptr().cast(), 2) }, 2);
+        assert_eq!(&buf, b"ok");
+        got.close_fds();
+        // SAFETY: our own pipe ends.
+        unsafe {
+            libc::close(p[0]);
+            libc::close(p[1]);
+        }
+        assert!(recv(b.as_raw_fd()).unwrap().is_none());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn send_to_a_socket_nobody_reads_is_refused_at_once() {
+        use std::os::fd::AsRawFd;
+        let d = tmpdir("dead");
+        let a = bind(&d.join("a")).unwrap();
+        drop(bind(&d.join("gone")).unwrap()); // file stays, socket closed
+        let f = encode(MsgType::Msg, &Msg::new("x", b""));
+        let e = send(a.as_raw_fd(), &d.join("gone"), &f, &[]).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ECONNREFUSED));
+        let e = send(a.as_raw_fd(), &d.join("never"), &f, &[]).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
