@@ -1569,6 +1569,63 @@ uint16_t rte_vect_get_max_simd_bitwidth(void);
 int rte_vect_set_max_simd_bitwidth(uint16_t bitwidth);
 
 /**
+ * Registers `action` for messages and requests named `name`. -1 with rte_errno EEXIST (name
+ * taken), EINVAL/E2BIG (bad name), ENOTSUP (IPC disabled).
+ *
+ * # Safety
+ * `name` is NULL or a C string; `action` stays callable until unregistered.
+ */
+int rte_mp_action_register(const char *name, rte_mp_t action);
+
+/**
+ * Removes the action registered under `name`, if any.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+void rte_mp_action_unregister(const char *name);
+
+/**
+ * Sends a one-way message: primary to every secondary, secondary to the primary.
+ *
+ * # Safety
+ * `msg` is NULL or points to a readable `struct rte_mp_msg`.
+ */
+int rte_mp_sendmsg(rte_mp_msg *msg);
+
+/**
+ * Sends a request and waits up to `ts` for every peer's reply. `reply->msgs` is `malloc`ed
+ * (the caller frees it). -1 with ETIMEDOUT if a peer did not answer, EEXIST if a request of
+ * this name to the same peer is pending, ENOTSUP when IPC is disabled.
+ *
+ * # Safety
+ * `req` and `ts` are NULL or readable; `reply` is NULL or writable.
+ */
+int rte_mp_request_sync(rte_mp_msg *req, rte_mp_reply *reply, const timespec *ts);
+
+/**
+ * Sends a request and returns; `clb` runs on the IPC thread with every reply or at the
+ * timeout (the reply array is freed after it returns).
+ *
+ * # Safety
+ * `req` and `ts` are NULL or readable.
+ */
+int rte_mp_request_async(rte_mp_msg *req, const timespec *ts, rte_mp_async_reply_t clb);
+
+/**
+ * Answers a request; `peer` is the value the action was called with.
+ *
+ * # Safety
+ * `msg` is NULL or readable; `peer` is NULL or a C string.
+ */
+int rte_mp_reply(rte_mp_msg *msg, const char *peer);
+
+/**
+ * Forbids secondary processes from now on; false if one has attached already.
+ */
+bool rte_mp_disable(void);
+
+/**
  * Maps memory (`mmap` with DPDK's portable flags). NULL with `rte_errno` set on failure.
  *
  * # Safety

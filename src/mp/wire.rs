@@ -473,10 +473,8 @@ mod tests {
         assert_eq!(got.fds.len(), 2);
         assert!(got.fds.iter().all(|&fd| fd != p[1]));
         // SAFETY: got.fds[0] is a received duplicate of the pipe's write end.
-        assert_eq!(
-            unsafe { libc::write(got.fds[0], b"ok".as_ptr().cast(), 2) },
-            2
-        );
+        let written = unsafe { libc::write(got.fds[0], b"ok".as_ptr().cast(), 2) };
+        assert_eq!(written, 2);
         let mut buf = [0u8; 2];
         // SAFETY: p[0] is the pipe's read end; buf has 2 bytes.
         assert_eq!(unsafe { libc::read(p[0], buf.as_mut_ptr().cast(), 2) }, 2);
