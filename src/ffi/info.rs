@@ -170,7 +170,7 @@ pub unsafe extern "C" fn rtemem_info_heap_name(
 
 /// Copies `s` and a NUL into `out` of `len` bytes, or fails with E2BIG.
 fn copy_name(s: &str, out: *mut c_char, len: usize) -> Result<()> {
-    let need = s.len().checked_add(1).unwrap_or(usize::MAX);
+    let need = s.len().saturating_add(1);
     if need > len {
         return Err(Error::new(
             libc::E2BIG,
