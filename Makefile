@@ -1,6 +1,7 @@
 # rtemem: build, test, install.
 #
-#   make            build/lib/librte_eal.so.23, librtemem.so.0, librtemem.a, pkg-config files
+#   make            build/lib/librte_eal.so.23, librtemem.so.0, librtemem.a, pkg-config files,
+#                   build/bin/rtemem-info
 #   make test       every test tier; ends with "N passed, M failed"
 #   make demo       builds examples/ and runs the demo
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -17,9 +18,9 @@ LIBDIR    := $(BUILD)/lib
 STATIC    := target/release/librtemem.a
 SYSLIBS   := -lpthread -ldl -lm -lrt -lgcc_s -lutil -lc
 
-.PHONY: all lib cargo-build test demo install clean check-abi check-header bench
+.PHONY: all lib tool cargo-build test demo install clean check-abi check-header bench
 
-all: lib
+all: lib tool
 
 cargo-build:
 	$(CARGO) build --release --quiet
@@ -45,13 +46,22 @@ lib: $(STATIC) $(ABI) scripts/mkmap.sh
 	sed -e 's|@PREFIX@|$(abspath $(BUILD))|; s|@INCLUDEDIR@|$(abspath include)|; s|@VERSION@|$(VERSION)|' \
 		pkgconfig/libdpdk.pc.in > $(LIBDIR)/pkgconfig/libdpdk.pc
 
+tool: $(BUILD)/bin/rtemem-info
+
+# rtemem-info links librtemem.so.0 (it uses rtemem_info_*) and finds it next door, in the build
+# tree and once installed.
+$(BUILD)/bin/rtemem-info: tools/rtemem-info.c lib
+	@mkdir -p $(BUILD)/bin
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -include rte_config.h $< -o $@ \
+		-L$(LIBDIR) -lrtemem -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
 check-abi: lib
 	scripts/check-abi.sh $(LIBDIR)/librte_eal.so.23 $(ABI)
 
 check-header: lib
 	git diff --exit-code -- include/rtemem.h || { echo "include/rtemem.h is stale: run make and commit it"; exit 1; }
 
-test: lib
+test: lib tool
 	scripts/run-tests.sh
 
 demo: lib
@@ -60,10 +70,11 @@ demo: lib
 bench: lib
 	bench/run.sh
 
-install: lib
+install: lib tool
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/rtemem $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(LIBDIR)/librte_eal.so.23 $(LIBDIR)/librtemem.so.0 $(DESTDIR)$(PREFIX)/lib/
 	install -m 0644 $(LIBDIR)/librtemem.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(BUILD)/bin/rtemem-info $(DESTDIR)$(PREFIX)/bin/
 	ln -sf librte_eal.so.23 $(DESTDIR)$(PREFIX)/lib/librte_eal.so
 	ln -sf librtemem.so.0 $(DESTDIR)$(PREFIX)/lib/librtemem.so
 	install -m 0644 include/*.h $(DESTDIR)$(PREFIX)/include/rtemem/

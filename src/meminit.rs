@@ -316,6 +316,10 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
     eff.legacy_mem = m.legacy_mem != 0;
     set_ctx(&eff, hugepages, &[0], iova);
     for (li, msl) in memseg::lists() {
+        // As DPDK: external memory is the application's to attach (rte_extmem_attach).
+        if msl.external != 0 {
+            continue;
+        }
         let (base, len) = (msl.base_va() as usize, msl.len);
         sys::reserve_exact(base, len).map_err(|_| {
             err!(

@@ -135,6 +135,7 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
 pub mod eal;
 pub mod errno;
 pub mod fbarray;
+pub mod info;
 pub mod lcore;
 pub mod log;
 pub mod malloc;
