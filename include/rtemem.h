@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sched.h>
@@ -778,6 +779,44 @@ int rte_fbarray_find_rev_biggest_used(struct rte_fbarray *arr, unsigned int star
  * `arr` is NULL or an array mapped in this process; `f` is NULL or an open `FILE`.
  */
 void rte_fbarray_dump_metadata(struct rte_fbarray *arr, FILE *f);
+
+/**
+ * The pid of the primary process of this process's `--file-prefix`, or -1 (rte_errno
+ * ENODEV) before `rte_eal_init`.
+ */
+int rtemem_info_primary_pid(void);
+
+/**
+ * Writes up to `max` pids of the processes attached to this `--file-prefix` (the primary,
+ * its secondaries and the caller) to `pids`, ascending; returns how many there are in all,
+ * or -1 with rte_errno set (ENODEV before init or without a shared config file, EINVAL for
+ * a NULL `pids` with `max` > 0).
+ *
+ * # Safety
+ * `pids` is NULL (with `max` 0) or points to `max` writable ints.
+ */
+int rtemem_info_processes(int *pids, unsigned int max);
+
+/**
+ * Writes up to `max` heap ids (socket ids of the socket heaps, then the ids of the external
+ * heaps, in heap-table order) to `ids`; returns how many heaps there are in all, or -1 with
+ * rte_errno set. Each id works with `rte_malloc_get_socket_stats`.
+ *
+ * # Safety
+ * `ids` is NULL (with `max` 0) or points to `max` writable ints.
+ */
+int rtemem_info_heaps(int *ids, unsigned int max);
+
+/**
+ * Copies the name of heap `heap_id` ("socket_0", or the name an external heap was created
+ * with) into `name` of `len` bytes, NUL-terminated. Returns 1 for an external heap, 0 for a
+ * socket heap, -1 with rte_errno set: ENOENT (no such heap), EINVAL (NULL `name`),
+ * E2BIG (`len` too small; nothing is written).
+ *
+ * # Safety
+ * `name` points to `len` writable bytes.
+ */
+int rtemem_info_heap_name(int heap_id, char *name, size_t len);
 
 /**
  * Runs `f(arg)` on worker lcore `worker_id`. 0 on success, -EBUSY if the lcore is not in
@@ -1591,7 +1630,7 @@ void rte_mp_action_unregister(const char *name);
  * # Safety
  * `msg` is NULL or points to a readable `struct rte_mp_msg`.
  */
-int rte_mp_sendmsg(rte_mp_msg *msg);
+int rte_mp_sendmsg(struct rte_mp_msg *msg);
 
 /**
  * Sends a request and waits up to `ts` for every peer's reply. `reply->msgs` is `malloc`ed
@@ -1601,7 +1640,7 @@ int rte_mp_sendmsg(rte_mp_msg *msg);
  * # Safety
  * `req` and `ts` are NULL or readable; `reply` is NULL or writable.
  */
-int rte_mp_request_sync(rte_mp_msg *req, rte_mp_reply *reply, const timespec *ts);
+int rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *reply, const struct timespec *ts);
 
 /**
  * Sends a request and returns; `clb` runs on the IPC thread with every reply or at the
@@ -1610,7 +1649,7 @@ int rte_mp_request_sync(rte_mp_msg *req, rte_mp_reply *reply, const timespec *ts
  * # Safety
  * `req` and `ts` are NULL or readable.
  */
-int rte_mp_request_async(rte_mp_msg *req, const timespec *ts, rte_mp_async_reply_t clb);
+int rte_mp_request_async(struct rte_mp_msg *req, const struct timespec *ts, rte_mp_async_reply_t clb);
 
 /**
  * Answers a request; `peer` is the value the action was called with.
@@ -1618,7 +1657,7 @@ int rte_mp_request_async(rte_mp_msg *req, const timespec *ts, rte_mp_async_reply
  * # Safety
  * `msg` is NULL or readable; `peer` is NULL or a C string.
  */
-int rte_mp_reply(rte_mp_msg *msg, const char *peer);
+int rte_mp_reply(struct rte_mp_msg *msg, const char *peer);
 
 /**
  * Forbids secondary processes from now on; false if one has attached already.
