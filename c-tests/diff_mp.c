@@ -214,7 +214,12 @@ static int secondary(void)
 	sync_req("sec:", "p_unknown", "x", 400);
 	async_req("sec:", "p_echo", "async", 5000);
 	async_req("sec:", "p_unknown", "async", 300);
-	send_msg("sec:", "p_ready", NULL);
+	/* Print before sending: once p_ready is out, the primary prints too, and the two
+	 * processes' lines must not race. */
+	OBS("sec: sending p_ready");
+	struct rte_mp_msg ready;
+	fill(&ready, "p_ready", NULL);
+	CHECK(rte_mp_sendmsg(&ready) == 0, "sendmsg p_ready failed: %s", rte_strerror(rte_errno));
 	/* the primary prints now; wait for its note and then for the quit message */
 	CHECK(wait_flag(&got_quit, 15), "no quit message");
 	OBS("sec: got note %d '%s'", atomic_load(&got_note), note_param);

@@ -127,6 +127,9 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .clear();
+            if mcfg::attached_as_primary() == Some(true) {
+                mcfg::mark_init_done();
+            }
             STATE.store(STATE_DONE, Ordering::Release);
             Ok(out)
         }

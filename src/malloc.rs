@@ -461,6 +461,9 @@ pub fn alloc(
     if !fresh_cache() {
         return None;
     }
+    if socket >= RTE_MAX_NUMA_NODES as i32 && check_external_mapped(socket).is_err() {
+        return None;
+    }
     // Fast path: the first sub-heap of the target socket, no policy.
     if pol.n == 0 && has_hugepages() {
         let first = if socket == SOCKET_ID_ANY {
@@ -652,9 +655,36 @@ pub fn virt2iova(p: *const u8) -> u64 {
     }
 }
 
+/// True when all memory of external heap `socket` is mapped in this process (a secondary sees
+/// an external heap's metadata at once, but its memory only after
+/// `rte_malloc_heap_memory_attach`; touching it before would fault).
+fn external_memory_mapped(socket: i32) -> bool {
+    let ps = crate::sys::page_size();
+    memseg::lists()
+        .filter(|(_, l)| l.external != 0 && l.socket_id == socket)
+        .all(|(_, l)| {
+            let base = l.base_va() as usize;
+            [base, base + l.len - ps].iter().all(|&a| {
+                // SAFETY: msync only asks the kernel about the range; unmapped memory gives ENOMEM.
+                unsafe { libc::msync(a as *mut libc::c_void, ps, libc::MS_ASYNC) == 0 }
+            })
+        })
+}
+
+fn check_external_mapped(socket: i32) -> Result<()> {
+    if socket >= RTE_MAX_NUMA_NODES as i32 && !external_memory_mapped(socket) {
+        return Err(err!(
+            libc::EFAULT,
+            "the memory of external heap {socket} is not mapped in this process: attach it with rte_malloc_heap_memory_attach"
+        ));
+    }
+    Ok(())
+}
+
 /// Statistics of `socket`'s heap (all its sub-heaps).
 pub fn socket_stats(socket: i32) -> Result<rte_malloc_socket_stats> {
     fresh_cache();
+    check_external_mapped(socket)?;
     let heaps: Vec<&HeapEntry> = heaps_of(socket).collect();
     if heaps.is_empty() {
         return Err(err!(libc::EINVAL, "socket {socket} has no heap"));

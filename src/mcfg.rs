@@ -39,7 +39,7 @@ use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 5;
+pub(crate) const MCFG_VERSION: u32 = 6;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -80,6 +80,9 @@ pub struct MemConfig {
     pub memzones: crate::memzone::MemzoneTable,
     /// Multi-process status (DPDK's `mp_status`): unknown, disabled or enabled; see crate::mp.
     pub mp_status: std::sync::atomic::AtomicU8,
+    /// Set by the primary when its init has finished (memory, heaps and memzones are set up);
+    /// secondaries attach only then.
+    pub init_done: AtomicU32,
 }
 
 struct Mapping {
@@ -305,7 +308,26 @@ pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
         },
         false,
     );
+    // The config is mapped; its memory is ready only when the primary's init has finished.
+    let m = get().expect("just published");
+    while m.init_done.load(Ordering::Acquire) == 0 {
+        if Instant::now() >= deadline {
+            detach();
+            return Err(err!(
+                libc::ETIMEDOUT,
+                "the primary process did not finish initialising within {wait:?}; retry once it has"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
     Ok(())
+}
+
+/// Marks the primary's init as finished: secondaries may attach from now on.
+pub fn mark_init_done() {
+    if let Some(m) = get() {
+        m.init_done.store(1, Ordering::Release);
+    }
 }
 
 /// Unmaps the shared config; a primary also removes its file.
