@@ -208,11 +208,13 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
             meminit::attach_secondary(cfg, &hugepages, iova_mode)?;
             crate::malloc::init_secondary();
             crate::memzone::attach_secondary()?;
+            crate::memsync::init()?;
         }
         _ => {
             meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?;
             crate::malloc::init_primary(&sockets)?;
             crate::memzone::init_primary()?;
+            crate::memsync::init()?;
         }
     }
 

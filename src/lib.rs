@@ -20,6 +20,7 @@ pub mod memalloc;
 pub mod memevent;
 pub mod meminit;
 pub mod memseg;
+pub mod memsync;
 pub mod memzone;
 pub mod mp;
 pub mod options;

@@ -104,6 +104,15 @@ impl MemorySource for PageSource {
         let r = memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0);
         mcfg::mem_write_unlock();
         let pages = r.ok()?;
+        // The other processes map the new pages before the heap hands any of it out.
+        if let Err(e) = crate::memsync::broadcast() {
+            crate::eal_log!(crate::log::RTE_LOG_ERR, "heap growth undone: {}", e.msg);
+            mcfg::mem_write_lock();
+            let _ = memalloc::free_pages(&pages);
+            mcfg::mem_write_unlock();
+            let _ = crate::memsync::broadcast();
+            return None;
+        }
         // SAFETY: alloc_pages returns filled memseg slots.
         let first = unsafe { (*pages[0]).u.addr_64 } as usize;
         Some((first, pages.len() * self.page_sz as usize))
@@ -126,6 +135,8 @@ impl MemorySource for PageSource {
         mcfg::mem_write_lock();
         let r = memalloc::free_pages(&pages);
         mcfg::mem_write_unlock();
+        // The others unmap the pages too (their mappings would keep the hugepages alive).
+        let _ = crate::memsync::broadcast();
         r.is_ok()
     }
 }

@@ -391,6 +391,12 @@ pub fn peer_count() -> usize {
     }
 }
 
+/// True when IPC is up in this process (false before init, after cleanup, and with
+/// `--no-shconf`/`--in-memory`).
+pub fn is_running() -> bool {
+    channel().is_ok()
+}
+
 /// True in the process that owns the primary socket.
 pub fn is_primary() -> bool {
     channel().map(|c| c.primary).unwrap_or(false)

@@ -1,0 +1,97 @@
+/* Primary and secondary sharing memory, compared with DPDK 22.11: memory a secondary allocates
+ * (growing the heap with new pages) is readable in the primary as soon as the allocation
+ * returned; memory the primary allocates while a secondary runs is readable there at once;
+ * each side frees the other's blocks; zones and pointers cross processes. */
+#include <stdint.h>
+#include <sys/wait.h>
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+#include "common.h"
+
+#define BIG (16 << 20)
+
+struct box {
+	char *from_secondary;
+	char *from_primary;
+};
+
+static int check_fill(const char *p, char v, size_t n)
+{
+	for (size_t i = 0; i < n; i += 4096)
+		if (p[i] != v || p[n - 1] != v)
+			return 0;
+	return 1;
+}
+
+static int secondary(int rfd, int wfd)
+{
+	const char *extra[] = { "--proc-type", "secondary" };
+	CHECK(test_eal_init_argv(2, extra, test_have_hugepages()) >= 0, "secondary init: %s",
+	      rte_strerror(rte_errno));
+	const struct rte_memzone *mz = rte_memzone_lookup("mp_box");
+	CHECK(mz != NULL, "box zone visible in the secondary");
+	struct box *b = mz->addr;
+	char *p = rte_malloc(NULL, BIG, 0);
+	CHECK(p != NULL, "secondary allocation");
+	memset(p, 0x5a, BIG);
+	b->from_secondary = p;
+	char c = 'r';
+	CHECK(write(wfd, &c, 1) == 1, "ready");
+	CHECK(read(rfd, &c, 1) == 1 && c == 'g', "go");
+	/* The primary allocated while this process was running. */
+	printf("@ sec: primary's block readable %d\n", check_fill(b->from_primary, (char)0xa5, BIG));
+	rte_free(b->from_primary);
+	printf("@ sec: freed the primary's block\n");
+	fflush(stdout);
+	c = 'd';
+	CHECK(write(wfd, &c, 1) == 1, "done");
+	rte_eal_cleanup();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "secondary") == 0)
+		return secondary(atoi(argv[2]), atoi(argv[3]));
+	if (!test_have_hugepages()) {
+		fprintf(stderr, "no hugepages: multi-process memory is tested with hugepages\n");
+		return 0;
+	}
+	CHECK(test_eal_init() >= 0, "primary init: %s", rte_strerror(rte_errno));
+	const struct rte_memzone *mz = rte_memzone_reserve("mp_box", sizeof(struct box), SOCKET_ID_ANY, 0);
+	CHECK(mz != NULL, "box zone");
+	struct box *b = mz->addr;
+	memset(b, 0, sizeof(*b));
+
+	int to_sec[2], from_sec[2];
+	CHECK(pipe(to_sec) == 0 && pipe(from_sec) == 0, "pipes");
+	pid_t pid = fork();
+	if (pid == 0) {
+		char r[16], w[16];
+		snprintf(r, sizeof(r), "%d", to_sec[0]);
+		snprintf(w, sizeof(w), "%d", from_sec[1]);
+		execl("/proc/self/exe", "diff_multiprocess", "secondary", r, w, (char *)NULL);
+		_exit(127);
+	}
+	char c = 0;
+	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'r', "secondary ready");
+	OBS("pri: secondary's block readable %d", check_fill(b->from_secondary, 0x5a, BIG));
+	rte_free(b->from_secondary);
+	OBS("pri: freed the secondary's block");
+	char *q = rte_malloc(NULL, BIG, 0);
+	CHECK(q != NULL, "primary allocation");
+	memset(q, 0xa5, BIG);
+	b->from_primary = q;
+	c = 'g';
+	CHECK(write(to_sec[1], &c, 1) == 1, "go");
+	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'd', "secondary done");
+	int st = 0;
+	waitpid(pid, &st, 0);
+	OBS("pri: secondary exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	char *again = rte_malloc(NULL, 4096, 0);
+	OBS("pri: heap still works %d", again != NULL);
+	rte_free(again);
+	rte_memzone_free(mz);
+	rte_eal_cleanup();
+	return 0;
+}

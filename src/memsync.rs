@@ -1,0 +1,97 @@
+//! Keeping every process's mappings in step when pages come and go (DPDK's memory hotplug
+//! sync over `rte_mp`).
+//!
+//! Whoever allocates or frees pages updates the shared memseg fbarrays, then asks its peers to
+//! run [`crate::memalloc::sync_all`] (map what is new, unmap what is gone) and waits for their
+//! answers before the allocating call returns: a pointer handed to another process is usable
+//! there at once, as DPDK guarantees.
+//!
+//! - A primary's change: a synchronous request to every secondary.
+//! - A secondary's change: a synchronous request to the primary, which syncs itself and then
+//!   tells the other secondaries with a one-way note (they catch up on their IPC thread, without
+//!   the primary's IPC thread waiting on them).
+//! - Dead peers are skipped by the IPC layer at once (their sockets refuse), so they never delay
+//!   or fail anyone's allocation.
+//!
+//! No lock is held while waiting: the requester has released the memory hotplug lock, and the
+//! handlers only read the fbarrays (which lock themselves).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::err;
+use crate::errno::Result;
+use crate::mp::{self, Msg};
+
+/// The request every process answers after syncing.
+pub(crate) const ACTION: &str = "rtemem_mem_sync";
+/// The one-way note a primary sends to the other secondaries.
+pub(crate) const NOTE: &str = "rtemem_mem_note";
+/// How long a requester waits for its peers.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+fn sync_here() -> i32 {
+    match crate::memalloc::sync_all() {
+        Ok(_) => 0,
+        Err(e) => {
+            crate::eal_log!(crate::log::RTE_LOG_ERR, "memory sync failed: {}", e.msg);
+            e.errno
+        }
+    }
+}
+
+/// Registers the sync actions (after memory and IPC are up; without IPC there is nobody to
+/// sync with).
+pub fn init() -> Result<()> {
+    if !mp::is_running() {
+        return Ok(());
+    }
+    mp::register_action(
+        ACTION,
+        Arc::new(|_msg: &Msg, peer: &str| {
+            let rc = sync_here();
+            if mp::is_primary() && mp::peer_count() > 1 {
+                let _ = mp::sendmsg(&Msg::new(NOTE, b""));
+            }
+            let _ = mp::reply(&Msg::new(ACTION, rc.to_string().as_bytes()), peer);
+            0
+        }),
+    )?;
+    mp::register_action(
+        NOTE,
+        Arc::new(|_msg: &Msg, _peer: &str| {
+            sync_here();
+            0
+        }),
+    )?;
+    Ok(())
+}
+
+/// Tells the peers that pages changed and waits until they have synced.
+pub fn broadcast() -> Result<()> {
+    if !mp::is_running() || mp::peer_count() == 0 {
+        return Ok(());
+    }
+    match mp::request_sync(&Msg::new(ACTION, b""), TIMEOUT) {
+        Ok(r) => {
+            for m in &r.msgs {
+                let rc = String::from_utf8_lossy(&m.param)
+                    .parse::<i32>()
+                    .unwrap_or(libc::EIO);
+                if rc != 0 {
+                    return Err(err!(
+                        rc,
+                        "a peer process could not map the new memory (errno {rc})"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        // Called from an IPC action: the answer cannot be awaited here; notify instead.
+        Err(e) if e.errno == libc::EDEADLK => {
+            let _ = mp::sendmsg(&Msg::new(NOTE, b""));
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
