@@ -8,6 +8,7 @@ out=build/bench; mkdir -p $out
 pkg-config --exists libdpdk || { echo "bench needs Debian's libdpdk-dev (DPDK 22.11)"; exit 1; }
 cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/init_bench.c -o $out/init_bench -lrte_eal || exit 1
 cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/malloc_bench.c -o $out/malloc_bench -lrte_eal || exit 1
+cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/mp_bench.c -o $out/mp_bench -lrte_eal || exit 1
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 measure() { # impl field args...
 	local impl=$1 field=$2; shift 2
@@ -67,6 +68,19 @@ mrow "rte_memzone_reserve, 2000 zones" us/op mz_reserve "${base[@]}"
 mrow "rte_memzone_lookup among 2000 zones" ns/op mz_lookup "${base[@]}"
 mrow "4-64 MiB malloc+touch+free, -m 512" ms/op large "${base[@]}" -m 512
 mrow "4-64 MiB malloc+touch+free, dynamic" ms/op large "${base[@]}"
+
+# A secondary's allocation that needs fresh pages: the full sync round trip.
+pmeasure() { # impl
+	for i in $(seq "$runs"); do
+		if [ "$1" = ours ]; then
+			LD_LIBRARY_PATH=build/lib $out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
+		else
+			$out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
+		fi
+	done | awk '{print $2}' | median
+}
+d=$(pmeasure real); o=$(pmeasure ours)
+printf '%-44s %12s %12s %8s\n' "secondary 6 MiB alloc with page sync (us/op)" "$d" "$o" "$(awk -v d="$d" -v o="$o" 'BEGIN {if (o > 0) printf "%.1fx", d / o; else print "-"}')"
 
 # Leftovers of real DPDK runs (DPDK leaves its runtime dirs and, after -m, its page files).
 rm -rf /var/run/dpdk/bench-$$-* 2>/dev/null

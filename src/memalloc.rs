@@ -682,33 +682,57 @@ pub fn sync_all() -> Result<(usize, usize)> {
     for (li, msl) in memseg::lists().filter(|(_, l)| l.external == 0) {
         let fb = memseg::segs(msl);
         let len = msl.page_sz as usize;
-        for seg in 0..fb.len() {
-            let used = fb.is_used(seg).unwrap_or(false);
-            let here = is_mapped(li, seg);
-            if used == here {
-                continue;
-            }
-            let va = msl.base_va() as usize + seg as usize * len;
-            let mut f = files();
-            if used {
+        // Used in the shared list but not mapped here: map (walks used slots only).
+        let mut next = fb.find_next_used(0).ok();
+        while let Some(seg) = next {
+            if !is_mapped(li, seg) {
                 if c.mode == Mode::Memfd || c.mode == Mode::NoHuge {
                     return Err(err!(
                         libc::ENOTSUP,
                         "pages without hugetlbfs files can only be shared with their descriptors"
                     ));
                 }
+                let va = msl.base_va() as usize + seg as usize * len;
+                let mut f = files();
                 let (fd, off, _) = backing(c, &mut f, li, seg, msl.page_sz, false)?;
                 // SAFETY: the slot is inside this list's reservation and unmapped here.
                 unsafe { sys::map_fixed(va, len, fd, off) }?;
                 mark_mapped(li, seg, true);
                 added += 1;
-            } else {
-                // SAFETY: the page was freed by its owner; this process must not use it.
-                unsafe { sys::rereserve(va, len) }?;
-                f.per_page.remove(&(li, seg));
-                mark_mapped(li, seg, false);
-                removed += 1;
             }
+            next = if seg + 1 < fb.len() {
+                fb.find_next_used(seg + 1).ok()
+            } else {
+                None
+            };
+        }
+        // Mapped here but free in the shared list: unmap (walks this process's set bits only).
+        let local: Vec<u32> = {
+            let m = MAPPED.lock().unwrap_or_else(|p| p.into_inner());
+            m.get(&li)
+                .map(|words| {
+                    words
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(w, &bits)| {
+                            (0..64)
+                                .filter(move |b| bits >> b & 1 == 1)
+                                .map(move |b| (w * 64 + b) as u32)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for seg in local {
+            if fb.is_used(seg).unwrap_or(false) {
+                continue;
+            }
+            let va = msl.base_va() as usize + seg as usize * len;
+            // SAFETY: the page was freed by its owner; this process must not use it.
+            unsafe { sys::rereserve(va, len) }?;
+            files().per_page.remove(&(li, seg));
+            mark_mapped(li, seg, false);
+            removed += 1;
         }
     }
     Ok((added, removed))
