@@ -76,8 +76,10 @@ check "the next primary removed every stale page file" "$(files "$p")" 0
 check "every hugepage is back (0 leaked)" "$(cat $sysfree)" "$start"
 
 # Exhausted pool: asking for more than is free fails with ENOMEM and leaves nothing.
-free_now=$(cat $sysfree)
-out=$("$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $(((free_now + 8) * 2)) 2>&1); rc=$?
+free_1g=$(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages 2>/dev/null || echo 0)
+awk '$2 == "/dev/hugepages1G" {f=1} END {exit !f}' /proc/mounts || free_1g=0
+total_mb=$(($(cat $sysfree) * 2 + free_1g * 1024))
+out=$(timeout 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $((total_mb + 64)) 2>&1); rc=$?
 check "more than the pool: init fails (exit 3)" "$rc" 3
 check "more than the pool: ENOMEM" "$(grep -o 'errno [0-9]*' <<<"$out")" "errno 12"
 check "more than the pool: the message names the fix" "$(grep -c 'nr_hugepages' <<<"$out")" 1

@@ -81,6 +81,11 @@ struct Progress {
 
 impl Progress {
     fn rollback(&self) {
+        // Our own shared lock on the hugetlbfs directories would block the sweep below.
+        HUGE_DIR_LOCKS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         if self.memory {
             let primary = mcfg::attached_as_primary().unwrap_or(false);
             crate::memzone::cleanup(primary);
@@ -91,10 +96,6 @@ impl Progress {
             lcore::cleanup();
         }
         crate::mp::cleanup();
-        HUGE_DIR_LOCKS
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
         if self.mcfg {
             mcfg::detach();
         }
@@ -299,6 +300,9 @@ pub fn cleanup() -> Result<()> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        if primary {
+            runtime::remove_dead_sockets();
+        }
         runtime::remove_if_empty();
     }
     Ok(())

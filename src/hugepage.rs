@@ -240,11 +240,19 @@ pub fn clear_stale(dir: &Path, file_prefix: &str) -> Result<usize> {
     let start = page_file_prefix(file_prefix);
     let d = File::open(dir).map_err(|e| Error::os(format!("cannot open {}", dir.display()), e))?;
     // Exclusive on the directory while clearing, so two primaries never race on one file.
-    if !flock(&d, libc::LOCK_EX) {
-        return Err(Error::os(
-            format!("cannot lock {}", dir.display()),
-            std::io::Error::last_os_error(),
-        ));
+    // Others hold it (shared) only while their init creates page files: wait a bounded time,
+    // then skip the sweep rather than hang (the files stay for the next sweep).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !flock(&d, libc::LOCK_EX | libc::LOCK_NB) {
+        if std::time::Instant::now() >= deadline {
+            crate::eal_log!(
+                crate::log::RTE_LOG_WARNING,
+                "{} stayed locked by another process's init: crash leftovers not cleared this time",
+                dir.display()
+            );
+            return Ok(0);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let mut removed = 0;
     for e in std::fs::read_dir(dir)

@@ -660,10 +660,17 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
     let mut i = fb.find_next_used(0).ok();
     while let Some(seg) = i {
         let va = msl.base_va() as usize + seg as usize * msl.page_sz as usize;
-        let (fd, off, _) = backing(c, &mut f, li, seg, msl.page_sz, false)?;
-        // SAFETY: the range is inside this list's reservation, made exactly for it.
-        unsafe { sys::map_fixed(va, msl.page_sz as usize, fd, off) }?;
-        mark_mapped(li, seg, true);
+        match backing(c, &mut f, li, seg, msl.page_sz, false) {
+            Ok((fd, off, _)) => {
+                // SAFETY: the range is inside this list's reservation, made exactly for it.
+                unsafe { sys::map_fixed(va, msl.page_sz as usize, fd, off) }?;
+                mark_mapped(li, seg, true);
+            }
+            // Its owner is freeing it right now (the file goes before the slot), or died doing
+            // so: there is nothing to map.
+            Err(e) if e.errno == libc::ENOENT => {}
+            Err(e) => return Err(e),
+        }
         i = if seg + 1 < fb.len() {
             fb.find_next_used(seg + 1).ok()
         } else {
@@ -694,11 +701,17 @@ pub fn sync_all() -> Result<(usize, usize)> {
                 }
                 let va = msl.base_va() as usize + seg as usize * len;
                 let mut f = files();
-                let (fd, off, _) = backing(c, &mut f, li, seg, msl.page_sz, false)?;
-                // SAFETY: the slot is inside this list's reservation and unmapped here.
-                unsafe { sys::map_fixed(va, len, fd, off) }?;
-                mark_mapped(li, seg, true);
-                added += 1;
+                match backing(c, &mut f, li, seg, msl.page_sz, false) {
+                    Ok((fd, off, _)) => {
+                        // SAFETY: the slot is inside this list's reservation and unmapped here.
+                        unsafe { sys::map_fixed(va, len, fd, off) }?;
+                        mark_mapped(li, seg, true);
+                        added += 1;
+                    }
+                    // Being freed by its owner (or its owner died freeing it): nothing to map.
+                    Err(e) if e.errno == libc::ENOENT => {}
+                    Err(e) => return Err(e),
+                }
             }
             next = if seg + 1 < fb.len() {
                 fb.find_next_used(seg + 1).ok()
@@ -786,4 +799,14 @@ pub fn close_all(primary: bool) {
     }
     f.per_page.clear();
     f.per_list.clear();
+    drop(f);
+    // Pages of processes that died after taking them (a secondary killed mid-allocation) are
+    // known to nobody: their files are held by no one now, so sweep them as init does.
+    if let (true, Ok(c)) = (primary, ctx()) {
+        if c.unlink != HugeUnlink::Never {
+            for dir in c.dirs.values() {
+                let _ = crate::hugepage::clear_stale(dir, &c.prefix);
+            }
+        }
+    }
 }

@@ -105,6 +105,29 @@ pub fn set_up(prefix: &str, create: bool) -> Result<&'static Path> {
     Ok(&rt.dir)
 }
 
+/// Removes the IPC sockets of processes that are gone (a socket nobody listens on refuses a
+/// connection), as a primary does when it leaves.
+pub fn remove_dead_sockets() {
+    let Some(dir) = dir() else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("mp_socket_") {
+            continue;
+        }
+        let Ok(sock) = std::os::unix::net::UnixDatagram::unbound() else {
+            continue;
+        };
+        if let Err(err) = sock.connect(e.path()) {
+            if err.raw_os_error() == Some(libc::ECONNREFUSED) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Removes the runtime directory if this process created it and it is now empty.
 pub fn remove_if_empty() {
     if let Some(rt) = RUNTIME.get() {
