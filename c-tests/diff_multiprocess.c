@@ -1,11 +1,14 @@
-/* Primary and secondary sharing memory, compared with DPDK 22.11: memory a secondary allocates
- * (growing the heap with new pages) is readable in the primary as soon as the allocation
- * returned; memory the primary allocates while a secondary runs is readable there at once;
- * each side frees the other's blocks; zones and pointers cross processes. */
+/* Primary and secondary sharing memory, compared with DPDK 22.11, in the default,
+ * --single-file-segments and --legacy-mem modes: memory a secondary allocates (growing the heap
+ * with new pages) is readable in the primary as soon as the allocation returned; memory the
+ * primary allocates while a secondary runs is readable there at once; each side frees the
+ * other's blocks; zones, pointers and a DPDK ring cross processes. */
+/* LIBS: -lrte_ring */
 #include <stdint.h>
 #include <sys/wait.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_ring.h>
 #include "common.h"
 
 #define BIG (16 << 20)
@@ -31,6 +34,10 @@ static int secondary(int rfd, int wfd)
 	const struct rte_memzone *mz = rte_memzone_lookup("mp_box");
 	CHECK(mz != NULL, "box zone visible in the secondary");
 	struct box *b = mz->addr;
+	struct rte_ring *r = rte_ring_lookup("mp_ring");
+	CHECK(r != NULL, "the primary's ring visible in the secondary");
+	for (long i = 1; i <= 100; i++)
+		CHECK(rte_ring_enqueue(r, (void *)i) == 0, "enqueue %ld", i);
 	char *p = rte_malloc(NULL, BIG, 0);
 	CHECK(p != NULL, "secondary allocation");
 	memset(p, 0x5a, BIG);
@@ -49,15 +56,12 @@ static int secondary(int rfd, int wfd)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int primary(int argc, char **argv)
 {
-	if (argc == 4 && strcmp(argv[1], "secondary") == 0)
-		return secondary(atoi(argv[2]), atoi(argv[3]));
-	if (!test_have_hugepages()) {
-		fprintf(stderr, "no hugepages: multi-process memory is tested with hugepages\n");
-		return 0;
-	}
-	CHECK(test_eal_init() >= 0, "primary init: %s", rte_strerror(rte_errno));
+	CHECK(test_eal_init_argv(argc, (const char *const *)argv, 1) >= 0, "primary init: %s",
+	      rte_strerror(rte_errno));
+	struct rte_ring *ring = rte_ring_create("mp_ring", 256, SOCKET_ID_ANY, 0);
+	CHECK(ring != NULL, "ring");
 	const struct rte_memzone *mz = rte_memzone_reserve("mp_box", sizeof(struct box), SOCKET_ID_ANY, 0);
 	CHECK(mz != NULL, "box zone");
 	struct box *b = mz->addr;
@@ -75,6 +79,11 @@ int main(int argc, char **argv)
 	}
 	char c = 0;
 	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'r', "secondary ready");
+	long sum = 0;
+	void *v;
+	while (rte_ring_dequeue(ring, &v) == 0)
+		sum += (long)v;
+	OBS("pri: ring carried the secondary's items: %d", sum == 5050);
 	OBS("pri: secondary's block readable %d", check_fill(b->from_secondary, 0x5a, BIG));
 	rte_free(b->from_secondary);
 	OBS("pri: freed the secondary's block");
@@ -91,7 +100,22 @@ int main(int argc, char **argv)
 	char *again = rte_malloc(NULL, 4096, 0);
 	OBS("pri: heap still works %d", again != NULL);
 	rte_free(again);
+	rte_ring_free(ring);
 	rte_memzone_free(mz);
 	rte_eal_cleanup();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && strcmp(argv[1], "secondary") == 0)
+		return secondary(atoi(argv[2]), atoi(argv[3]));
+	if (!test_have_hugepages()) {
+		fprintf(stderr, "no hugepages: multi-process memory is tested with hugepages\n");
+		return 0;
+	}
+	test_run_mode("", "", primary);
+	test_run_mode("", "--single-file-segments", primary);
+	test_run_mode("", "--legacy-mem -m 128", primary);
 	return 0;
 }

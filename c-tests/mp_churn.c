@@ -1,6 +1,7 @@
 /* Helper for sh_faults.sh, built against DPDK 22.11's headers.
  *   mp_churn primary <eal args>  init, print "ready", wait for SIGTERM, then print heap validity
- *   mp_churn churn <eal args>    (secondary) allocate and free forever, growing the heap
+ *   mp_churn churn <eal args>    (secondary) allocate and free until SIGTERM (then free all and
+ *                                print how many operations it did), growing the heap
  *   mp_churn check <eal args>    (secondary) print heap validity and that malloc still works */
 #include <signal.h>
 #include <stdio.h>
@@ -52,7 +53,9 @@ int main(int argc, char **argv)
 	void *live[16] = { 0 };
 	unsigned long long s = (unsigned long long)getpid() * 2654435761ULL;
 	char name[32];
-	for (unsigned long i = 0;; i++) {
+	signal(SIGTERM, on_term);
+	unsigned long i;
+	for (i = 0; !stop; i++) {
 		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
 		unsigned k = s % 16;
 		rte_free(live[k]);
@@ -69,4 +72,15 @@ int main(int argc, char **argv)
 				rte_memzone_reserve(name, 8192, SOCKET_ID_ANY, 0);
 		}
 	}
+	for (unsigned k = 0; k < 16; k++)
+		rte_free(live[k]);
+	for (int z = 0; z < 8; z++) {
+		snprintf(name, sizeof(name), "churn_%d_%d", getpid(), z);
+		const struct rte_memzone *mz = rte_memzone_lookup(name);
+		if (mz)
+			rte_memzone_free(mz);
+	}
+	printf("churned %lu operations\n", i);
+	rte_eal_cleanup();
+	return 0;
 }

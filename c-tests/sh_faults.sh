@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault injection: secondaries killed with SIGKILL at random points of an allocation loop
-# (100 times) hang nobody, leak no hugepage, and leave the heaps valid; the same for primaries
-# killed mid-run and restarted.
+# (100 times) hang nobody, leak no hugepage, and leave the heaps valid; primaries killed mid-run
+# and restarted leak nothing. (The concurrent multi-secondary stress is not here yet: several
+# secondaries growing heaps at once still crash; see the issue note.)
 set -u
 root=${RTEMEM_ROOT:-$(pwd)}
 if ! awk '$1 == "HugePages_Total:" && $2 > 0 {f=1} END {exit !f}' /proc/meminfo; then
@@ -40,6 +41,7 @@ done
 check "checks after 100 kills that failed or hung" "$hangs" 0
 check "heaps valid after 100 kills" "$(grep -c 'Heaps valid: yes' "$tmp/check.out")" 1
 check "malloc works after 100 kills" "$(grep -c 'malloc after faults: ok' "$tmp/check.out")" 1
+
 kill -TERM $ppid
 if ! timeout 30 tail --pid=$ppid -f /dev/null; then echo "FAIL: primary hung at exit"; fail=1; kill -KILL $ppid; fi
 wait $ppid 2>/dev/null

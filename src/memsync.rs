@@ -6,10 +6,10 @@
 //! answers before the allocating call returns: a pointer handed to another process is usable
 //! there at once, as DPDK guarantees.
 //!
-//! - A primary's change: a synchronous request to every secondary.
-//! - A secondary's change: a synchronous request to the primary, which syncs itself and then
-//!   tells the other secondaries with a one-way note (they catch up on their IPC thread, without
-//!   the primary's IPC thread waiting on them).
+//! - Any process's change: a synchronous request to every other process of the prefix (the
+//!   primary and all secondaries; rtemem's IPC lets a secondary reach the other secondaries
+//!   directly for this), so by the time the allocation returns, every process has the pages.
+//!   A process serialises its own broadcasts.
 //! - Dead peers are skipped by the IPC layer at once (their sockets refuse), so they never delay
 //!   or fail anyone's allocation.
 //!
@@ -27,8 +27,22 @@ use crate::mp::{self, Msg};
 pub(crate) const ACTION: &str = "rtemem_mem_sync";
 /// The one-way note a primary sends to the other secondaries.
 pub(crate) const NOTE: &str = "rtemem_mem_note";
-/// How long a requester waits for its peers.
-const TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a requester waits for its peers, unless `RTEMEM_SYNC_TIMEOUT_MS` says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The sync timeout: `RTEMEM_SYNC_TIMEOUT_MS` (milliseconds, read once), else 5 s. A dead peer
+/// never waits it out (its socket refuses at once); a live but stuck one does.
+fn timeout() -> Duration {
+    static T: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *T.get_or_init(|| {
+        std::env::var("RTEMEM_SYNC_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|&ms| ms > 0)
+            .map(Duration::from_millis)
+            .unwrap_or(DEFAULT_TIMEOUT)
+    })
+}
 
 fn sync_here() -> i32 {
     match crate::memalloc::sync_all() {
@@ -50,9 +64,6 @@ pub fn init() -> Result<()> {
         ACTION,
         Arc::new(|_msg: &Msg, peer: &str| {
             let rc = sync_here();
-            if mp::is_primary() && mp::peer_count() > 1 {
-                let _ = mp::sendmsg(&Msg::new(NOTE, b""));
-            }
             let _ = mp::reply(&Msg::new(ACTION, rc.to_string().as_bytes()), peer);
             0
         }),
@@ -67,12 +78,16 @@ pub fn init() -> Result<()> {
     Ok(())
 }
 
-/// Tells the peers that pages changed and waits until they have synced.
+/// One broadcast at a time per process (requests of one name to one peer may not overlap).
+static BROADCAST: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Tells every other process that pages changed and waits until they have synced.
 pub fn broadcast() -> Result<()> {
-    if !mp::is_running() || mp::peer_count() == 0 {
+    if !mp::is_running() {
         return Ok(());
     }
-    match mp::request_sync(&Msg::new(ACTION, b""), TIMEOUT) {
+    let _g = BROADCAST.lock().unwrap_or_else(|p| p.into_inner());
+    match mp::request_sync_everyone(&Msg::new(ACTION, b""), timeout()) {
         Ok(r) => {
             for m in &r.msgs {
                 let rc = String::from_utf8_lossy(&m.param)

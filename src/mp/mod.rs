@@ -330,8 +330,10 @@ enum Sent {
 fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg) -> Result<Sent> {
     match wire::send(ch.sock.as_raw_fd(), to, &encode(ty, msg), &msg.fds) {
         Ok(()) => Ok(Sent::Yes),
+        // A dead secondary is skipped and its socket removed (by anyone: rtemem's memory sync
+        // reaches secondaries from secondaries too); a dead primary is an error, as in DPDK.
         Err(e)
-            if ch.primary
+            if (ch.primary || to.file_name().is_some_and(|n| n != MP_SOCKET))
                 && matches!(e.raw_os_error(), Some(libc::ECONNREFUSED | libc::ENOENT)) =>
         {
             if e.raw_os_error() == Some(libc::ECONNREFUSED) {
@@ -363,7 +365,14 @@ fn wake(ch: &Channel) {
 /// The sockets a message from this process goes to: every secondary's (primary), or the
 /// primary's (secondary). The lock keeps processes from creating sockets meanwhile.
 fn peers(ch: &Channel) -> Result<(Vec<PathBuf>, Option<DirLock>)> {
-    if !ch.primary {
+    peers_of(ch, false)
+}
+
+/// The sockets a request reaches: DPDK's topology (primary <-> secondaries), or with
+/// `everyone` every other process of the prefix (rtemem's memory sync, which must reach the
+/// other secondaries synchronously too).
+fn peers_of(ch: &Channel, everyone: bool) -> Result<(Vec<PathBuf>, Option<DirLock>)> {
+    if !ch.primary && !everyone {
         return Ok((vec![ch.dir.join(MP_SOCKET)], None));
     }
     let lock = DirLock::new(&ch.dir, libc::LOCK_SH)?;
@@ -372,11 +381,12 @@ fn peers(ch: &Channel) -> Result<(Vec<PathBuf>, Option<DirLock>)> {
     let mut out: Vec<PathBuf> = rd
         .filter_map(|e| e.ok())
         .filter(|e| {
-            e.file_name()
-                .as_bytes()
-                .starts_with(SECONDARY_PREFIX.as_bytes())
+            let n = e.file_name();
+            let n = n.as_bytes();
+            n.starts_with(SECONDARY_PREFIX.as_bytes()) || (everyone && n == MP_SOCKET.as_bytes())
         })
         .map(|e| e.path())
+        .filter(|p| *p != ch.own)
         .collect();
     out.sort();
     Ok((out, Some(lock)))
@@ -435,6 +445,23 @@ pub fn reply(msg: &Msg, peer: &str) -> Result<()> {
 /// that did arrive are then dropped and their descriptors closed), EEXIST if a request of this
 /// name to the same peer is already pending, EDEADLK when called on the IPC thread.
 pub fn request_sync_counted(msg: &Msg, timeout: Duration, nb_sent: &mut usize) -> Result<Vec<Msg>> {
+    request_sync_to(msg, timeout, nb_sent, false)
+}
+
+/// Sends a request to every other process of the prefix (secondaries included, from a
+/// secondary too) and waits for all answers. For rtemem's own memory sync.
+pub fn request_sync_everyone(msg: &Msg, timeout: Duration) -> Result<Replies> {
+    let mut nb_sent = 0;
+    let msgs = request_sync_to(msg, timeout, &mut nb_sent, true)?;
+    Ok(Replies { nb_sent, msgs })
+}
+
+fn request_sync_to(
+    msg: &Msg,
+    timeout: Duration,
+    nb_sent: &mut usize,
+    everyone: bool,
+) -> Result<Vec<Msg>> {
     *nb_sent = 0;
     msg.validate()?;
     let ch = channel()?;
@@ -446,7 +473,7 @@ pub fn request_sync_counted(msg: &Msg, timeout: Duration, nb_sent: &mut usize) -
         ));
     }
     let deadline = Instant::now() + timeout;
-    let (to, lock) = peers(&ch)?;
+    let (to, lock) = peers_of(&ch, everyone)?;
     let mut keys = Vec::new();
     let mut failure = None;
     {
