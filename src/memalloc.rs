@@ -685,16 +685,7 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
 /// unmapped). This is what a process runs when told that memory changed.
 pub fn sync_all() -> Result<(usize, usize)> {
     let c = ctx()?;
-    // Under the memory lock (read): no process allocates or frees pages meanwhile, so a slot
-    // this process is allocating right now is never mistaken for one another process freed.
-    struct ReadGuard;
-    impl Drop for ReadGuard {
-        fn drop(&mut self) {
-            crate::mcfg::mem_read_unlock();
-        }
-    }
-    crate::mcfg::mem_read_lock();
-    let _guard = ReadGuard;
+
     let (mut added, mut removed) = (0, 0);
     for (li, msl) in memseg::lists().filter(|(_, l)| l.external == 0) {
         let fb = memseg::segs(msl);

@@ -178,8 +178,11 @@ impl ShRwLock {
             debug_assert!(false, "read_unlock without a read hold");
             return;
         }
-        slot.count.fetch_sub(1, Ordering::AcqRel);
+        // State first, then our count: if we die in between, recovery sees one count too many
+        // for us and takes away at most what the state still holds (see reclaim_dead). The other
+        // order would leave a reader in the state that no count accounts for: a hang.
         let prev = self.state.fetch_sub(READER, Ordering::Release);
+        slot.count.fetch_sub(1, Ordering::AcqRel);
         if prev - READER == 0 {
             futex_wake_all(&self.state);
         }
@@ -240,7 +243,21 @@ impl ShRwLock {
             }
             let n = slot.count.swap(0, Ordering::AcqRel);
             if n > 0 {
-                self.state.fetch_sub(READER * n as u32, Ordering::Release);
+                // A process killed inside read_lock/read_unlock may have a count one higher than
+                // the readers it put in the state: never take away more than the state holds.
+                let mut s = self.state.load(Ordering::Acquire);
+                loop {
+                    let take = (s / READER).min(n as u32);
+                    match self.state.compare_exchange_weak(
+                        s,
+                        s - READER * take,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    ) {
+                        Ok(_) => break,
+                        Err(now) => s = now,
+                    }
+                }
                 self.recoveries.fetch_add(1, Ordering::Relaxed);
                 futex_wake_all(&self.state);
             }
