@@ -189,6 +189,9 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     progress.mcfg = true;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
+    // Before any memory is attached: a peer that changes pages while this process attaches
+    // must get an answer at once (not a timeout), and the attach scan covers what it changed.
+    crate::memsync::init()?;
 
     let hugepages = if cfg.no_huge {
         Vec::new()
@@ -209,13 +212,12 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
             meminit::attach_secondary(cfg, &hugepages, iova_mode)?;
             crate::malloc::init_secondary();
             crate::memzone::attach_secondary()?;
-            crate::memsync::init()?;
         }
         _ => {
             meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?;
+            crate::memalloc::set_ready();
             crate::malloc::init_primary(&sockets)?;
             crate::memzone::init_primary()?;
-            crate::memsync::init()?;
         }
     }
 

@@ -100,19 +100,24 @@ struct PageSource {
 impl MemorySource for PageSource {
     fn grow(&self, min_bytes: usize, _align: usize) -> Option<(usize, usize)> {
         let n = u32::try_from((min_bytes as u64).div_ceil(self.page_sz)).ok()?;
+        // The hotplug lock is held until every other process has mapped the new pages (see
+        // memalloc's locking notes): the heap hands none of it out before that.
         mcfg::mem_write_lock();
-        let r = memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0);
-        mcfg::mem_write_unlock();
-        let pages = r.ok()?;
-        // The other processes map the new pages before the heap hands any of it out.
+        let pages = match memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0) {
+            Ok(p) => p,
+            Err(_) => {
+                mcfg::mem_write_unlock();
+                return None;
+            }
+        };
         if let Err(e) = crate::memsync::broadcast() {
             crate::eal_log!(crate::log::RTE_LOG_ERR, "heap growth undone: {}", e.msg);
-            mcfg::mem_write_lock();
             let _ = memalloc::free_pages(&pages);
-            mcfg::mem_write_unlock();
             let _ = crate::memsync::broadcast();
+            mcfg::mem_write_unlock();
             return None;
         }
+        mcfg::mem_write_unlock();
         // SAFETY: alloc_pages returns filled memseg slots.
         let first = unsafe { (*pages[0]).u.addr_64 } as usize;
         Some((first, pages.len() * self.page_sz as usize))
@@ -134,9 +139,10 @@ impl MemorySource for PageSource {
         }
         mcfg::mem_write_lock();
         let r = memalloc::free_pages(&pages);
-        mcfg::mem_write_unlock();
-        // The others unmap the pages too (their mappings would keep the hugepages alive).
+        // The others unmap the pages too (their mappings would keep the hugepages alive), all
+        // before the slots can be taken again.
         let _ = crate::memsync::broadcast();
+        mcfg::mem_write_unlock();
         r.is_ok()
     }
 }

@@ -17,8 +17,16 @@
 //! primary tells files of a crashed process (removable) from files in use
 //! ([`crate::hugepage::clear_stale`]).
 //!
-//! Locking: callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around
-//! [`alloc_pages`] and [`free_pages`]; the per-process file table has its own mutex.
+//! Locking:
+//! - Callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around [`alloc_pages`] and
+//!   [`free_pages`] *and* the sync broadcast that follows them, so every change to the page set
+//!   is seen by every process before the next change starts. Without that, a process syncing
+//!   late could find a slot freed and taken again by a third process and keep the old page
+//!   mapped there (an ABA on the slot), and a secondary attaching could miss a page.
+//! - [`sync_all`] runs on the IPC thread without the hotplug lock (the process holding it is
+//!   waiting for the answer); the process-local `LOCAL` mutex makes it atomic with respect to
+//!   this process's own page changes.
+//! - The per-process file table has its own mutex.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -90,6 +98,23 @@ fn is_mapped(li: usize, seg: u32) -> bool {
     m.get(&li)
         .and_then(|b| b.get(seg as usize / 64))
         .is_some_and(|w| w >> (seg % 64) & 1 == 1)
+}
+
+/// Serialises this process's own page changes with [`sync_all`] on the IPC thread.
+static LOCAL: Mutex<()> = Mutex::new(());
+
+fn local() -> std::sync::MutexGuard<'static, ()> {
+    LOCAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Set once this process's memory is set up (primary init done, or secondary attach scan
+/// done). Before that [`sync_all`] has nothing to bring in step: the attach scan, made under
+/// the hotplug read lock, maps whatever changed before it.
+static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks this process's memory as set up (see `READY`).
+pub fn set_ready() {
+    READY.store(true, std::sync::atomic::Ordering::Release);
 }
 
 static FILES: Mutex<Files> = Mutex::new(Files {
@@ -227,6 +252,7 @@ unsafe fn alloc_seg(
     let page_sz = msl.page_sz;
     let va = msl.base_va() as usize + seg as usize * page_sz as usize;
     let len = page_sz as usize;
+    let _l = local();
     let mut f = files();
     let (fd, off, path) = backing_for(c, &mut f, li, seg, page_sz)?;
     let undo = |f: &mut Files| {
@@ -327,6 +353,7 @@ unsafe fn alloc_seg(
 /// # Safety
 /// The caller holds the memory hotplug write lock; nothing uses the page any more.
 unsafe fn free_seg(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -> Result<()> {
+    let _l = local();
     let page_sz = msl.page_sz;
     let va = msl.base_va() as usize + seg as usize * page_sz as usize;
     // SAFETY: caller's guarantee: the page is unused; it goes back to being reserved space.
@@ -656,6 +683,7 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
         ));
     }
     let fb = memseg::segs(msl);
+    let _l = local();
     let mut f = files();
     let mut i = fb.find_next_used(0).ok();
     while let Some(seg) = i {
@@ -684,6 +712,10 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
 /// another process added, unmaps every page another process removed. Returns (mapped,
 /// unmapped). This is what a process runs when told that memory changed.
 pub fn sync_all() -> Result<(usize, usize)> {
+    let _l = local();
+    if !READY.load(std::sync::atomic::Ordering::Acquire) {
+        return Ok((0, 0));
+    }
     let c = ctx()?;
 
     let (mut added, mut removed) = (0, 0);

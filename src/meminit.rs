@@ -315,6 +315,19 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
     eff.single_file_segments = m.single_file_segments != 0;
     eff.legacy_mem = m.legacy_mem != 0;
     set_ctx(&eff, hugepages, &[0], iova);
+    // Under the hotplug read lock: no page changes while the lists are scanned, and a change
+    // made before it was fully synced (its maker holds the write lock until then). The sync
+    // action is already registered, so every later change reaches this process.
+    mcfg::mem_read_lock();
+    let r = attach_lists();
+    if r.is_ok() {
+        memalloc::set_ready();
+    }
+    mcfg::mem_read_unlock();
+    r
+}
+
+fn attach_lists() -> Result<()> {
     for (li, msl) in memseg::lists() {
         // As DPDK: external memory is the application's to attach (rte_extmem_attach).
         if msl.external != 0 {

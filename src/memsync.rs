@@ -13,8 +13,12 @@
 //! - Dead peers are skipped by the IPC layer at once (their sockets refuse), so they never delay
 //!   or fail anyone's allocation.
 //!
-//! No lock is held while waiting: the requester has released the memory hotplug lock, and the
-//! handlers only read the fbarrays (which lock themselves).
+//! The requester holds the memory hotplug write lock while it waits, as DPDK does: page changes
+//! are applied everywhere one at a time, so a slow peer can never see a slot freed and taken
+//! again between two of its syncs, and a secondary attaching (under the read lock) sees every
+//! change either in its scan or in a request. The handlers take no shared lock: they only read
+//! the fbarrays (which lock themselves) and change this process's mappings. Because of that
+//! an IPC action must not allocate memory synchronously while holding the hotplug lock itself.
 
 use std::sync::Arc;
 use std::time::Duration;
