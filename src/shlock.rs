@@ -13,17 +13,21 @@
 //! different times by different processes.
 //!
 //! Invariants:
-//! - `state` = `WRITER` bit | (readers << 1). At most one writer, and never a writer with readers.
-//! - while `state` has `WRITER`, `writer_pid` names the writing process (0 briefly while a new
-//!   writer records itself).
+//! - `state` is either `WRITER | pid` (write-held by process `pid`; the pid is written by the
+//!   very CAS that takes the lock, so a writer killed at any instruction is never anonymous)
+//!   or the number of read holds. At most one writer, and never a writer with readers.
 //! - `readers[i]` = (pid, count) of read holds of that process; the sum of counts equals the
 //!   reader count in `state`, except transiently inside lock/unlock.
 
 use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-const WRITER: u32 = 1;
-const READER: u32 = 2;
+/// Set in `state` while write-held; the low bits are then the writer's pid (pids are below
+/// 2^22 on Linux).
+const WRITER: u32 = 1 << 31;
+const PID_MASK: u32 = WRITER - 1;
+/// One read hold in `state`.
+const READER: u32 = 1;
 /// Number of processes whose read holds are tracked individually.
 pub(crate) const READER_SLOTS: usize = 64;
 /// How long a waiter sleeps before it checks the holders for liveness.
@@ -40,7 +44,7 @@ struct ReaderSlot {
 #[repr(C)]
 pub struct ShRwLock {
     state: AtomicU32,
-    writer_pid: AtomicI32,
+    _reserved: u32,
     recoveries: AtomicU64,
     readers: [ReaderSlot; READER_SLOTS],
 }
@@ -49,7 +53,7 @@ impl Default for ShRwLock {
     fn default() -> Self {
         ShRwLock {
             state: AtomicU32::new(0),
-            writer_pid: AtomicI32::new(0),
+            _reserved: 0,
             recoveries: AtomicU64::new(0),
             readers: std::array::from_fn(|_| ReaderSlot::default()),
         }
@@ -195,10 +199,14 @@ impl ShRwLock {
             if s == 0 {
                 if self
                     .state
-                    .compare_exchange_weak(0, WRITER, Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange_weak(
+                        0,
+                        WRITER | pid() as u32,
+                        Ordering::Acquire,
+                        Ordering::Relaxed,
+                    )
                     .is_ok()
                 {
-                    self.writer_pid.store(pid(), Ordering::Release);
                     return;
                 }
                 continue;
@@ -214,8 +222,7 @@ impl ShRwLock {
             self.state.load(Ordering::Relaxed) & WRITER != 0,
             "write_unlock without the write hold"
         );
-        self.writer_pid.store(0, Ordering::Relaxed);
-        self.state.fetch_and(!WRITER, Ordering::Release);
+        self.state.store(0, Ordering::Release);
         futex_wake_all(&self.state);
     }
 
@@ -223,18 +230,16 @@ impl ShRwLock {
     fn reclaim_dead(&self) {
         let s = self.state.load(Ordering::Acquire);
         if s & WRITER != 0 {
-            let w = self.writer_pid.load(Ordering::Acquire);
-            if w != 0
-                && !alive(w)
+            if !alive((s & PID_MASK) as i32)
                 && self
-                    .writer_pid
-                    .compare_exchange(w, 0, Ordering::AcqRel, Ordering::Acquire)
+                    .state
+                    .compare_exchange(s, 0, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
             {
-                self.state.fetch_and(!WRITER, Ordering::Release);
                 self.recoveries.fetch_add(1, Ordering::Relaxed);
                 futex_wake_all(&self.state);
             }
+            return;
         }
         for slot in &self.readers {
             let p = slot.pid.load(Ordering::Acquire);
@@ -247,6 +252,9 @@ impl ShRwLock {
                 // the readers it put in the state: never take away more than the state holds.
                 let mut s = self.state.load(Ordering::Acquire);
                 loop {
+                    if s & WRITER != 0 {
+                        break; // write-held: no read hold is counted in the state
+                    }
                     let take = (s / READER).min(n as u32);
                     match self.state.compare_exchange_weak(
                         s,
@@ -309,6 +317,22 @@ mod tests {
             .collect();
         hs.into_iter().for_each(|h| h.join().unwrap());
         assert_eq!(counter.load(Ordering::Relaxed), 8000);
+    }
+
+    #[test]
+    fn a_write_hold_names_its_writer_from_the_first_instant() {
+        // A writer killed right after its CAS must still be identifiable (or nobody could ever
+        // take the lock back): the pid is part of the very word the CAS writes.
+        let lock = ShRwLock::default();
+        lock.write_lock();
+        assert_eq!(lock.state.load(Ordering::Relaxed), WRITER | pid() as u32);
+        lock.write_unlock();
+        assert_eq!(lock.state.load(Ordering::Relaxed), 0);
+        // A hold in the name of a process that does not exist is taken back.
+        lock.state.store(WRITER | 0x3f_fffe, Ordering::Relaxed);
+        lock.write_lock();
+        assert_eq!(lock.recoveries(), 1);
+        lock.write_unlock();
     }
 
     #[test]
