@@ -162,7 +162,7 @@ int main(void)
 	run_mode("--no-huge");
 	run_mode("--no-huge -m 32 -n 4 -r 2");
 	if (!test_have_hugepages()) {
-		fprintf(stderr, "no hugepages: only the --no-huge modes ran\n");
+		fprintf(stderr, "not run: the hugepage modes (no hugepages)\n");
 		return 0;
 	}
 	run_mode("-m 64");

@@ -111,8 +111,9 @@ int main(int argc, char **argv)
 	if (argc >= 4 && strcmp(argv[1], "secondary") == 0)
 		return secondary(atoi(argv[2]), atoi(argv[3]));
 	if (!test_have_hugepages()) {
-		fprintf(stderr, "no hugepages: multi-process memory is tested with hugepages\n");
-		return 0;
+		/* DPDK has no secondaries of --no-huge primaries: nothing to compare */
+		fprintf(stderr, "not run: needs hugepages (DPDK 22.11 has no --no-huge secondaries)\n");
+		return 77;
 	}
 	test_run_mode("", "", primary);
 	test_run_mode("", "--single-file-segments", primary);

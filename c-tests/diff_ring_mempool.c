@@ -102,7 +102,7 @@ int main(void)
 {
 	run_mode("--no-huge");
 	if (!test_have_hugepages()) {
-		fprintf(stderr, "no hugepages: only --no-huge ran\n");
+		fprintf(stderr, "not run: the hugepage modes (no hugepages)\n");
 		return 0;
 	}
 	run_mode("");

@@ -187,6 +187,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         _ => mcfg::create_primary(cfg)?,
     }
     progress.mcfg = true;
+    let cfg = secondary_config(cfg, proc_type)?;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
     // Before any memory is attached: a peer that changes pages while this process attaches
@@ -275,6 +276,28 @@ fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage
 
 /// IOVA as PA when `/proc/self/pagemap` yields frame numbers and real hugepages back memory;
 /// otherwise VA. An explicit `--iova-mode` wins.
+/// A secondary takes `--no-huge` from its primary (as `--legacy-mem` and
+/// `--single-file-segments`), and cannot be `--no-huge` when its primary is not.
+fn secondary_config(cfg: &'static EalConfig, proc_type: ProcType) -> Result<&'static EalConfig> {
+    let Some(m) = mcfg::get() else {
+        return Ok(cfg);
+    };
+    if proc_type != ProcType::Secondary || cfg.no_huge == (m.no_huge != 0) {
+        return Ok(cfg);
+    }
+    if cfg.no_huge {
+        return Err(err!(
+            libc::EINVAL,
+            "this secondary was started with --no-huge but its primary uses hugepages: drop --no-huge (a secondary uses the primary's memory)"
+        ));
+    }
+    let mut c = cfg.clone();
+    c.no_huge = true;
+    let c: &'static EalConfig = Box::leak(Box::new(c));
+    CONFIG.store(c as *const EalConfig as *mut EalConfig, Ordering::Release);
+    Ok(c)
+}
+
 fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
     match cfg.iova_mode {
         IovaMode::Dc if cfg.no_huge => IovaMode::Va,

@@ -56,6 +56,9 @@ pub struct MemConfig {
     pub single_file_segments: u32,
     pub legacy_mem: u32,
     pub iova_mode: u32,
+    /// The primary runs with `--no-huge`: its memory is one memfd per list, which secondaries
+    /// get over IPC.
+    pub no_huge: u32,
     pub mem_lock: ShRwLock,
     pub tailq_lock: ShRwLock,
     pub mempool_lock: ShRwLock,
@@ -222,6 +225,7 @@ pub fn create_primary(cfg: &EalConfig) -> Result<()> {
     m.nrank = cfg.nrank;
     m.next_va = addr.as_ptr() as u64 + len as u64;
     m.legacy_mem = cfg.legacy_mem as u32;
+    m.no_huge = cfg.no_huge as u32;
     m.primary_pid
         .store(std::process::id() as i32, Ordering::Relaxed);
     m.magic.store(MCFG_MAGIC, Ordering::Release);

@@ -144,6 +144,11 @@ pub fn set_ctx(ctx: Ctx) {
     let _ = CTX.set(ctx);
 }
 
+/// This process's backing mode, once memory is initialised.
+pub fn mode() -> Option<Mode> {
+    CTX.get().map(|c| c.mode)
+}
+
 fn ctx() -> Result<&'static Ctx> {
     CTX.get().ok_or_else(|| {
         err!(
@@ -673,13 +678,30 @@ pub fn fd_of(addr: usize) -> Result<(i32, u64)> {
     })
 }
 
+/// The descriptor backing all of list `li` in this process (single file, memfd, no-huge), for
+/// handing to a secondary.
+pub fn list_fd(li: usize) -> Option<std::os::fd::RawFd> {
+    files().per_list.get(&li).map(|fd| fd.as_raw_fd())
+}
+
+/// Maps, in a secondary, the whole of `--no-huge` list `li` from `fd`, the primary's memfd
+/// (all its pages are in use from init on and never change).
+pub fn map_no_huge_list(li: usize, msl: &rte_memseg_list, fd: OwnedFd) -> Result<()> {
+    let n = memseg::segs(msl).count();
+    let _l = local();
+    // SAFETY: the list's reservation in this process, made for exactly this range.
+    unsafe { sys::map_fixed(msl.base_va() as usize, msl.len, fd.as_raw_fd(), 0) }?;
+    adopt_list_fd(li, fd, n);
+    Ok(())
+}
+
 /// Maps, in a secondary, every page the primary has in list `li`.
 pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
     let c = ctx()?;
     if c.mode == Mode::NoHuge || c.mode == Mode::Memfd {
         return Err(err!(
             libc::ENOTSUP,
-            "attaching to memory without hugetlbfs files (--no-huge, --in-memory) needs descriptor passing over IPC, which this build does not have yet"
+            "pages without hugetlbfs files are shared through their list's descriptor"
         ));
     }
     let fb = memseg::segs(msl);

@@ -344,7 +344,12 @@ fn attach_lists() -> Result<()> {
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
         // SAFETY: the list is initialised by the primary; attaching maps its fbarray here.
         unsafe { crate::fbarray::attach_default(arr) }?;
-        memalloc::map_existing(li, msl)?;
+        if memalloc::mode() == Some(memalloc::Mode::NoHuge) {
+            let fd = crate::memsync::fetch_list_fd(li)?;
+            memalloc::map_no_huge_list(li, msl, fd)?;
+        } else {
+            memalloc::map_existing(li, msl)?;
+        }
     }
     Ok(())
 }

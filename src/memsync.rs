@@ -31,6 +31,9 @@ use crate::mp::{self, Msg};
 pub(crate) const ACTION: &str = "rtemem_mem_sync";
 /// The one-way note a primary sends to the other secondaries.
 pub(crate) const NOTE: &str = "rtemem_mem_note";
+/// A secondary's request for the descriptor behind a whole memseg list (`--no-huge` memory
+/// has no file to open): parameter the list index, reply "0" with the descriptor, or an errno.
+pub(crate) const LIST_FD: &str = "rtemem_list_fd";
 /// How long a requester waits for its peers, unless `RTEMEM_SYNC_TIMEOUT_MS` says otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -72,6 +75,21 @@ pub fn init() -> Result<()> {
             0
         }),
     )?;
+    if mp::is_primary() {
+        mp::register_action(
+            LIST_FD,
+            Arc::new(|msg: &Msg, peer: &str| {
+                let li = String::from_utf8_lossy(&msg.param).parse::<usize>().ok();
+                let mut r = Msg::new(LIST_FD, b"0");
+                match li.and_then(crate::memalloc::list_fd) {
+                    Some(fd) => r.fds.push(fd),
+                    None => r.param = libc::ENOENT.to_string().into_bytes(),
+                }
+                let _ = mp::reply(&r, peer);
+                0
+            }),
+        )?;
+    }
     mp::register_action(
         NOTE,
         Arc::new(|_msg: &Msg, _peer: &str| {
@@ -80,6 +98,31 @@ pub fn init() -> Result<()> {
         }),
     )?;
     Ok(())
+}
+
+/// Gets from the primary the descriptor behind all of memseg list `li`.
+pub fn fetch_list_fd(li: usize) -> Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let r = mp::request_sync(&Msg::new(LIST_FD, li.to_string().as_bytes()), timeout())?;
+    let mut fd = None;
+    let mut rc = libc::ETIMEDOUT;
+    for m in r.msgs {
+        for raw in m.fds {
+            // SAFETY: descriptors received with a message are new and ours to close.
+            let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(raw) };
+            fd.get_or_insert(owned);
+        }
+        rc = String::from_utf8_lossy(&m.param)
+            .parse()
+            .unwrap_or(libc::EIO);
+    }
+    match fd {
+        Some(fd) if rc == 0 => Ok(fd),
+        _ => Err(err!(
+            rc,
+            "the primary did not hand over the memory of memseg list {li} (errno {rc})"
+        )),
+    }
 }
 
 /// One broadcast at a time per process (requests of one name to one peer may not overlap).
