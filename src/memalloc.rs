@@ -243,63 +243,124 @@ fn backing(
     }
 }
 
-/// Maps page `seg` of list `li` and records it in the list. On error nothing changed.
+/// A page being allocated: its slot and backing.
+struct Prep {
+    seg: u32,
+    fd: std::os::fd::RawFd,
+    off: u64,
+    /// The page's own file (one file per page), removed when the allocation is undone.
+    path: Option<PathBuf>,
+}
+
+/// Fewest pages worth splitting over helper threads (each page costs ~0.1-0.3 ms of kernel
+/// zeroing; a thread costs ~30 us to start).
+const PARALLEL_MIN_PAGES: usize = 8;
+/// Most helper threads used to take pages.
+const PARALLEL_MAX_THREADS: usize = 8;
+
+/// Takes the hugepages of `preps` from the pool (`fallocate`: where the kernel finds and
+/// zeroes them, the slow part), on `node` when given. With `parallel`, the work is split over
+/// helper threads on the CPUs the process started with (only at init: at run time those CPUs
+/// belong to the application's lcores). Returns each page's result, in order.
+fn take_pages(preps: &[Prep], page_sz: u64, node: Option<u32>, parallel: bool) -> Vec<Result<()>> {
+    let take = |chunk: &[Prep]| -> Vec<Result<()>> {
+        let policy = sys::prefer_node(node);
+        let r = chunk
+            .iter()
+            .map(|p| {
+                // SAFETY: the descriptor stays open in the Files table while pages are taken.
+                let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(p.fd) };
+                sys::allocate(&fd, p.off, page_sz)
+            })
+            .collect();
+        if policy.is_ok() && node.is_some() {
+            let _ = sys::prefer_node(None);
+        }
+        r
+    };
+    let cpus = if parallel && preps.len() >= PARALLEL_MIN_PAGES {
+        crate::lcore::startup_cpuset()
+    } else {
+        Default::default()
+    };
+    let threads = cpus
+        .cpus()
+        .len()
+        .min(PARALLEL_MAX_THREADS)
+        .min(preps.len() / (PARALLEL_MIN_PAGES / 2).max(1));
+    if threads < 2 {
+        return take(preps);
+    }
+    let per = preps.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = preps
+            .chunks(per)
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .name("rtemem-zero".into())
+                    .spawn_scoped(s, move || {
+                        let _ = crate::lcore::cpuset::set_current_thread_affinity(&cpus);
+                        take(chunk)
+                    })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(preps.len());
+        for (h, chunk) in hs.into_iter().zip(preps.chunks(per)) {
+            match h {
+                Ok(h) => out.extend(h.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Err(err!(libc::EIO, "page allocation thread panicked")))
+                        .collect()
+                })),
+                // No thread: do this chunk here.
+                Err(_) => out.extend(take(chunk)),
+            }
+        }
+        out
+    })
+}
+
+/// Undoes the backing of pages that were prepared (and possibly taken) but not mapped.
+fn drop_preps(f: &mut Files, li: usize, preps: &[Prep], taken: &[bool], page_sz: u64) {
+    for (p, &t) in preps.iter().zip(taken) {
+        if t {
+            // SAFETY: as in take_pages.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(p.fd) };
+            let _ = sys::deallocate(&fd, p.off, page_sz);
+        }
+        if let Some(path) = &p.path {
+            let _ = std::fs::remove_file(path);
+        }
+        f.per_page.remove(&(li, p.seg));
+    }
+}
+
+/// Maps and records page `p` of list `li`, whose hugepage was taken. On error the page is
+/// unmapped again (the caller gives the hugepage back).
 ///
 /// # Safety
-/// The caller holds the memory hotplug write lock; slot `seg` of list `li` is free.
-unsafe fn alloc_seg(
+/// The caller holds the memory hotplug write lock and `LOCAL`; the slot is free.
+unsafe fn map_taken(
     c: &Ctx,
-    li: usize,
     msl: &rte_memseg_list,
-    seg: u32,
+    li: usize,
+    p: &Prep,
     flags: u32,
 ) -> Result<*mut rte_memseg> {
     let page_sz = msl.page_sz;
-    let va = msl.base_va() as usize + seg as usize * page_sz as usize;
     let len = page_sz as usize;
-    let _l = local();
-    let mut f = files();
-    let (fd, off, path) = backing_for(c, &mut f, li, seg, page_sz)?;
-    let undo = |f: &mut Files| {
-        if let Some(p) = &path {
-            let _ = std::fs::remove_file(p);
-        }
-        f.per_page.remove(&(li, seg));
-    };
-    let fdh = std::mem::ManuallyDrop::new(
-        // SAFETY: fd stays open in the Files table for this scope; the wrapper is never dropped.
-        unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) },
-    );
-    if let Err(e) = sys::allocate(&*fdh, off, page_sz) {
-        undo(&mut f);
-        return Err(Error::new(
-            e.errno,
-            format!(
-                "{}: out of {} KiB hugepages on socket {}? ({})",
-                "cannot allocate a page",
-                page_sz >> 10,
-                msl.socket_id,
-                e.msg
-            ),
-        ));
-    }
+    let va = msl.base_va() as usize + p.seg as usize * len;
     // SAFETY: va..va+len lies in the list's reservation and the slot is free (caller).
-    if let Err(e) = unsafe { sys::map_fixed(va, len, fd, off) } {
-        let _ = sys::deallocate(&*fdh, off, page_sz);
-        undo(&mut f);
-        return Err(e);
-    }
+    unsafe { sys::map_fixed(va, len, p.fd, p.off) }?;
     let addr = std::ptr::NonNull::new(va as *mut u8).expect("non-null");
-    if c.numa && msl.socket_id >= 0 {
-        // SAFETY: the page was just mapped by us.
-        let _ = unsafe { sys::bind_to_node(addr, len, msl.socket_id as u32) };
-    }
-    // SAFETY: the page was just mapped by us and is writable.
-    if let Err(e) = unsafe { sys::populate(addr, len) } {
+    let unmap = || {
         // SAFETY: the page is ours and unused.
         let _ = unsafe { sys::rereserve(va, len) };
-        let _ = sys::deallocate(&*fdh, off, page_sz);
-        undo(&mut f);
+    };
+    // SAFETY: the page was just mapped by us and is writable.
+    if let Err(e) = unsafe { sys::populate(addr, len) } {
+        unmap();
         return Err(e);
     }
     if c.numa && msl.socket_id >= 0 {
@@ -307,10 +368,7 @@ unsafe fn alloc_seg(
         // when the wanted one has no free hugepage, and the memseg must say where it is.
         if let Some(node) = sys::node_of(va) {
             if node != msl.socket_id as u32 {
-                // SAFETY: the page is ours and unused.
-                let _ = unsafe { sys::rereserve(va, len) };
-                let _ = sys::deallocate(&*fdh, off, page_sz);
-                undo(&mut f);
+                unmap();
                 return Err(err!(
                     libc::ENOMEM,
                     "no free {} KiB hugepage on socket {} (the kernel gave one from node {node}): reserve more with /sys/devices/system/node/node{}/hugepages/hugepages-{}kB/nr_hugepages",
@@ -323,18 +381,19 @@ unsafe fn alloc_seg(
         }
     }
     if c.unlink == HugeUnlink::Always {
-        if let Some(p) = &path {
-            let _ = std::fs::remove_file(p);
+        if let Some(path) = &p.path {
+            let _ = std::fs::remove_file(path);
         }
     }
-    drop(f);
     let iova = if c.iova_va {
         va as u64
     } else {
         sys::virt2phys(va).unwrap_or(RTE_BAD_IOVA)
     };
-    let ms =
-        memseg::seg(msl, seg).ok_or_else(|| err!(libc::EINVAL, "segment {seg} out of range"))?;
+    let Some(ms) = memseg::seg(msl, p.seg) else {
+        unmap();
+        return Err(err!(libc::EINVAL, "segment {} out of range", p.seg));
+    };
     // SAFETY: ms is slot `seg` of the list's fbarray, owned by us under the hotplug lock.
     unsafe {
         ms.write(rte_memseg {
@@ -348,9 +407,74 @@ unsafe fn alloc_seg(
             flags,
         });
     }
-    memseg::segs(msl).set_used(seg)?;
-    mark_mapped(li, seg, true);
+    if let Err(e) = memseg::segs(msl).set_used(p.seg) {
+        // SAFETY: the slot is still free; zero is a free slot's content.
+        unsafe { ms.write_bytes(0, 1) };
+        unmap();
+        return Err(e);
+    }
+    mark_mapped(li, p.seg, true);
     Ok(ms)
+}
+
+/// Allocates pages `slots` of list `li`: all or nothing.
+///
+/// # Safety
+/// The caller holds the memory hotplug write lock; the slots are free.
+unsafe fn alloc_segs(
+    c: &Ctx,
+    li: usize,
+    msl: &rte_memseg_list,
+    slots: &[u32],
+    flags: u32,
+    parallel: bool,
+) -> Result<Vec<*mut rte_memseg>> {
+    let page_sz = msl.page_sz;
+    let _l = local();
+    let mut preps = Vec::with_capacity(slots.len());
+    {
+        let mut f = files();
+        for &seg in slots {
+            match backing_for(c, &mut f, li, seg, page_sz) {
+                Ok((fd, off, path)) => preps.push(Prep { seg, fd, off, path }),
+                Err(e) => {
+                    drop_preps(&mut f, li, &preps, &vec![false; preps.len()], page_sz);
+                    return Err(e);
+                }
+            }
+        }
+    }
+    let node = (c.numa && msl.socket_id >= 0).then_some(msl.socket_id as u32);
+    let results = take_pages(&preps, page_sz, node, parallel);
+    let taken: Vec<bool> = results.iter().map(|r| r.is_ok()).collect();
+    if let Some(Err(e)) = results.into_iter().find(|r| r.is_err()) {
+        drop_preps(&mut files(), li, &preps, &taken, page_sz);
+        return Err(Error::new(
+            e.errno,
+            format!(
+                "cannot allocate a page: out of {} KiB hugepages on socket {}? ({})",
+                page_sz >> 10,
+                msl.socket_id,
+                e.msg
+            ),
+        ));
+    }
+    let mut done = Vec::with_capacity(preps.len());
+    for (i, p) in preps.iter().enumerate() {
+        // SAFETY: caller's guarantees; the page's hugepage was taken above.
+        match unsafe { map_taken(c, msl, li, p, flags) } {
+            Ok(ms) => done.push(ms),
+            Err(e) => {
+                for q in &preps[..i] {
+                    // SAFETY: mapped above and handed to nobody.
+                    let _ = unsafe { free_seg_locked(c, li, msl, q.seg) };
+                }
+                drop_preps(&mut files(), li, &preps[i..], &taken[i..], page_sz);
+                return Err(e);
+            }
+        }
+    }
+    Ok(done)
 }
 
 /// Unmaps page `seg` of list `li` and gives its hugepage back.
@@ -359,6 +483,15 @@ unsafe fn alloc_seg(
 /// The caller holds the memory hotplug write lock; nothing uses the page any more.
 unsafe fn free_seg(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -> Result<()> {
     let _l = local();
+    // SAFETY: caller's guarantees.
+    unsafe { free_seg_locked(c, li, msl, seg) }
+}
+
+/// [`free_seg`] for a caller that holds `LOCAL`.
+///
+/// # Safety
+/// As [`free_seg`].
+unsafe fn free_seg_locked(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -> Result<()> {
     let page_sz = msl.page_sz;
     let va = msl.base_va() as usize + seg as usize * page_sz as usize;
     // SAFETY: caller's guarantee: the page is unused; it goes back to being reserved space.
@@ -398,6 +531,30 @@ pub fn alloc_pages(
     socket: i32,
     contig: bool,
     flags: u32,
+) -> Result<Vec<*mut rte_memseg>> {
+    alloc_pages_with(n, page_sz, socket, contig, flags, false)
+}
+
+/// [`alloc_pages`] for EAL init (`-m`, `--socket-mem`): large requests take their hugepages
+/// on helper threads over every CPU the process may use, since no lcore runs yet and the
+/// kernel's zeroing of each page is the cost.
+pub fn alloc_pages_init(
+    n: u32,
+    page_sz: u64,
+    socket: i32,
+    contig: bool,
+    flags: u32,
+) -> Result<Vec<*mut rte_memseg>> {
+    alloc_pages_with(n, page_sz, socket, contig, flags, true)
+}
+
+fn alloc_pages_with(
+    n: u32,
+    page_sz: u64,
+    socket: i32,
+    contig: bool,
+    flags: u32,
+    parallel: bool,
 ) -> Result<Vec<*mut rte_memseg>> {
     let c = ctx()?;
     if n == 0 {
@@ -442,29 +599,17 @@ pub fn alloc_pages(
             }
             v
         };
-        let mut done = Vec::with_capacity(slots.len());
-        for &s in &slots {
-            // SAFETY: callers hold the hotplug write lock; the slot was found free.
-            match unsafe { alloc_seg(c, li, msl, s, flags) } {
-                Ok(ms) => done.push((s, ms)),
-                Err(e) => {
-                    for &(d, _) in done.iter().rev() {
-                        // SAFETY: the page was allocated above and handed to nobody.
-                        let _ = unsafe { free_seg(c, li, msl, d) };
-                    }
-                    last_err = e;
-                    done.clear();
-                    break;
-                }
+        // SAFETY: callers hold the hotplug write lock; the slots were found free.
+        match unsafe { alloc_segs(c, li, msl, &slots, flags, parallel) } {
+            Ok(done) => {
+                notify_runs(
+                    crate::abi::RTE_MEM_EVENT_ALLOC,
+                    done.iter().copied(),
+                    page_sz,
+                );
+                return Ok(done);
             }
-        }
-        if done.len() == slots.len() {
-            notify_runs(
-                crate::abi::RTE_MEM_EVENT_ALLOC,
-                done.iter().map(|&(_, ms)| ms),
-                page_sz,
-            );
-            return Ok(done.into_iter().map(|(_, ms)| ms).collect());
+            Err(e) => last_err = e,
         }
         if last_err.errno == libc::ENOMEM && !contig {
             break; // the pool is empty: other lists of this type will not do better

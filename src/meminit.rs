@@ -164,7 +164,7 @@ fn prealloc(
     let mut all = Vec::new();
     for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
         mcfg::mem_write_lock();
-        let r = memalloc::alloc_pages(n, sz, socket, contig, RTE_MEMSEG_FLAG_DO_NOT_FREE);
+        let r = memalloc::alloc_pages_init(n, sz, socket, contig, RTE_MEMSEG_FLAG_DO_NOT_FREE);
         mcfg::mem_write_unlock();
         all.extend(r.map_err(|e| {
             err!(
@@ -232,7 +232,8 @@ fn init_legacy(
             mcfg::mem_write_unlock();
             if !sorted? {
                 mcfg::mem_write_lock();
-                let r = memalloc::alloc_pages(n, sz, socket, false, RTE_MEMSEG_FLAG_DO_NOT_FREE);
+                let r =
+                    memalloc::alloc_pages_init(n, sz, socket, false, RTE_MEMSEG_FLAG_DO_NOT_FREE);
                 mcfg::mem_write_unlock();
                 r?;
             }

@@ -270,35 +270,30 @@ pub fn virt2phys(addr: usize) -> Option<u64> {
     Some(pfn * ps as u64 + (addr % ps) as u64)
 }
 
-/// Binds `addr..addr+len` to NUMA node `node` (mbind MPOL_PREFERRED), so the next faults take
-/// pages there. A kernel without NUMA support (ENOSYS) is not an error.
-///
-/// # Safety
-/// `addr..addr+len` is a mapping owned by the caller.
-pub unsafe fn bind_to_node(addr: NonNull<u8>, len: usize, node: u32) -> Result<()> {
+/// Sets the calling thread's memory policy: prefer NUMA node `node` (MPOL_PREFERRED), or the
+/// default policy with `None`. Hugetlbfs takes a page at `fallocate` time by the allocating
+/// thread's policy (there is no mapping yet), so this is what places a page on a node. A
+/// kernel without NUMA support (ENOSYS) is not an error.
+pub fn prefer_node(node: Option<u32>) -> Result<()> {
+    const MPOL_DEFAULT: libc::c_long = 0;
     const MPOL_PREFERRED: libc::c_long = 1;
-    if node >= 64 {
-        return Err(err!(libc::EINVAL, "NUMA node {node} is out of range"));
-    }
-    let mask: u64 = 1 << node;
-    // SAFETY: mbind reads `mask` (64 bits, maxnode 65) and changes only the policy of the range.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_mbind,
-            addr.as_ptr(),
-            len,
-            MPOL_PREFERRED,
-            &mask as *const u64,
-            65usize,
-            0usize,
-        )
+    let mask: u64 = match node {
+        Some(n) if n >= 64 => return Err(err!(libc::EINVAL, "NUMA node {n} is out of range")),
+        Some(n) => 1 << n,
+        None => 0,
     };
+    let (mode, maskp, maxnode) = match node {
+        Some(_) => (MPOL_PREFERRED, &mask as *const u64, 65usize),
+        None => (MPOL_DEFAULT, std::ptr::null(), 0),
+    };
+    // SAFETY: set_mempolicy reads at most `maxnode` bits of `mask`, which outlives the call.
+    let r = unsafe { libc::syscall(libc::SYS_set_mempolicy, mode, maskp, maxnode) };
     if r != 0 {
         let e = std::io::Error::last_os_error();
         if e.raw_os_error() == Some(libc::ENOSYS) {
             return Ok(());
         }
-        return Err(Error::os("mbind", e));
+        return Err(Error::os("set_mempolicy", e));
     }
     Ok(())
 }

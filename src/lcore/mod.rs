@@ -157,6 +157,8 @@ pub struct Lcores {
     sockets: RwLock<Vec<u32>>,
     topology: RwLock<Option<Arc<Topology>>>,
     ctrl_cpuset: RwLock<CpuSet>,
+    /// The CPUs the process could run on when EAL started (before the main lcore was pinned).
+    startup_cpuset: RwLock<CpuSet>,
     /// DPDK's `lcore_lock`, guarding role changes, with the callback list it protects.
     lock: RwLock<Vec<Box<Callback>>>,
     workers: Mutex<Vec<(u32, JoinHandle<()>)>>,
@@ -179,6 +181,7 @@ impl Lcores {
             sockets: RwLock::new(Vec::new()),
             topology: RwLock::new(None),
             ctrl_cpuset: RwLock::new(CpuSet::default()),
+            startup_cpuset: RwLock::new(CpuSet::default()),
             lock: RwLock::new(Vec::new()),
             workers: Mutex::new(Vec::new()),
         }
@@ -296,6 +299,10 @@ impl Lcores {
             ctrl = sets[&main];
         }
         *self.ctrl_cpuset.write().unwrap_or_else(|e| e.into_inner()) = ctrl;
+        *self
+            .startup_cpuset
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = *startup_affinity;
         *self.sockets.write().unwrap_or_else(|e| e.into_inner()) = topo.sockets();
         *self.topology.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(topo));
         self.configured.store(true, Ordering::Release);
@@ -752,6 +759,15 @@ pub fn sockets() -> Vec<u32> {
 /// CPUs for control threads (interrupt, IPC): the allowed CPUs no lcore uses.
 pub fn ctrl_cpuset() -> CpuSet {
     global().ctrl_cpuset()
+}
+
+/// The CPUs the process could use when EAL started (for init-time helper threads, which run
+/// before any worker lcore does).
+pub fn startup_cpuset() -> CpuSet {
+    *global()
+        .startup_cpuset
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 /// Pins the calling thread to the control CPU set and records it (DPDK's `ctrl_thread_init`).
