@@ -3,35 +3,44 @@
 //! DPDK's shared-config locks (`rte_mcfg_{mem,tailq,mempool}_*`, `rte_mcfg_timer_*`) live in
 //! shared memory and are taken by every process attached to a prefix. DPDK uses plain
 //! spinning rwlocks: a process killed while holding one hangs every other process forever.
-//! Here the lock word is a futex shared between processes, and the lock records who holds it:
-//! the writer's pid, and the read holds of each process in a small slot table. A waiter that
-//! sleeps past a short interval checks whether the holders are still alive and, if a holder is
-//! dead, takes its holds away ([`ShRwLock::recoveries`] counts those events so that callers can
-//! validate the state the dead process may have left half-written).
+//! Here the lock records who holds it: the writer's pid in the lock word, and the read holds
+//! of each process in a small slot table. A waiter sleeps on a futex for a short interval at a
+//! time, then checks whether the holders are still alive and, if a holder is dead, takes its
+//! holds away ([`ShRwLock::recoveries`] counts those events so that callers can validate the
+//! state the dead process may have left half-written).
 //!
 //! Layout: `repr(C)`, no pointers, valid when zeroed — so it can sit in a file mapped at
 //! different times by different processes.
 //!
 //! Invariants:
-//! - `state` is either `WRITER | pid` (write-held by process `pid`; the pid is written by the
-//!   very CAS that takes the lock, so a writer killed at any instruction is never anonymous)
-//!   or the number of read holds. At most one writer, and never a writer with readers.
-//! - `readers[i]` = (pid, count) of read holds of that process; the sum of counts equals the
-//!   reader count in `state`, except transiently inside lock/unlock.
+//! - `state` is 0 or `WRITER | pid`: write-held (or being drained of readers) by process
+//!   `pid`. The pid is written by the very CAS that takes the lock, so a writer killed at any
+//!   instruction is never anonymous.
+//! - Read holds are counted only in the slots: `readers[i]` = (pid, count) of that process's
+//!   holds, so taking back a dead process's holds touches nothing of anyone else's. A reader
+//!   counts itself, then checks `state` (and backs off if a writer is there); a writer sets
+//!   `state`, then waits until the live slots' counts are 0. Both sides use SeqCst, so one of
+//!   them always sees the other (Dekker).
+//! - Slot `pid`: 0 free, > 0 its process, < 0 being reclaimed by process `-pid`. A process
+//!   claims a free slot once (under a process-local mutex, so its threads share one slot);
+//!   only reclaiming a dead process's slot frees it, count first.
 
 use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Set in `state` while write-held; the low bits are then the writer's pid (pids are below
 /// 2^22 on Linux).
 const WRITER: u32 = 1 << 31;
 const PID_MASK: u32 = WRITER - 1;
-/// One read hold in `state`.
-const READER: u32 = 1;
 /// Number of processes whose read holds are tracked individually.
 pub(crate) const READER_SLOTS: usize = 64;
 /// How long a waiter sleeps before it checks the holders for liveness.
 const LIVENESS_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Serialises this process's slot claims (two threads' first read holds must not claim two
+/// slots: unlock would find only one of them).
+static CLAIM: Mutex<()> = Mutex::new(());
 
 #[repr(C)]
 #[derive(Default)]
@@ -44,7 +53,8 @@ struct ReaderSlot {
 #[repr(C)]
 pub struct ShRwLock {
     state: AtomicU32,
-    _reserved: u32,
+    /// Bumped (and woken) when a read hold goes away while a writer waits for readers.
+    drain: AtomicU32,
     recoveries: AtomicU64,
     readers: [ReaderSlot; READER_SLOTS],
 }
@@ -53,7 +63,7 @@ impl Default for ShRwLock {
     fn default() -> Self {
         ShRwLock {
             state: AtomicU32::new(0),
-            _reserved: 0,
+            drain: AtomicU32::new(0),
             recoveries: AtomicU64::new(0),
             readers: std::array::from_fn(|_| ReaderSlot::default()),
         }
@@ -116,35 +126,55 @@ impl ShRwLock {
         self.recoveries.load(Ordering::Relaxed)
     }
 
-    fn my_slot(&self, create: bool) -> Option<&ReaderSlot> {
-        let me = pid();
-        if let Some(s) = self
-            .readers
+    fn find_slot(&self, me: i32) -> Option<&ReaderSlot> {
+        self.readers
             .iter()
             .find(|s| s.pid.load(Ordering::Acquire) == me)
-        {
+    }
+
+    fn my_slot(&self, create: bool) -> Option<&ReaderSlot> {
+        let me = pid();
+        if let Some(s) = self.find_slot(me) {
             return Some(s);
         }
         if !create {
             return None;
         }
+        let _g = CLAIM.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = self.find_slot(me) {
+            return Some(s); // another thread of this process claimed it meanwhile
+        }
         loop {
-            // Reuse a free slot or one left by a dead process with no holds.
             for s in &self.readers {
-                let p = s.pid.load(Ordering::Acquire);
-                let reusable = p == 0 || (!alive(p) && s.count.load(Ordering::Acquire) == 0);
-                if reusable
-                    && s.pid
-                        .compare_exchange(p, me, Ordering::AcqRel, Ordering::Acquire)
-                        .is_ok()
+                if s.pid
+                    .compare_exchange(0, me, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
                 {
                     return Some(s);
                 }
             }
-            // Every slot names a live process (more than READER_SLOTS readers at once):
-            // reclaim dead ones, then retry.
+            // Every slot names a process (more than READER_SLOTS at once): free the slots
+            // of dead ones, then retry.
             self.reclaim_dead();
-            std::thread::yield_now();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Read holds of live (or not yet reclaimed) processes.
+    fn readers_held(&self) -> i64 {
+        self.readers
+            .iter()
+            .filter(|s| s.pid.load(Ordering::SeqCst) > 0)
+            .map(|s| s.count.load(Ordering::SeqCst).max(0) as i64)
+            .sum()
+    }
+
+    /// Gives back one read hold of `slot`, waking a writer that waits for readers.
+    fn drop_read(&self, slot: &ReaderSlot) {
+        slot.count.fetch_sub(1, Ordering::SeqCst);
+        if self.state.load(Ordering::SeqCst) != 0 {
+            self.drain.fetch_add(1, Ordering::SeqCst);
+            futex_wake_all(&self.drain);
         }
     }
 
@@ -152,21 +182,13 @@ impl ShRwLock {
     pub fn read_lock(&self) {
         let slot = self.my_slot(true).expect("slot");
         loop {
-            let s = self.state.load(Ordering::Relaxed);
-            if s & WRITER == 0 {
-                // Count ourselves before publishing so recovery never sees more state readers
-                // than slot counts for live processes.
-                slot.count.fetch_add(1, Ordering::AcqRel);
-                if self
-                    .state
-                    .compare_exchange_weak(s, s + READER, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                {
-                    return;
-                }
-                slot.count.fetch_sub(1, Ordering::AcqRel);
-                continue;
+            slot.count.fetch_add(1, Ordering::SeqCst);
+            let s = self.state.load(Ordering::SeqCst);
+            if s == 0 {
+                return;
             }
+            // A writer holds the lock or waits for readers to leave: back off until it is done.
+            self.drop_read(slot);
             futex_wait(&self.state, s, LIVENESS_INTERVAL);
             self.reclaim_dead();
         }
@@ -182,36 +204,34 @@ impl ShRwLock {
             debug_assert!(false, "read_unlock without a read hold");
             return;
         }
-        // State first, then our count: if we die in between, recovery sees one count too many
-        // for us and takes away at most what the state still holds (see reclaim_dead). The other
-        // order would leave a reader in the state that no count accounts for: a hang.
-        let prev = self.state.fetch_sub(READER, Ordering::Release);
-        slot.count.fetch_sub(1, Ordering::AcqRel);
-        if prev - READER == 0 {
-            futex_wake_all(&self.state);
-        }
+        self.drop_read(slot);
     }
 
     /// Takes the write hold.
     pub fn write_lock(&self) {
+        let me = WRITER | pid() as u32;
         loop {
-            let s = self.state.load(Ordering::Relaxed);
+            let s = self.state.load(Ordering::SeqCst);
             if s == 0 {
                 if self
                     .state
-                    .compare_exchange_weak(
-                        0,
-                        WRITER | pid() as u32,
-                        Ordering::Acquire,
-                        Ordering::Relaxed,
-                    )
+                    .compare_exchange_weak(0, me, Ordering::SeqCst, Ordering::Relaxed)
                     .is_ok()
                 {
-                    return;
+                    break;
                 }
                 continue;
             }
             futex_wait(&self.state, s, LIVENESS_INTERVAL);
+            self.reclaim_dead();
+        }
+        // New readers now back off; wait for the ones inside to leave.
+        loop {
+            let d = self.drain.load(Ordering::SeqCst);
+            if self.readers_held() == 0 {
+                return;
+            }
+            futex_wait(&self.drain, d, LIVENESS_INTERVAL);
             self.reclaim_dead();
         }
     }
@@ -222,56 +242,43 @@ impl ShRwLock {
             self.state.load(Ordering::Relaxed) & WRITER != 0,
             "write_unlock without the write hold"
         );
-        self.state.store(0, Ordering::Release);
+        self.state.store(0, Ordering::SeqCst);
         futex_wake_all(&self.state);
     }
 
     /// Takes away the holds of processes that no longer exist.
     fn reclaim_dead(&self) {
         let s = self.state.load(Ordering::Acquire);
-        if s & WRITER != 0 {
-            if !alive((s & PID_MASK) as i32)
-                && self
-                    .state
-                    .compare_exchange(s, 0, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
-            {
-                self.recoveries.fetch_add(1, Ordering::Relaxed);
-                futex_wake_all(&self.state);
-            }
-            return;
+        if s & WRITER != 0
+            && !alive((s & PID_MASK) as i32)
+            && self
+                .state
+                .compare_exchange(s, 0, Ordering::SeqCst, Ordering::Acquire)
+                .is_ok()
+        {
+            self.recoveries.fetch_add(1, Ordering::Relaxed);
+            futex_wake_all(&self.state);
         }
+        let me = pid();
         for slot in &self.readers {
             let p = slot.pid.load(Ordering::Acquire);
-            if p == 0 || alive(p) {
+            // p < 0: being reclaimed by process -p; take over if that one died doing it.
+            if p == 0 || alive(p.abs()) {
                 continue;
             }
-            let n = slot.count.swap(0, Ordering::AcqRel);
-            if n > 0 {
-                // A process killed inside read_lock/read_unlock may have a count one higher than
-                // the readers it put in the state: never take away more than the state holds.
-                let mut s = self.state.load(Ordering::Acquire);
-                loop {
-                    if s & WRITER != 0 {
-                        break; // write-held: no read hold is counted in the state
-                    }
-                    let take = (s / READER).min(n as u32);
-                    match self.state.compare_exchange_weak(
-                        s,
-                        s - READER * take,
-                        Ordering::AcqRel,
-                        Ordering::Acquire,
-                    ) {
-                        Ok(_) => break,
-                        Err(now) => s = now,
-                    }
-                }
-                self.recoveries.fetch_add(1, Ordering::Relaxed);
-                futex_wake_all(&self.state);
-            }
-            let _ = slot
+            if slot
                 .pid
-                .compare_exchange(p, 0, Ordering::AcqRel, Ordering::Acquire);
+                .compare_exchange(p, -me, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                continue;
+            }
+            if slot.count.swap(0, Ordering::SeqCst) > 0 {
+                self.recoveries.fetch_add(1, Ordering::Relaxed);
+                self.drain.fetch_add(1, Ordering::SeqCst);
+                futex_wake_all(&self.drain);
+            }
+            slot.pid.store(0, Ordering::Release);
         }
     }
 }
@@ -346,7 +353,8 @@ mod tests {
             l2.read_unlock();
         });
         t.join().unwrap();
-        assert_eq!(lock.state.load(Ordering::Relaxed), 2 * READER);
+        assert_eq!(lock.readers_held(), 2);
+        assert_eq!(lock.state.load(Ordering::Relaxed), 0);
         lock.read_unlock();
         lock.read_unlock();
         lock.write_lock();
@@ -392,5 +400,104 @@ mod tests {
         lock.write_unlock();
         assert_eq!(lock.recoveries(), 1);
         assert_eq!(lock.state.load(Ordering::Relaxed), 0);
+        assert_eq!(lock.readers_held(), 0);
+    }
+
+    /// Runs `f` on a thread and fails the test if it has not finished within 10 s (a hang).
+    fn within_10s(f: impl FnOnce() + Send + 'static) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            f();
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the lock hung");
+    }
+
+    #[test]
+    fn threads_taking_their_first_read_hold_at_once_share_one_slot() {
+        // Two threads of one process that both find no slot must not claim two: unlock would
+        // find only the first and leave a hold behind, and every writer would hang.
+        for _ in 0..300 {
+            let lock: &'static ShRwLock = Box::leak(Box::default());
+            let go = Arc::new(std::sync::Barrier::new(4));
+            let hs: Vec<_> = (0..4)
+                .map(|_| {
+                    let go = go.clone();
+                    std::thread::spawn(move || {
+                        go.wait();
+                        lock.read_lock();
+                        lock.read_unlock();
+                    })
+                })
+                .collect();
+            hs.into_iter().for_each(|h| h.join().unwrap());
+            let me = pid();
+            let mine = lock
+                .readers
+                .iter()
+                .filter(|s| s.pid.load(Ordering::Relaxed) == me)
+                .count();
+            assert_eq!(mine, 1);
+            assert_eq!(lock.readers_held(), 0);
+            within_10s(move || {
+                lock.write_lock();
+                lock.write_unlock();
+            });
+        }
+    }
+
+    #[test]
+    fn a_dead_reader_takes_away_only_its_own_hold() {
+        // Recovery must not touch a live reader's hold: while this process reads, a dead
+        // process's holds are taken away and a writer still waits for the live one.
+        let lock = shared_lock();
+        lock.read_lock();
+        fork_and_die_holding(lock, false);
+        let writer_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let wd = writer_done.clone();
+        let w = std::thread::spawn(move || {
+            lock.write_lock();
+            wd.store(true, Ordering::SeqCst);
+            lock.write_unlock();
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            !writer_done.load(Ordering::SeqCst),
+            "the writer got in past a live reader"
+        );
+        assert_eq!(lock.recoveries(), 1);
+        lock.read_unlock();
+        w.join().unwrap();
+        assert!(writer_done.load(Ordering::SeqCst));
+        assert_eq!(lock.readers_held(), 0);
+    }
+
+    #[test]
+    fn readers_and_writers_exclude_each_other_under_contention() {
+        let lock: &'static ShRwLock = Box::leak(Box::default());
+        let inside = Arc::new(AtomicI32::new(0));
+        let hs: Vec<_> = (0..4)
+            .map(|t| {
+                let inside = inside.clone();
+                std::thread::spawn(move || {
+                    for i in 0..3000 {
+                        if (i + t) % 5 == 0 {
+                            lock.write_lock();
+                            assert_eq!(inside.swap(-1, Ordering::SeqCst), 0);
+                            inside.store(0, Ordering::SeqCst);
+                            lock.write_unlock();
+                        } else {
+                            lock.read_lock();
+                            assert!(inside.fetch_add(1, Ordering::SeqCst) >= 0);
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            lock.read_unlock();
+                        }
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(lock.readers_held(), 0);
     }
 }
