@@ -103,6 +103,11 @@ impl MemorySource for PageSource {
         // The hotplug lock is held until every other process has mapped the new pages (see
         // memalloc's locking notes): the heap hands none of it out before that.
         mcfg::mem_write_lock();
+        if let Err(e) = crate::memsync::check_can_broadcast() {
+            mcfg::mem_write_unlock();
+            crate::eal_log!(crate::log::RTE_LOG_ERR, "heap not grown: {}", e.msg);
+            return None;
+        }
         let pages = match memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0) {
             Ok(p) => p,
             Err(_) => {
@@ -138,6 +143,11 @@ impl MemorySource for PageSource {
             return false;
         }
         mcfg::mem_write_lock();
+        if crate::memsync::check_can_broadcast().is_err() {
+            // Keep the pages in the heap: the others could not be told to unmap them.
+            mcfg::mem_write_unlock();
+            return false;
+        }
         let r = memalloc::free_pages(&pages);
         // The others unmap the pages too (their mappings would keep the hugepages alive), all
         // before the slots can be taken again.

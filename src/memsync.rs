@@ -17,8 +17,12 @@
 //! are applied everywhere one at a time, so a slow peer can never see a slot freed and taken
 //! again between two of its syncs, and a secondary attaching (under the read lock) sees every
 //! change either in its scan or in a request. The handlers take no shared lock: they only read
-//! the fbarrays (which lock themselves) and change this process's mappings. Because of that
-//! an IPC action must not allocate memory synchronously while holding the hotplug lock itself.
+//! the fbarrays (which lock themselves) and change this process's mappings.
+//!
+//! An `rte_mp` action runs on the IPC thread, which is also the thread that reads the answers:
+//! it cannot wait for them. So while other processes exist, a heap cannot grow or shrink from
+//! an action ([`check_can_broadcast`]): the allocation is served from memory the heap has, or
+//! fails with a log line that says so.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,8 +33,6 @@ use crate::mp::{self, Msg};
 
 /// The request every process answers after syncing.
 pub(crate) const ACTION: &str = "rtemem_mem_sync";
-/// The one-way note a primary sends to the other secondaries.
-pub(crate) const NOTE: &str = "rtemem_mem_note";
 /// A secondary's request for the descriptor behind a whole memseg list (`--no-huge` memory
 /// has no file to open): parameter the list index, reply "0" with the descriptor, or an errno.
 pub(crate) const LIST_FD: &str = "rtemem_list_fd";
@@ -90,13 +92,6 @@ pub fn init() -> Result<()> {
             }),
         )?;
     }
-    mp::register_action(
-        NOTE,
-        Arc::new(|_msg: &Msg, _peer: &str| {
-            sync_here();
-            0
-        }),
-    )?;
     Ok(())
 }
 
@@ -128,32 +123,36 @@ pub fn fetch_list_fd(li: usize) -> Result<std::os::fd::OwnedFd> {
 /// One broadcast at a time per process (requests of one name to one peer may not overlap).
 static BROADCAST: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Whether this thread may change pages now: it must be able to wait for the other processes'
+/// answers, which an `rte_mp` action (on the IPC thread, the one that reads those answers)
+/// cannot. Callers hold the hotplug write lock, so no process can attach unseen meanwhile.
+pub fn check_can_broadcast() -> Result<()> {
+    if mp::is_running() && mp::on_ipc_thread() && mp::everyone_count() > 0 {
+        return Err(err!(
+            libc::EDEADLK,
+            "cannot add or give back pages from an rte_mp action: the other processes could not be told; allocate outside the action, or reserve memory up front with -m"
+        ));
+    }
+    Ok(())
+}
+
 /// Tells every other process that pages changed and waits until they have synced.
 pub fn broadcast() -> Result<()> {
     if !mp::is_running() {
         return Ok(());
     }
     let _g = BROADCAST.lock().unwrap_or_else(|p| p.into_inner());
-    match mp::request_sync_everyone(&Msg::new(ACTION, b""), timeout()) {
-        Ok(r) => {
-            for m in &r.msgs {
-                let rc = String::from_utf8_lossy(&m.param)
-                    .parse::<i32>()
-                    .unwrap_or(libc::EIO);
-                if rc != 0 {
-                    return Err(err!(
-                        rc,
-                        "a peer process could not map the new memory (errno {rc})"
-                    ));
-                }
-            }
-            Ok(())
+    let r = mp::request_sync_everyone(&Msg::new(ACTION, b""), timeout())?;
+    for m in &r.msgs {
+        let rc = String::from_utf8_lossy(&m.param)
+            .parse::<i32>()
+            .unwrap_or(libc::EIO);
+        if rc != 0 {
+            return Err(err!(
+                rc,
+                "a peer process could not map the new memory (errno {rc})"
+            ));
         }
-        // Called from an IPC action: the answer cannot be awaited here; notify instead.
-        Err(e) if e.errno == libc::EDEADLK => {
-            let _ = mp::sendmsg(&Msg::new(NOTE, b""));
-            Ok(())
-        }
-        Err(e) => Err(e),
     }
+    Ok(())
 }

@@ -401,6 +401,20 @@ pub fn peer_count() -> usize {
     }
 }
 
+/// How many other processes of the prefix have a socket now (what
+/// [`request_sync_everyone`] would try to reach); 0 when IPC is not running.
+pub fn everyone_count() -> usize {
+    match channel() {
+        Ok(ch) => peers_of(&ch, true).map(|(p, _)| p.len()).unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+/// True on this process's IPC thread (in an `rte_mp` action or async callback).
+pub fn on_ipc_thread() -> bool {
+    ON_IPC_THREAD.with(|c| c.get())
+}
+
 /// True when IPC is up in this process (false before init, after cleanup, and with
 /// `--no-shconf`/`--in-memory`).
 pub fn is_running() -> bool {
