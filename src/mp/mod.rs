@@ -327,8 +327,17 @@ enum Sent {
     DeadPeer,
 }
 
-fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg) -> Result<Sent> {
-    match wire::send(ch.sock.as_raw_fd(), to, &encode(ty, msg), &msg.fds) {
+/// How long a reply or one-way message may wait for room in a busy peer's queue.
+const SEND_WAIT: Duration = Duration::from_secs(1);
+
+fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg, max_wait: Duration) -> Result<Sent> {
+    match wire::send(
+        ch.sock.as_raw_fd(),
+        to,
+        &encode(ty, msg),
+        &msg.fds,
+        max_wait,
+    ) {
         Ok(()) => Ok(Sent::Yes),
         // A dead secondary is skipped and its socket removed (by anyone: rtemem's memory sync
         // reaches secondaries from secondaries too); a dead primary is an error, as in DPDK.
@@ -354,11 +363,13 @@ fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg) -> Result<Sent> {
 }
 
 fn wake(ch: &Channel) {
+    // A full queue wakes the IPC thread anyway.
     let _ = wire::send(
         ch.sock.as_raw_fd(),
         &ch.own,
         &encode(MsgType::Wake, &Msg::new("wake", b"")),
         &[],
+        Duration::ZERO,
     );
 }
 
@@ -434,7 +445,7 @@ pub fn sendmsg(msg: &Msg) -> Result<()> {
     let (to, _lock) = peers(&ch)?;
     let mut first_err = None;
     for p in &to {
-        if let Err(e) = send_one(&ch, p, MsgType::Msg, msg) {
+        if let Err(e) = send_one(&ch, p, MsgType::Msg, msg, SEND_WAIT) {
             first_err.get_or_insert(e);
         }
     }
@@ -449,7 +460,7 @@ pub fn reply(msg: &Msg, peer: &str) -> Result<()> {
         return Ok(());
     }
     let ch = channel()?;
-    send_one(&ch, Path::new(peer), MsgType::Rep, msg).map(|_| ())
+    send_one(&ch, Path::new(peer), MsgType::Rep, msg, SEND_WAIT).map(|_| ())
 }
 
 /// Sends a request to every peer and waits up to `timeout` for all replies
@@ -504,7 +515,13 @@ fn request_sync_to(
                 ));
                 break;
             }
-            match send_one(&ch, &key.0, MsgType::Req, msg) {
+            match send_one(
+                &ch,
+                &key.0,
+                MsgType::Req,
+                msg,
+                deadline.saturating_duration_since(Instant::now()),
+            ) {
                 Ok(Sent::Yes) => {
                     p.sync.insert(key.clone(), Slot::Waiting);
                     keys.push(key);
@@ -613,7 +630,13 @@ pub fn request_async(msg: &Msg, timeout: Duration, callback: AsyncCallback) -> R
             ));
             continue;
         }
-        match send_one(&ch, &key.0, MsgType::Req, msg) {
+        match send_one(
+            &ch,
+            &key.0,
+            MsgType::Req,
+            msg,
+            deadline.saturating_duration_since(Instant::now()),
+        ) {
             Ok(Sent::Yes) => {
                 batch.nb_sent += 1;
                 batch.waiting += 1;
@@ -738,7 +761,7 @@ fn dispatch(ch: &Channel, ty: MsgType, mut msg: Msg, from: &Path) {
             let Some(action) = find_action(&msg.name) else {
                 if ty == MsgType::Req && !crate::eal::initialized() {
                     // Still initialising: tell the requester not to wait for us.
-                    let _ = send_one(ch, from, MsgType::Ign, &Msg::new(&msg.name, b""));
+                    let _ = send_one(ch, from, MsgType::Ign, &Msg::new(&msg.name, b""), SEND_WAIT);
                 } else {
                     eal_log!(RTE_LOG_ERR, "Cannot find action: {}", msg.name);
                 }

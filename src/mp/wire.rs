@@ -246,7 +246,17 @@ pub(crate) fn bind(path: &Path) -> io::Result<std::os::fd::OwnedFd> {
 }
 
 /// Sends `frame` with `fds` (SCM_RIGHTS) from socket `sock` to the socket bound at `to`.
-pub(crate) fn send(sock: RawFd, to: &Path, frame: &[u8], fds: &[RawFd]) -> io::Result<()> {
+///
+/// Never blocks for long: when the receiver's queue is full (its IPC thread is busy), the send
+/// is retried for up to `max_wait`, then fails with EAGAIN. A blocking send could deadlock two
+/// processes whose IPC threads each wait to send to the other.
+pub(crate) fn send(
+    sock: RawFd,
+    to: &Path,
+    frame: &[u8],
+    fds: &[RawFd],
+    max_wait: std::time::Duration,
+) -> io::Result<()> {
     let (mut sa, len) = sockaddr(to)?;
     // Room for RTE_MP_MAX_FD_NUM ints, u64-aligned as cmsghdr requires.
     let mut control = [0u64; 8];
@@ -284,15 +294,26 @@ pub(crate) fn send(sock: RawFd, to: &Path, frame: &[u8], fds: &[RawFd]) -> io::R
             );
         }
     }
+    let start = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_micros(50);
     loop {
         // SAFETY: mh points to live buffers set up above.
-        let n = unsafe { libc::sendmsg(sock, &mh, libc::MSG_NOSIGNAL) };
+        let n = unsafe { libc::sendmsg(sock, &mh, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
         if n >= 0 {
             return Ok(());
         }
         let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => {
+                let left = max_wait.saturating_sub(start.elapsed());
+                if left.is_zero() {
+                    return Err(e);
+                }
+                std::thread::sleep(pause.min(left));
+                pause = (pause * 2).min(std::time::Duration::from_millis(5));
+            }
+            _ => return Err(e),
         }
     }
 }
@@ -373,6 +394,7 @@ pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn frame_round_trips_name_param_and_type() {
@@ -463,6 +485,7 @@ mod tests {
             &d.join("b"),
             &encode(MsgType::Req, &m),
             &m.fds,
+            Duration::ZERO,
         )
         .unwrap();
         let dg = recv(b.as_raw_fd()).unwrap().expect("a datagram");
@@ -496,10 +519,42 @@ mod tests {
         let a = bind(&d.join("a")).unwrap();
         drop(bind(&d.join("gone")).unwrap()); // file stays, socket closed
         let f = encode(MsgType::Msg, &Msg::new("x", b""));
-        let e = send(a.as_raw_fd(), &d.join("gone"), &f, &[]).unwrap_err();
+        let e = send(a.as_raw_fd(), &d.join("gone"), &f, &[], Duration::ZERO).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ECONNREFUSED));
-        let e = send(a.as_raw_fd(), &d.join("never"), &f, &[]).unwrap_err();
+        let e = send(a.as_raw_fd(), &d.join("never"), &f, &[], Duration::ZERO).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn send_to_a_full_queue_gives_up_after_its_wait() {
+        // A peer whose IPC thread is stuck must not block the sender forever (two processes
+        // each sending to the other's full queue would deadlock).
+        use std::os::fd::AsRawFd;
+        let d = tmpdir("full");
+        let a = bind(&d.join("a")).unwrap();
+        let _b = bind(&d.join("b")).unwrap(); // never read
+        let f = encode(MsgType::Msg, &Msg::new("x", &[7u8; 200]));
+        let mut sent = 0;
+        let err = loop {
+            match send(a.as_raw_fd(), &d.join("b"), &f, &[], Duration::ZERO) {
+                Ok(()) => sent += 1,
+                Err(e) => break e,
+            }
+            assert!(sent < 100_000, "the queue never filled");
+        };
+        assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+        let t = std::time::Instant::now();
+        let e = send(
+            a.as_raw_fd(),
+            &d.join("b"),
+            &f,
+            &[],
+            Duration::from_millis(200),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock);
+        assert!(t.elapsed() >= Duration::from_millis(200));
         let _ = std::fs::remove_dir_all(&d);
     }
 }
