@@ -319,8 +319,19 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
     // Under the hotplug read lock: no page changes while the lists are scanned, and a change
     // made before it was fully synced (its maker holds the write lock until then). The sync
     // action is already registered, so every later change reaches this process.
+    // --no-huge memory is one memfd per list, fixed at the primary's init: get the descriptors
+    // before taking the lock (a primary thread waiting for the write lock must not delay the
+    // request's answer).
+    let mut fds = std::collections::BTreeMap::new();
+    if memalloc::mode() == Some(memalloc::Mode::NoHuge) {
+        for (li, msl) in memseg::lists() {
+            if msl.external == 0 {
+                fds.insert(li, crate::memsync::fetch_list_fd(li)?);
+            }
+        }
+    }
     mcfg::mem_read_lock();
-    let r = attach_lists();
+    let r = attach_lists(fds);
     if r.is_ok() {
         memalloc::set_ready();
     }
@@ -328,7 +339,7 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
     r
 }
 
-fn attach_lists() -> Result<()> {
+fn attach_lists(mut fds: std::collections::BTreeMap<usize, std::os::fd::OwnedFd>) -> Result<()> {
     for (li, msl) in memseg::lists() {
         // As DPDK: external memory is the application's to attach (rte_extmem_attach).
         if msl.external != 0 {
@@ -345,8 +356,7 @@ fn attach_lists() -> Result<()> {
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
         // SAFETY: the list is initialised by the primary; attaching maps its fbarray here.
         unsafe { crate::fbarray::attach_default(arr) }?;
-        if memalloc::mode() == Some(memalloc::Mode::NoHuge) {
-            let fd = crate::memsync::fetch_list_fd(li)?;
+        if let Some(fd) = fds.remove(&li) {
             memalloc::map_no_huge_list(li, msl, fd)?;
         } else {
             memalloc::map_existing(li, msl)?;
