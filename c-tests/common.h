@@ -63,6 +63,13 @@ static inline int test_eal_init_argv(int nextra, const char *const *extra, int u
 		argv[argc++] = (char *)"--no-huge";
 	argv[argc++] = (char *)"--no-pci";
 	argv[argc++] = (char *)"--no-telemetry";
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's shadow memory covers DPDK's default base (4 GiB), so the memseg lists would land
+	 * wherever the kernel puts them, often where a secondary already has something: put them
+	 * in a range ASan leaves alone in every process. */
+	argv[argc++] = (char *)"--base-virtaddr";
+	argv[argc++] = (char *)"0x300000000000";
+#endif
 	for (int i = 0; i < nextra && argc < 63; i++)
 		argv[argc++] = (char *)extra[i];
 	argv[argc] = NULL;

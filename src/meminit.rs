@@ -353,6 +353,7 @@ fn attach_lists(mut fds: std::collections::BTreeMap<usize, std::os::fd::OwnedFd>
                 base + len
             )
         })?;
+        memseg::mark_reserved(li);
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
         // SAFETY: the list is initialised by the primary; attaching maps its fbarray here.
         unsafe { crate::fbarray::attach_default(arr) }?;

@@ -174,6 +174,20 @@ pub fn reserve_va(len: u64, align: u64, hint: u64) -> Result<u64> {
     Ok(aligned as u64)
 }
 
+/// Lists whose address range this process reserved (created them, or attached them as a
+/// secondary): cleanup gives back only those. A secondary that failed to attach a list, or a
+/// list of external memory (the application's own mapping), must not be unmapped.
+static RESERVED: std::sync::Mutex<std::collections::BTreeSet<usize>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Records that this process holds the reservation of list `li`.
+pub fn mark_reserved(li: usize) {
+    RESERVED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(li);
+}
+
 /// Sets up list `idx`: reserves its address space and creates its fbarray of memsegs.
 /// Returns the end of the reserved range (the hint for the next list).
 ///
@@ -207,6 +221,7 @@ pub unsafe fn init_list(idx: usize, name: &str, p: &ListPlan, hint: u64) -> Resu
         unsafe { sys::unreserve(va as usize, p.va_len() as usize) };
         return Err(e);
     }
+    mark_reserved(idx);
     msl.u.addr_64 = va;
     msl.page_sz = p.page_sz;
     msl.socket_id = p.socket_id;
@@ -237,15 +252,18 @@ pub unsafe fn init_lists(plan: &[ListPlan], mut hint: u64) -> Result<usize> {
 /// Releases every list this process created or attached (fbarrays and address space).
 pub fn destroy_all(primary: bool) {
     let Some(ptr) = lists_ptr() else { return };
+    let reserved = std::mem::take(&mut *RESERVED.lock().unwrap_or_else(|p| p.into_inner()));
     for i in 0..MAX_MEMSEG_LISTS {
         // SAFETY: cleanup runs after every other EAL user of this process has stopped.
         let msl = unsafe { &mut *ptr.add(i) };
         if msl.page_sz == 0 {
             continue;
         }
-        // SAFETY: the range is this list's reservation (pages mapped over it are unmapped
-        // with it).
-        unsafe { sys::unreserve(msl.base_va() as usize, msl.len) };
+        if reserved.contains(&i) {
+            // SAFETY: the range is this list's reservation, made by this process (pages
+            // mapped over it are unmapped with it).
+            unsafe { sys::unreserve(msl.base_va() as usize, msl.len) };
+        }
         // SAFETY: memseg_arr was initialised or attached by this process.
         let _ = unsafe {
             if primary {
