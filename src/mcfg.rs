@@ -86,6 +86,9 @@ pub struct MemConfig {
     /// Set by the primary when its init has finished (memory, heaps and memzones are set up);
     /// secondaries attach only then.
     pub init_done: AtomicU32,
+    /// Bumped whenever a page sync did not reach every process in time: each process then
+    /// checks the identity of every page it maps at its next sync (see memalloc::sync_all).
+    pub sync_epoch: AtomicU32,
 }
 
 struct Mapping {

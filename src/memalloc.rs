@@ -112,9 +112,69 @@ fn local() -> std::sync::MutexGuard<'static, ()> {
 /// the hotplug read lock, maps whatever changed before it.
 static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// The shared `sync_epoch` this process has checked its pages against.
+static EPOCH_SEEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 /// Marks this process's memory as set up (see `READY`).
 pub fn set_ready() {
+    if let Some(m) = crate::mcfg::get() {
+        EPOCH_SEEN.store(
+            m.sync_epoch.load(std::sync::atomic::Ordering::Acquire),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
     READY.store(true, std::sync::atomic::Ordering::Release);
+}
+
+/// The inode and device of an open descriptor or of a path.
+fn identity(fd: Option<std::os::fd::RawFd>, path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    match fd {
+        Some(fd) => {
+            // SAFETY: all-zero is a valid stat buffer; fstat writes it for a valid descriptor.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            // SAFETY: as above.
+            (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_ino, st.st_dev))
+        }
+        None => std::fs::metadata(path).ok().map(|m| (m.ino(), m.dev())),
+    }
+}
+
+/// After a sync that did not reach everyone in time, a page this process maps may have been
+/// freed and its slot taken again meanwhile (a new file under the same name): unmaps every page
+/// whose file is not the one mapped, so the sync maps the current one. Only one file per page
+/// has this problem (a hole punched in a shared file unmaps it everywhere), and only files that
+/// stay linked can be checked.
+fn forget_replaced_pages(c: &Ctx) {
+    if c.mode != Mode::FilePerPage || c.unlink == HugeUnlink::Always {
+        return;
+    }
+    let mine: Vec<((usize, u32), std::os::fd::RawFd)> = files()
+        .per_page
+        .iter()
+        .map(|(&k, fd)| (k, fd.as_raw_fd()))
+        .collect();
+    for ((li, seg), fd) in mine {
+        let Some(msl) = memseg::list(li) else {
+            continue;
+        };
+        let Ok(path) = page_path(c, msl.page_sz, li as u64 * MAX_MEMSEG_PER_LIST + seg as u64)
+        else {
+            continue;
+        };
+        let (Some(held), Some(now)) = (identity(Some(fd), &path), identity(None, &path)) else {
+            continue;
+        };
+        if held != now {
+            let len = msl.page_sz as usize;
+            let va = msl.base_va() as usize + seg as usize * len;
+            // SAFETY: the mapped page was freed by its owner; this process must not use it.
+            if unsafe { sys::rereserve(va, len) }.is_ok() {
+                files().per_page.remove(&(li, seg));
+                mark_mapped(li, seg, false);
+            }
+        }
+    }
 }
 
 static FILES: Mutex<Files> = Mutex::new(Files {
@@ -884,6 +944,12 @@ pub fn sync_all() -> Result<(usize, usize)> {
         return Ok((0, 0));
     }
     let c = ctx()?;
+    if let Some(m) = crate::mcfg::get() {
+        let e = m.sync_epoch.load(std::sync::atomic::Ordering::Acquire);
+        if EPOCH_SEEN.swap(e, std::sync::atomic::Ordering::Relaxed) != e {
+            forget_replaced_pages(c);
+        }
+    }
 
     let (mut added, mut removed) = (0, 0);
     for (li, msl) in memseg::lists().filter(|(_, l)| l.external == 0) {

@@ -71,9 +71,12 @@ pub fn init() -> Result<()> {
     }
     mp::register_action(
         ACTION,
-        Arc::new(|_msg: &Msg, peer: &str| {
+        Arc::new(|msg: &Msg, peer: &str| {
             let rc = sync_here();
-            let _ = mp::reply(&Msg::new(ACTION, rc.to_string().as_bytes()), peer);
+            // Echo the request's sequence number: a late answer to an earlier request that
+            // timed out must not pass for the answer to this one.
+            let seq = String::from_utf8_lossy(&msg.param);
+            let _ = mp::reply(&Msg::new(ACTION, format!("{rc} {seq}").as_bytes()), peer);
             0
         }),
     )?;
@@ -142,17 +145,38 @@ pub fn broadcast() -> Result<()> {
         return Ok(());
     }
     let _g = BROADCAST.lock().unwrap_or_else(|p| p.into_inner());
-    let r = mp::request_sync_everyone(&Msg::new(ACTION, b""), timeout())?;
-    for m in &r.msgs {
-        let rc = String::from_utf8_lossy(&m.param)
-            .parse::<i32>()
-            .unwrap_or(libc::EIO);
-        if rc != 0 {
-            return Err(err!(
-                rc,
-                "a peer process could not map the new memory (errno {rc})"
-            ));
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let r = mp::request_sync_everyone(&Msg::new(ACTION, seq.to_string().as_bytes()), timeout())
+        .and_then(|r| {
+            for m in &r.msgs {
+                let p = String::from_utf8_lossy(&m.param);
+                let mut it = p.split(' ');
+                let rc = it
+                    .next()
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .unwrap_or(libc::EIO);
+                if it.next().and_then(|v| v.parse::<u64>().ok()) != Some(seq) {
+                    return Err(err!(
+                        libc::ETIMEDOUT,
+                        "a peer answered an earlier memory sync late; it may lag behind"
+                    ));
+                }
+                if rc != 0 {
+                    return Err(err!(
+                        rc,
+                        "a peer process could not map the new memory (errno {rc})"
+                    ));
+                }
+            }
+            Ok(())
+        });
+    if r.is_err() {
+        // Somebody may have missed this change: everyone checks its pages at its next sync.
+        if let Some(m) = crate::mcfg::get() {
+            m.sync_epoch
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
     }
-    Ok(())
+    r
 }
