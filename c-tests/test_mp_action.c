@@ -2,7 +2,9 @@
  * thread, which would have to wait for their answers to the page sync. rtemem refuses the
  * growth at once (NULL, ENOMEM, a log line) instead of hanging or leaving a peer without the
  * pages; allocations the heap can serve still work there, and the same allocation works
- * outside the action. Needs hugepages (--no-huge heaps never grow). */
+ * outside the action. Needs hugepages (--no-huge heaps never grow).
+ * Also: the primary's memory event callbacks hear of the pages the secondary adds and gives
+ * back (as in DPDK, where processes other than the allocating one are told on sync). */
 #include <stdint.h>
 #include <sys/wait.h>
 #include <rte_malloc.h>
@@ -12,6 +14,15 @@
 #include <rte_eal.h>
 
 #define BIG (64 << 20)
+
+static size_t event_bytes[2]; /* RTE_MEM_EVENT_ALLOC, RTE_MEM_EVENT_FREE */
+
+static void on_mem_event(enum rte_mem_event ev, const void *addr, size_t len, void *arg)
+{
+	(void)addr, (void)arg;
+	if ((int)ev >= 0 && (int)ev < 2)
+		__atomic_add_fetch(&event_bytes[ev], len, __ATOMIC_RELAXED);
+}
 
 struct result {
 	int big_ok;
@@ -75,6 +86,7 @@ int main(int argc, char **argv)
 	void *warm = rte_malloc(NULL, 4096, 0); /* the heap has some memory */
 	CHECK(warm != NULL, "warm-up allocation");
 	CHECK(rte_mp_action_register("grow_in_action", in_action) == 0, "register");
+	CHECK(rte_mem_event_callback_register("test", on_mem_event, NULL) == 0, "event callback");
 	pid_t pid = fork();
 	if (pid == 0) {
 		execl("/proc/self/exe", "test_mp_action", "secondary", (char *)NULL);
@@ -83,6 +95,11 @@ int main(int argc, char **argv)
 	int st = 0;
 	CHECK(waitpid(pid, &st, 0) == pid, "wait");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "secondary status %d", st);
+	CHECK(event_bytes[RTE_MEM_EVENT_ALLOC] >= BIG, "the primary heard of the secondary's new pages (%zu bytes)",
+	      event_bytes[RTE_MEM_EVENT_ALLOC]);
+	CHECK(event_bytes[RTE_MEM_EVENT_FREE] >= BIG, "the primary heard of the pages given back (%zu bytes)",
+	      event_bytes[RTE_MEM_EVENT_FREE]);
+	rte_mem_event_callback_unregister("test", NULL);
 	rte_free(warm);
 	rte_mp_action_unregister("grow_in_action");
 	CHECK(rte_eal_cleanup() == 0, "cleanup");

@@ -813,10 +813,18 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
 
 /// Tells the memory event callbacks about `pages`, one call per virtually contiguous run.
 fn notify_runs(event: std::ffi::c_int, pages: impl Iterator<Item = *mut rte_memseg>, page_sz: u64) {
+    notify_addr_runs(
+        event,
+        // SAFETY: each ms is a memseg slot the caller just filled or is about to free.
+        pages.map(|ms| unsafe { (*ms).u.addr_64 } as usize),
+        page_sz,
+    );
+}
+
+/// Memory event callbacks for pages at `addrs` (ascending), one call per contiguous run.
+fn notify_addr_runs(event: std::ffi::c_int, addrs: impl Iterator<Item = usize>, page_sz: u64) {
     let mut run: Option<(usize, usize)> = None;
-    for ms in pages {
-        // SAFETY: ms is a memseg slot this call just filled or is about to free.
-        let a = unsafe { (*ms).u.addr_64 } as usize;
+    for a in addrs {
         run = match run {
             Some((start, len)) if start + len == a => Some((start, len + page_sz as usize)),
             Some((start, len)) => {
@@ -912,7 +920,7 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
     let fb = memseg::segs(msl);
     let _l = local();
     let mut f = files();
-    let mut i = fb.find_next_used(0).ok();
+    let mut i = fb.find_next_used_unlocked(0).ok();
     while let Some(seg) = i {
         let va = msl.base_va() as usize + seg as usize * msl.page_sz as usize;
         match backing(c, &mut f, li, seg, msl.page_sz, false) {
@@ -927,7 +935,7 @@ pub fn map_existing(li: usize, msl: &rte_memseg_list) -> Result<()> {
             Err(e) => return Err(e),
         }
         i = if seg + 1 < fb.len() {
-            fb.find_next_used(seg + 1).ok()
+            fb.find_next_used_unlocked(seg + 1).ok()
         } else {
             None
         };
@@ -956,7 +964,8 @@ pub fn sync_all() -> Result<(usize, usize)> {
         let fb = memseg::segs(msl);
         let len = msl.page_sz as usize;
         // Used in the shared list but not mapped here: map (walks used slots only).
-        let mut next = fb.find_next_used(0).ok();
+        let mut new_pages = Vec::new();
+        let mut next = fb.find_next_used_unlocked(0).ok();
         while let Some(seg) = next {
             if !is_mapped(li, seg) {
                 if c.mode == Mode::Memfd || c.mode == Mode::NoHuge {
@@ -973,6 +982,7 @@ pub fn sync_all() -> Result<(usize, usize)> {
                         unsafe { sys::map_fixed(va, len, fd, off) }?;
                         mark_mapped(li, seg, true);
                         added += 1;
+                        new_pages.push(va);
                     }
                     // Being freed by its owner (or its owner died freeing it): nothing to map.
                     Err(e) if e.errno == libc::ENOENT => {}
@@ -980,7 +990,7 @@ pub fn sync_all() -> Result<(usize, usize)> {
                 }
             }
             next = if seg + 1 < fb.len() {
-                fb.find_next_used(seg + 1).ok()
+                fb.find_next_used_unlocked(seg + 1).ok()
             } else {
                 None
             };
@@ -1002,10 +1012,24 @@ pub fn sync_all() -> Result<(usize, usize)> {
                 })
                 .unwrap_or_default()
         };
-        for seg in local {
-            if fb.is_used(seg).unwrap_or(false) {
-                continue;
-            }
+        // As in DPDK's secondaries, this process's memory event callbacks hear of the pages
+        // it maps after they are mapped, and of the pages it unmaps before they go.
+        notify_addr_runs(
+            crate::abi::RTE_MEM_EVENT_ALLOC,
+            new_pages.into_iter(),
+            msl.page_sz,
+        );
+        let gone: Vec<u32> = local
+            .into_iter()
+            .filter(|&seg| !fb.is_used_unlocked(seg).unwrap_or(true))
+            .collect();
+        notify_addr_runs(
+            crate::abi::RTE_MEM_EVENT_FREE,
+            gone.iter()
+                .map(|&seg| msl.base_va() as usize + seg as usize * len),
+            msl.page_sz,
+        );
+        for seg in gone {
             let va = msl.base_va() as usize + seg as usize * len;
             // SAFETY: the page was freed by its owner; this process must not use it.
             unsafe { sys::rereserve(va, len) }?;

@@ -414,6 +414,30 @@ impl Fb {
         self.read(|| Ok(m.word(idx / mask::WORD_BITS) >> (idx % mask::WORD_BITS) & 1 == 1))
     }
 
+    /// [`Fb::is_used`] without the array's lock (see [`Fb::find_next_used_unlocked`]).
+    pub fn is_used_unlocked(&self, idx: u32) -> Result<bool> {
+        self.check_idx(idx)?;
+        let m = self.mask();
+        Ok(m.word(idx / mask::WORD_BITS) >> (idx % mask::WORD_BITS) & 1 == 1)
+    }
+
+    /// [`Fb::find_next_used`] without the array's lock, for callers that know nobody changes
+    /// the array meanwhile: the memory sync (the process changing memseg lists holds the
+    /// hotplug write lock while it waits for this process) and the attach scan (under the
+    /// hotplug read lock). A process killed in here leaves no lock held; DPDK's lock word has
+    /// no room to record its holders, so a dead reader would block every writer for good.
+    pub fn find_next_used_unlocked(&self, start: u32) -> Result<u32> {
+        let what = Search::Find { next: true };
+        if self.check_mapped().is_err() {
+            return Err(self.search_error(libc::EINVAL, what, start, true));
+        }
+        let m = self.mask();
+        match self.view(&m).find(start, true, true) {
+            Ok(v) => Ok(v as u32),
+            Err(e) => Err(self.search_error(e, what, start, true)),
+        }
+    }
+
     /// Runs one of DPDK's searches for used (`used`) or free entries from `start`.
     /// `Ok` carries DPDK's non-negative result, `Err` its errno (EINVAL, ENOENT, ENOSPC). The
     /// flag says whether DPDK sets `rte_errno` to 0 on this success (biggest-run quirk).
