@@ -362,6 +362,12 @@ fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg, max_wait: Duration)
     }
 }
 
+/// Sends request `msg` to `to`, waiting for room in its queue at most until `deadline`.
+fn send_request(ch: &Channel, to: &Path, msg: &Msg, deadline: Instant) -> Result<Sent> {
+    let wait = deadline.saturating_duration_since(Instant::now());
+    send_one(ch, to, MsgType::Req, msg, wait)
+}
+
 fn wake(ch: &Channel) {
     // A full queue wakes the IPC thread anyway.
     let _ = wire::send(
@@ -515,13 +521,7 @@ fn request_sync_to(
                 ));
                 break;
             }
-            match send_one(
-                &ch,
-                &key.0,
-                MsgType::Req,
-                msg,
-                deadline.saturating_duration_since(Instant::now()),
-            ) {
+            match send_request(&ch, &key.0, msg, deadline) {
                 Ok(Sent::Yes) => {
                     p.sync.insert(key.clone(), Slot::Waiting);
                     keys.push(key);
@@ -630,13 +630,7 @@ pub fn request_async(msg: &Msg, timeout: Duration, callback: AsyncCallback) -> R
             ));
             continue;
         }
-        match send_one(
-            &ch,
-            &key.0,
-            MsgType::Req,
-            msg,
-            deadline.saturating_duration_since(Instant::now()),
-        ) {
+        match send_request(&ch, &key.0, msg, deadline) {
             Ok(Sent::Yes) => {
                 batch.nb_sent += 1;
                 batch.waiting += 1;
