@@ -318,27 +318,15 @@ const PARALLEL_MIN_PAGES: usize = 8;
 /// Most helper threads used to take pages.
 const PARALLEL_MAX_THREADS: usize = 8;
 
-/// Takes the hugepages of `preps` from the pool (`fallocate`: where the kernel finds and
-/// zeroes them, the slow part), on `node` when given. With `parallel`, the work is split over
-/// helper threads on the CPUs the process started with (only at init: at run time those CPUs
-/// belong to the application's lcores). Returns each page's result, in order.
-fn take_pages(preps: &[Prep], page_sz: u64, node: Option<u32>, parallel: bool) -> Vec<Result<()>> {
-    let take = |chunk: &[Prep]| -> Vec<Result<()>> {
-        let policy = sys::prefer_node(node);
-        let r = chunk
-            .iter()
-            .map(|p| {
-                // SAFETY: the descriptor stays open in the Files table while pages are taken.
-                let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(p.fd) };
-                sys::allocate(&fd, p.off, page_sz)
-            })
-            .collect();
-        if policy.is_ok() && node.is_some() {
-            let _ = sys::prefer_node(None);
-        }
-        r
-    };
-    let cpus = if parallel && preps.len() >= PARALLEL_MIN_PAGES {
+/// Runs `work` over `items` in chunks, in order, and returns each item's result. With
+/// `parallel` (only at init: at run time the CPUs belong to the application's lcores) and
+/// enough items, the chunks run on helper threads on the CPUs the process started with.
+fn run_chunked<I: Sync, T: Send>(
+    items: &[I],
+    parallel: bool,
+    work: impl Fn(&[I]) -> Vec<Result<T>> + Sync,
+) -> Vec<Result<T>> {
+    let cpus = if parallel && items.len() >= PARALLEL_MIN_PAGES {
         crate::lcore::startup_cpuset()
     } else {
         Default::default()
@@ -347,25 +335,26 @@ fn take_pages(preps: &[Prep], page_sz: u64, node: Option<u32>, parallel: bool) -
         .cpus()
         .len()
         .min(PARALLEL_MAX_THREADS)
-        .min(preps.len() / (PARALLEL_MIN_PAGES / 2).max(1));
+        .min(items.len() / (PARALLEL_MIN_PAGES / 2).max(1));
     if threads < 2 {
-        return take(preps);
+        return work(items);
     }
-    let per = preps.len().div_ceil(threads);
+    let per = items.len().div_ceil(threads);
+    let work = &work;
     std::thread::scope(|s| {
-        let hs: Vec<_> = preps
+        let hs: Vec<_> = items
             .chunks(per)
             .map(|chunk| {
                 std::thread::Builder::new()
                     .name("rtemem-zero".into())
                     .spawn_scoped(s, move || {
                         let _ = crate::lcore::cpuset::set_current_thread_affinity(&cpus);
-                        take(chunk)
+                        work(chunk)
                     })
             })
             .collect();
-        let mut out = Vec::with_capacity(preps.len());
-        for (h, chunk) in hs.into_iter().zip(preps.chunks(per)) {
+        let mut out = Vec::with_capacity(items.len());
+        for (h, chunk) in hs.into_iter().zip(items.chunks(per)) {
             match h {
                 Ok(h) => out.extend(h.join().unwrap_or_else(|_| {
                     chunk
@@ -374,10 +363,39 @@ fn take_pages(preps: &[Prep], page_sz: u64, node: Option<u32>, parallel: bool) -
                         .collect()
                 })),
                 // No thread: do this chunk here.
-                Err(_) => out.extend(take(chunk)),
+                Err(_) => out.extend(work(chunk)),
             }
         }
         out
+    })
+}
+
+/// Runs `f` with the calling thread's memory policy preferring `node` (when given).
+fn on_node<T>(node: Option<u32>, f: impl FnOnce() -> T) -> T {
+    let policy = sys::prefer_node(node);
+    let r = f();
+    if policy.is_ok() && node.is_some() {
+        let _ = sys::prefer_node(None);
+    }
+    r
+}
+
+/// Takes the hugepages of `preps` from the pool (`fallocate`: where the kernel finds and
+/// zeroes them, the slow part), on `node` when given; in parallel at init (see
+/// [`run_chunked`]). Returns each page's result, in order.
+fn take_pages(preps: &[Prep], page_sz: u64, node: Option<u32>, parallel: bool) -> Vec<Result<()>> {
+    run_chunked(preps, parallel, |chunk| {
+        on_node(node, || {
+            chunk
+                .iter()
+                .map(|p| {
+                    // SAFETY: the descriptor stays open in the Files table while pages are
+                    // taken.
+                    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(p.fd) };
+                    sys::allocate(&fd, p.off, page_sz)
+                })
+                .collect()
+        })
     })
 }
 
@@ -717,12 +735,32 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
             let _ = std::fs::remove_file(&t.path);
         }
     };
-    // 1. Take every page at a temporary address and learn its physical address.
-    for i in 0..n {
-        let path = page_path(c, page_sz, u64::MAX - i as u64)?;
+    // 1. Take every page (in parallel: the kernel zeroes each one), then map each at a
+    // temporary address and learn its physical address.
+    let paths: Vec<PathBuf> = (0..n)
+        .map(|i| page_path(c, page_sz, u64::MAX - i as u64))
+        .collect::<Result<_>>()?;
+    let node = (c.numa && socket >= 0).then_some(socket as u32);
+    let mut taken = run_chunked(&paths, true, |chunk| {
+        on_node(node, || {
+            chunk
+                .iter()
+                .map(|path| {
+                    let file = open_locked(path)?;
+                    sys::allocate(&file, 0, page_sz).inspect_err(|_| {
+                        let _ = std::fs::remove_file(path);
+                    })?;
+                    Ok(file)
+                })
+                .collect()
+        })
+    })
+    .into_iter();
+    for (i, path) in paths.iter().enumerate() {
+        let Some(file) = taken.next() else { break };
+        let path = path.clone();
         let r = (|| {
-            let file = open_locked(&path)?;
-            sys::allocate(&file, 0, page_sz)?;
+            let file = file?;
             let map = sys::map_shared(Some(file.as_raw_fd()), len, sys::Placement::Anywhere)?;
             // SAFETY: a fresh mapping of ours.
             if let Err(e) = unsafe { sys::populate(map, len) } {
@@ -742,6 +780,11 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
             Ok(t) => pages.push(t),
             Err(e) => {
                 let _ = std::fs::remove_file(&path);
+                // The pages taken after this one are given back too.
+                for (rest, p) in taken.by_ref().zip(&paths[i + 1..]) {
+                    drop(rest);
+                    let _ = std::fs::remove_file(p);
+                }
                 cleanup(&mut pages);
                 return Err(e);
             }
