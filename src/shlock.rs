@@ -25,8 +25,8 @@
 //!   claims a free slot once (under a process-local mutex, so its threads share one slot);
 //!   only reclaiming a dead process's slot frees it, count first.
 
-use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::Once;
 use std::time::Duration;
 
 /// Set in `state` while write-held; the low bits are then the writer's pid (pids are below
@@ -34,13 +34,44 @@ use std::time::Duration;
 const WRITER: u32 = 1 << 31;
 const PID_MASK: u32 = WRITER - 1;
 /// Number of processes whose read holds are tracked individually.
-pub(crate) const READER_SLOTS: usize = 64;
+pub(crate) const READER_SLOTS: usize = 256;
 /// How long a waiter sleeps before it checks the holders for liveness.
 const LIVENESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Serialises this process's slot claims (two threads' first read holds must not claim two
-/// slots: unlock would find only one of them).
-static CLAIM: Mutex<()> = Mutex::new(());
+/// slots: unlock would find only one of them). A flag rather than a mutex, so that a child
+/// forked while another thread held it can start afresh (`pthread_atfork` resets it).
+static CLAIM: AtomicBool = AtomicBool::new(false);
+static ATFORK: Once = Once::new();
+
+extern "C" fn claim_reset_in_child() {
+    CLAIM.store(false, Ordering::Relaxed);
+}
+
+/// Holds [`CLAIM`] for its lifetime.
+struct ClaimGuard;
+
+impl ClaimGuard {
+    fn take() -> ClaimGuard {
+        ATFORK.call_once(|| {
+            // SAFETY: registers a plain extern "C" handler that only stores to an atomic.
+            unsafe { libc::pthread_atfork(None, None, Some(claim_reset_in_child)) };
+        });
+        while CLAIM
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::thread::yield_now();
+        }
+        ClaimGuard
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        CLAIM.store(false, Ordering::Release);
+    }
+}
 
 #[repr(C)]
 #[derive(Default)]
@@ -74,15 +105,8 @@ fn pid() -> i32 {
     std::process::id() as i32
 }
 
-/// True when a process with this pid exists (a zombie counts as dead to us only once reaped,
-/// which is fine: its holds are released at the latest when its parent reaps it).
 fn alive(pid: i32) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: kill with signal 0 only checks for existence and permission; it sends nothing.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    crate::sys::pid_alive(pid)
 }
 
 fn futex_wait(word: &AtomicU32, expected: u32, timeout: Duration) {
@@ -140,14 +164,14 @@ impl ShRwLock {
         if !create {
             return None;
         }
-        let _g = CLAIM.lock().unwrap_or_else(|p| p.into_inner());
+        let _g = ClaimGuard::take();
         if let Some(s) = self.find_slot(me) {
             return Some(s); // another thread of this process claimed it meanwhile
         }
         loop {
             for s in &self.readers {
                 if s.pid
-                    .compare_exchange(0, me, Ordering::AcqRel, Ordering::Acquire)
+                    .compare_exchange(0, me, Ordering::SeqCst, Ordering::Acquire)
                     .is_ok()
                 {
                     return Some(s);
@@ -238,11 +262,17 @@ impl ShRwLock {
 
     /// Releases the write hold.
     pub fn write_unlock(&self) {
-        debug_assert!(
-            self.state.load(Ordering::Relaxed) & WRITER != 0,
-            "write_unlock without the write hold"
-        );
-        self.state.store(0, Ordering::SeqCst);
+        let me = WRITER | pid() as u32;
+        // Only the holder releases: a child forked while its parent held the lock must not
+        // release the parent's hold.
+        if self
+            .state
+            .compare_exchange(me, 0, Ordering::SeqCst, Ordering::Relaxed)
+            .is_err()
+        {
+            debug_assert!(false, "write_unlock without the write hold");
+            return;
+        }
         futex_wake_all(&self.state);
     }
 
@@ -445,6 +475,59 @@ mod tests {
                 lock.write_unlock();
             });
         }
+    }
+
+    #[test]
+    fn a_dead_unreaped_holder_counts_as_dead() {
+        // The parent of a child that died holding the lock may want the lock before it reaps
+        // the child (a zombie still "exists" for kill(pid, 0)).
+        let lock = shared_lock();
+        for write in [true, false] {
+            // SAFETY: the child only takes the lock and _exits.
+            let child = unsafe { libc::fork() };
+            assert!(child >= 0);
+            if child == 0 {
+                if write {
+                    lock.write_lock();
+                } else {
+                    lock.read_lock();
+                }
+                // SAFETY: ends the child at once, holding the lock.
+                unsafe { libc::_exit(0) };
+            }
+            // Wait until the child has exited, without reaping it.
+            // SAFETY: all-zero is a valid siginfo_t for waitid to fill.
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            // SAFETY: waitid with WNOWAIT leaves the child a zombie.
+            let r = unsafe {
+                libc::waitid(
+                    libc::P_PID,
+                    child as libc::id_t,
+                    &mut info,
+                    libc::WEXITED | libc::WNOWAIT,
+                )
+            };
+            assert_eq!(r, 0);
+            within_10s(move || {
+                lock.write_lock();
+                lock.write_unlock();
+            });
+            let mut status = 0;
+            // SAFETY: reaping our own child.
+            unsafe { libc::waitpid(child, &mut status, 0) };
+        }
+    }
+
+    #[test]
+    fn only_the_writer_releases_its_hold() {
+        let lock = ShRwLock::default();
+        lock.state.store(WRITER | 0x3f_fffe, Ordering::Relaxed);
+        // Not ours: nothing happens (a forked child must not release its parent's hold).
+        if !cfg!(debug_assertions) {
+            lock.write_unlock();
+            assert_eq!(lock.state.load(Ordering::Relaxed), WRITER | 0x3f_fffe);
+        }
+        lock.state.store(0, Ordering::Relaxed);
     }
 
     #[test]

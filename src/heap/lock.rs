@@ -69,14 +69,9 @@ pub(crate) fn my_pid() -> i32 {
     p
 }
 
-/// True when a process with this pid exists.
+/// True while the process `pid` runs (an exited, unreaped one counts as dead).
 pub(crate) fn pid_alive(pid: i32) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: signal 0 performs only the existence and permission check.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    crate::sys::pid_alive(pid)
 }
 
 fn futex(word: &AtomicU32, op: libc::c_int, val: u32, timeout_ns: i64) {
