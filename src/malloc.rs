@@ -105,7 +105,15 @@ impl MemorySource for PageSource {
         mcfg::mem_write_lock();
         if let Err(e) = crate::memsync::check_can_broadcast() {
             mcfg::mem_write_unlock();
-            crate::eal_log!(crate::log::RTE_LOG_ERR, "heap not grown: {}", e.msg);
+            // One line per action: an allocation tries several sub-heaps.
+            thread_local!(static SAID: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) });
+            let run = crate::mp::action_run();
+            let level = if SAID.with(|s| s.replace(run)) == run {
+                crate::log::RTE_LOG_DEBUG
+            } else {
+                crate::log::RTE_LOG_ERR
+            };
+            crate::eal_log!(level, "heap not grown: {}", e.msg);
             return None;
         }
         let pages = match memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0) {

@@ -84,6 +84,9 @@ static ACTIONS: Mutex<Option<HashMap<String, Action>>> = Mutex::new(None);
 
 thread_local! {
     static ON_IPC_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Counts the actions this (IPC) thread has run, so that callees can say a thing once per
+    /// action.
+    static ACTION_RUN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 enum Slot {
@@ -427,6 +430,12 @@ pub fn everyone_count() -> usize {
     }
 }
 
+/// Which action this thread is running (a number that changes with each action run on the IPC
+/// thread; 0 elsewhere).
+pub fn action_run() -> u64 {
+    ACTION_RUN.with(|c| c.get())
+}
+
 /// True on this process's IPC thread (in an `rte_mp` action or async callback).
 pub fn on_ipc_thread() -> bool {
     ON_IPC_THREAD.with(|c| c.get())
@@ -763,6 +772,7 @@ fn dispatch(ch: &Channel, ty: MsgType, mut msg: Msg, from: &Path) {
                 return;
             };
             let peer = from.to_string_lossy();
+            ACTION_RUN.with(|c| c.set(c.get() + 1));
             if action(&msg, &peer) < 0 {
                 eal_log!(RTE_LOG_ERR, "Fail to handle message: {}", msg.name);
             }
