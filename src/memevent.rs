@@ -53,13 +53,34 @@ fn check_name(name: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// Registers a memory event callback under (`name`, `arg`).
-pub fn register_event(name: &str, clb: rte_mem_event_callback_t, arg: *mut c_void) -> Result<()> {
-    let clb = clb.ok_or_else(|| err!(libc::EINVAL, "callback is NULL"))?;
+/// The checks register and unregister share for memory event callbacks.
+fn check_event_args(name: &str) -> Result<()> {
     check_name(name, RTE_MEM_EVENT_CALLBACK_NAME_LEN)?;
     if legacy() {
         return Err(err!(libc::ENOTSUP, "memory events are not available in legacy memory mode (--legacy-mem, --no-huge): memory never changes after init"));
     }
+    Ok(())
+}
+
+/// The checks register and unregister share for allocation validators.
+fn check_validator_args(name: &str, socket: i32) -> Result<()> {
+    if socket < 0 {
+        return Err(err!(libc::EINVAL, "socket id {socket} is invalid"));
+    }
+    check_name(name, VALIDATOR_NAME_LEN)?;
+    if legacy() {
+        return Err(err!(
+            libc::ENOTSUP,
+            "allocation validators are not available in legacy memory mode"
+        ));
+    }
+    Ok(())
+}
+
+/// Registers a memory event callback under (`name`, `arg`).
+pub fn register_event(name: &str, clb: rte_mem_event_callback_t, arg: *mut c_void) -> Result<()> {
+    let clb = clb.ok_or_else(|| err!(libc::EINVAL, "callback is NULL"))?;
+    check_event_args(name)?;
     let mut v = EVENTS.write().unwrap_or_else(|p| p.into_inner());
     if v.iter().any(|c| c.name == name && c.arg == arg as usize) {
         return Err(err!(
@@ -77,13 +98,7 @@ pub fn register_event(name: &str, clb: rte_mem_event_callback_t, arg: *mut c_voi
 
 /// Removes the callback registered under (`name`, `arg`).
 pub fn unregister_event(name: &str, arg: *mut c_void) -> Result<()> {
-    check_name(name, RTE_MEM_EVENT_CALLBACK_NAME_LEN)?;
-    if legacy() {
-        return Err(err!(
-            libc::ENOTSUP,
-            "memory events are not available in legacy memory mode"
-        ));
-    }
+    check_event_args(name)?;
     let mut v = EVENTS.write().unwrap_or_else(|p| p.into_inner());
     let i = v
         .iter()
@@ -116,16 +131,7 @@ pub fn register_validator(
     limit: usize,
 ) -> Result<()> {
     let clb = clb.ok_or_else(|| err!(libc::EINVAL, "validator is NULL"))?;
-    if socket < 0 {
-        return Err(err!(libc::EINVAL, "socket id {socket} is invalid"));
-    }
-    check_name(name, VALIDATOR_NAME_LEN)?;
-    if legacy() {
-        return Err(err!(
-            libc::ENOTSUP,
-            "allocation validators are not available in legacy memory mode"
-        ));
-    }
+    check_validator_args(name, socket)?;
     let mut v = VALIDATORS.write().unwrap_or_else(|p| p.into_inner());
     if v.iter().any(|x| x.name == name && x.socket == socket) {
         return Err(err!(
@@ -144,16 +150,7 @@ pub fn register_validator(
 
 /// Removes the validator `name` of `socket`.
 pub fn unregister_validator(name: &str, socket: i32) -> Result<()> {
-    if socket < 0 {
-        return Err(err!(libc::EINVAL, "socket id {socket} is invalid"));
-    }
-    check_name(name, VALIDATOR_NAME_LEN)?;
-    if legacy() {
-        return Err(err!(
-            libc::ENOTSUP,
-            "allocation validators are not available in legacy memory mode"
-        ));
-    }
+    check_validator_args(name, socket)?;
     let mut v = VALIDATORS.write().unwrap_or_else(|p| p.into_inner());
     let i = v
         .iter()
