@@ -758,7 +758,6 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
     .into_iter();
     for (i, path) in paths.iter().enumerate() {
         let Some(file) = taken.next() else { break };
-        let path = path.clone();
         let r = (|| {
             let file = file?;
             let map = sys::map_shared(Some(file.as_raw_fd()), len, sys::Placement::Anywhere)?;
@@ -779,7 +778,7 @@ pub fn alloc_legacy_sorted(n: u32, page_sz: u64, socket: i32) -> Result<bool> {
         match r {
             Ok(t) => pages.push(t),
             Err(e) => {
-                let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(path);
                 // The pages taken after this one are given back too.
                 for (rest, p) in taken.by_ref().zip(&paths[i + 1..]) {
                     drop(rest);
