@@ -422,7 +422,7 @@
 #define RTE_TAILQ_NAMESIZE 32
 
 /**
- * `rte_usage_hook_t`.
+ * `rte_usage_hook_t`: prints the application's usage after the EAL's (rte_eal.h).
  */
 typedef void (*rte_usage_hook_t)(const char *prgname);
 

@@ -404,6 +404,10 @@ pub type rte_mp_t =
 pub type rte_mp_async_reply_t =
     Option<unsafe extern "C" fn(request: *const rte_mp_msg, reply: *const rte_mp_reply) -> c_int>;
 
+/// `rte_usage_hook_t`: prints the application's usage after the EAL's (rte_eal.h).
+#[allow(non_camel_case_types)]
+pub type rte_usage_hook_t = Option<unsafe extern "C" fn(prgname: *const c_char)>;
+
 /// `enum rte_proc_type_t` values (C declares the enum in rte_eal.h); likewise below.
 /// cbindgen:ignore
 pub const RTE_PROC_AUTO: c_int = -1;

@@ -8,36 +8,18 @@
 //! that a call that failed early (bad arguments, no hugepages) may be retried. Cleanup runs at
 //! most once too, and undoes what init did in reverse order.
 
-use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::errno::{Error, Result};
+use crate::config::{self, EalState};
+use crate::error::{Error, Result};
 use crate::options::{EalConfig, IovaMode, ProcType};
 use crate::{eal_log, err, hugepage, lcore, log, mcfg, meminit, plugin, runtime, tailq};
-
-/// What init decided, beyond the options themselves.
-#[derive(Debug, Clone)]
-pub struct EalState {
-    pub proc_type: ProcType,
-    pub iova_mode: IovaMode,
-    /// Hugepage sizes with a usable directory (empty with `--no-huge`).
-    pub hugepages: Vec<hugepage::HugepageSize>,
-}
 
 /// Hugetlbfs directories this process holds locked (shared) while its init creates page files.
 static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
 
-/// The parsed config, published as soon as parsing succeeds (the layers brought up by init
-/// read it). A failed init unpublishes it; the leaked box is a few hundred bytes per failed
-/// attempt and keeps every reference ever handed out valid.
-static CONFIG: AtomicPtr<EalConfig> = AtomicPtr::new(std::ptr::null_mut());
-static STATE_INFO: OnceLock<EalState> = OnceLock::new();
-
-pub(crate) const STATE_IDLE: u8 = 0;
-pub(crate) const STATE_RUNNING: u8 = 1;
-pub(crate) const STATE_DONE: u8 = 2;
-static STATE: AtomicU8 = AtomicU8::new(STATE_IDLE);
 static CLEANED: AtomicU8 = AtomicU8::new(0);
 
 /// Serialises init and cleanup against each other.
@@ -45,23 +27,6 @@ static INIT_LOCK: Mutex<()> = Mutex::new(());
 
 /// How long a secondary waits for its primary to finish initialising.
 const SECONDARY_WAIT: Duration = Duration::from_secs(5);
-
-/// The parsed EAL configuration, once `rte_eal_init` has parsed it.
-pub fn config() -> Option<&'static EalConfig> {
-    let p = CONFIG.load(Ordering::Acquire);
-    // SAFETY: non-NULL pointers come from Box::leak and are never freed.
-    (!p.is_null()).then(|| unsafe { &*p })
-}
-
-/// What init decided, once it has succeeded.
-pub fn state() -> Option<&'static EalState> {
-    STATE_INFO.get()
-}
-
-/// True once `rte_eal_init` has completed successfully.
-pub fn initialized() -> bool {
-    STATE.load(Ordering::Acquire) == STATE_DONE
-}
 
 /// The outcome of a successful init, for the FFI layer.
 pub struct InitOutcome {
@@ -106,15 +71,9 @@ impl Progress {
 /// Runs `rte_eal_init`.
 pub fn init(args: &[String]) -> Result<InitOutcome> {
     let _g = INIT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    if STATE
-        .compare_exchange(
-            STATE_IDLE,
-            STATE_RUNNING,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        )
-        .is_err()
-    {
+    // rte_exit (in the log layer) releases the EAL through this hook.
+    config::set_cleanup_hook(cleanup);
+    if !config::begin_init() {
         return Err(err!(libc::EALREADY, "already called initialization"));
     }
     let mut progress = Progress::default();
@@ -131,14 +90,14 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
             if mcfg::attached_as_primary() == Some(true) {
                 mcfg::mark_init_done();
             }
-            STATE.store(STATE_DONE, Ordering::Release);
+            config::end_init(true);
             Ok(out)
         }
         Err(e) => {
             progress.rollback();
-            CONFIG.store(std::ptr::null_mut(), Ordering::Release);
+            config::unpublish();
             // As DPDK: a failed init may be retried (with other arguments).
-            STATE.store(STATE_IDLE, Ordering::Release);
+            config::end_init(false);
             Err(e)
         }
     }
@@ -146,11 +105,10 @@ pub fn init(args: &[String]) -> Result<InitOutcome> {
 
 fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let parsed = crate::options::parse(args)?;
-    let cfg: &'static EalConfig = Box::leak(Box::new(parsed.config.clone()));
-    CONFIG.store(cfg as *const EalConfig as *mut EalConfig, Ordering::Release);
+    let cfg = config::publish(parsed.config.clone());
     if cfg.show_help {
         print!("{}", crate::options::usage(&cfg.prgname));
-        crate::ffi::eal::run_usage_hook(&cfg.prgname);
+        run_usage_hook(&cfg.prgname);
         std::process::exit(0);
     }
     if cfg.show_log_help {
@@ -222,7 +180,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
-    let _ = STATE_INFO.set(EalState {
+    config::set_state(EalState {
         proc_type,
         iova_mode,
         hugepages,
@@ -293,9 +251,16 @@ fn secondary_config(cfg: &'static EalConfig, proc_type: ProcType) -> Result<&'st
     }
     let mut c = cfg.clone();
     c.no_huge = true;
-    let c: &'static EalConfig = Box::leak(Box::new(c));
-    CONFIG.store(c as *const EalConfig as *mut EalConfig, Ordering::Release);
-    Ok(c)
+    Ok(config::publish(c))
+}
+
+/// Runs the application's usage hook, if one is set, after the EAL's own usage text.
+fn run_usage_hook(prgname: &str) {
+    if let (Some(f), Ok(name)) = (config::usage_hook(), std::ffi::CString::new(prgname)) {
+        // SAFETY: the application registered f as an rte_usage_hook_t; name is a valid string
+        // that outlives the call.
+        unsafe { f(name.as_ptr()) };
+    }
 }
 
 fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
@@ -313,7 +278,7 @@ pub fn cleanup() -> Result<()> {
     if CLEANED.swap(1, Ordering::AcqRel) != 0 {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
-    if initialized() {
+    if config::initialized() {
         crate::mp::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);

@@ -1,12 +1,10 @@
-//! `rte_errno` and the crate's error type.
+//! `rte_errno`: DPDK's per-thread error number, and the text `rte_strerror` gives for it.
 //!
 //! DPDK reports failures through a per-thread `rte_errno` that C code reads directly as the
 //! exported thread-local `per_lcore__rte_errno`. Stable Rust cannot export a C thread-local, so
 //! the variable lives in `csrc/eal_shim.c` and is reached through an accessor returning its
-//! address. Inside the crate, fallible functions return [`Result`]; the FFI layer turns an
-//! [`Error`] into DPDK's convention: a log line, `rte_errno` set, NULL or a negative value.
-
-use std::fmt;
+//! address. The crate's own error type is [`crate::error::Error`]; the FFI layer sets
+//! `rte_errno` from it.
 
 extern "C" {
     fn rtemem__errno_location() -> *mut libc::c_int;
@@ -32,58 +30,6 @@ pub fn set(value: i32) {
 pub fn get() -> i32 {
     // SAFETY: as in `set`.
     unsafe { *rtemem__errno_location() }
-}
-
-/// A failure inside rtemem: the errno DPDK would report and a message that says why (and,
-/// where there is one, the fix).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    pub errno: i32,
-    pub msg: String,
-}
-
-impl Error {
-    pub fn new(errno: i32, msg: impl Into<String>) -> Self {
-        Error {
-            errno,
-            msg: msg.into(),
-        }
-    }
-
-    /// Builds an error from an OS error, keeping its errno and prefixing `what`.
-    pub fn os(what: impl fmt::Display, e: std::io::Error) -> Self {
-        Error {
-            errno: e.raw_os_error().unwrap_or(libc::EIO),
-            msg: format!("{what}: {e}"),
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.msg)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<nix::Error> for Error {
-    fn from(e: nix::Error) -> Self {
-        Error {
-            errno: e as i32,
-            msg: e.desc().to_string(),
-        }
-    }
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// `err!(EINVAL, "bad {}", x)` builds an [`Error`].
-#[macro_export]
-macro_rules! err {
-    ($errno:expr, $($fmt:tt)*) => {
-        $crate::errno::Error::new($errno, format!($($fmt)*))
-    };
 }
 
 /// The text `rte_strerror` gives for `errnum`: DPDK's own two codes have their own text,

@@ -18,7 +18,7 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// Where the kernel's files are (tests point these at a temporary tree).
 #[derive(Debug, Clone)]
@@ -40,25 +40,7 @@ impl Default for Roots {
     }
 }
 
-/// One hugepage size and where its pages come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HugepageSize {
-    /// Page size in bytes.
-    pub size: u64,
-    /// The hugetlbfs directory that serves this size, if one is mounted.
-    pub dir: Option<PathBuf>,
-    /// Pages reserved in the pool (`nr_hugepages`).
-    pub total: u64,
-    /// Free pages per NUMA node (index = node id).
-    pub free_per_node: Vec<u64>,
-}
-
-impl HugepageSize {
-    /// Free pages on all nodes.
-    pub fn free(&self) -> u64 {
-        self.free_per_node.iter().sum()
-    }
-}
+pub use crate::config::HugepageSize;
 
 fn read_u64(p: &Path) -> Option<u64> {
     std::fs::read_to_string(p).ok()?.trim().parse().ok()

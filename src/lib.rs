@@ -6,8 +6,10 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod abi;
+pub mod config;
 pub mod eal;
 pub mod errno;
+pub mod error;
 pub mod fbarray;
 pub mod ffi;
 pub mod heap;

@@ -46,7 +46,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex, OnceLock};
 
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use crate::options::LogLevelArg;
 
 mod output;

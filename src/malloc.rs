@@ -25,7 +25,7 @@ use std::sync::Mutex;
 
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::heap::{FreeError, Heap, MemorySource};
 use crate::options::RTE_MAX_NUMA_NODES;
 use crate::{mcfg, memalloc, memseg};
@@ -344,7 +344,7 @@ fn rebuild_cache(gen: u32) {
         .unwrap_or(0);
     CACHE.first_socket.store(first, Ordering::Relaxed);
     CACHE.no_huge.store(
-        crate::eal::config().map(|c| c.no_huge).unwrap_or(false),
+        crate::config::get().map(|c| c.no_huge).unwrap_or(false),
         Ordering::Relaxed,
     );
     CACHE.gen.store(gen, Ordering::Release);
@@ -577,7 +577,7 @@ pub fn heap_of(p: *const u8) -> Option<&'static HeapEntry> {
     Some(found)
 }
 
-fn free_error(p: *const u8, e: FreeError) -> crate::errno::Error {
+fn free_error(p: *const u8, e: FreeError) -> crate::error::Error {
     match e {
         FreeError::NotInHeap => err!(
             libc::EINVAL,
@@ -670,7 +670,7 @@ pub fn virt2iova(p: *const u8) -> u64 {
     if heap_of(p).is_none() {
         return RTE_BAD_IOVA;
     }
-    let va = crate::eal::state()
+    let va = crate::config::state()
         .map(|s| s.iova_mode != crate::options::IovaMode::Pa)
         .unwrap_or(true);
     match memseg::seg_of(p as usize) {

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use crate::abi::rte_memseg_list;
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use crate::options::{EalConfig, ProcType};
 use crate::shlock::ShRwLock;
 use crate::sys::{self, Placement};

@@ -37,7 +37,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::abi::{rte_memseg, rte_memseg_list, RTE_BAD_IOVA, RTE_MEMSEG_FLAG_DO_NOT_FREE};
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use crate::memseg::{self, MAX_MEMSEG_PER_LIST};
 use crate::options::{EalConfig, HugeUnlink};
 use crate::sys;

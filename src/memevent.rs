@@ -15,7 +15,7 @@ use crate::abi::{
     rte_mem_alloc_validator_t, rte_mem_event_callback_t, RTE_MEM_EVENT_CALLBACK_NAME_LEN,
 };
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 
 /// Longest validator name, NUL included (RTE_MEM_ALLOC_VALIDATOR_NAME_LEN).
 pub(crate) const VALIDATOR_NAME_LEN: usize = 64;
@@ -39,7 +39,7 @@ static EVENTS: RwLock<Vec<EventCb>> = RwLock::new(Vec::new());
 static VALIDATORS: RwLock<Vec<Validator>> = RwLock::new(Vec::new());
 
 fn legacy() -> bool {
-    crate::eal::config().map(|c| c.legacy_mem).unwrap_or(false)
+    crate::config::get().map(|c| c.legacy_mem).unwrap_or(false)
 }
 
 fn check_name(name: &str, max: usize) -> Result<()> {

@@ -11,7 +11,7 @@
 //!   `-m` (default 64 MiB) of memfd memory, all present from the start.
 
 use crate::abi::{rte_memseg, RTE_MEMSEG_FLAG_DO_NOT_FREE};
-use crate::errno::Result;
+use crate::error::Result;
 use crate::hugepage::HugepageSize;
 use crate::memalloc::{self, Ctx};
 use crate::memseg::{self, ListPlan};

@@ -14,7 +14,7 @@
 
 use crate::abi::{rte_memseg, rte_memseg_list};
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::fbarray::{self, Backing, Fb};
 use crate::{mcfg, sys};
 

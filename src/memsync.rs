@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::mp::{self, Msg};
 
 /// The request every process answers after syncing.

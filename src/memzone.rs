@@ -17,7 +17,7 @@ use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
 
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::fbarray::{self, Backing, Fb};
 use crate::malloc::{self, PagePolicy};
 use crate::{mcfg, memseg};

@@ -29,7 +29,7 @@ mod lcores;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
 pub use lcores::Machine;
 

@@ -10,7 +10,7 @@ use std::ffi::{CStr, CString};
 use std::path::{Path, PathBuf};
 
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The files `-d <path>` stands for, in load order.
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 struct Runtime {
     dir: PathBuf,

@@ -11,7 +11,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::ptr::NonNull;
 
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The system page size.
 pub fn page_size() -> usize {

@@ -17,7 +17,7 @@ use std::mem::{offset_of, size_of};
 use std::sync::Mutex;
 
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::mcfg;
 
 /// Length of a tailq name, NUL included (RTE_TAILQ_NAMESIZE).

@@ -44,14 +44,14 @@ fn page_files(prefix: &str) -> usize {
         .count()
 }
 
-fn alloc(n: u32, flags: u32) -> rtemem::errno::Result<Vec<*mut rtemem::abi::rte_memseg>> {
+fn alloc(n: u32, flags: u32) -> rtemem::error::Result<Vec<*mut rtemem::abi::rte_memseg>> {
     mcfg::mem_write_lock();
     let r = memalloc::alloc_pages(n, MB2, 0, true, flags);
     mcfg::mem_write_unlock();
     r
 }
 
-fn free(p: &[*mut rtemem::abi::rte_memseg]) -> rtemem::errno::Result<()> {
+fn free(p: &[*mut rtemem::abi::rte_memseg]) -> rtemem::error::Result<()> {
     mcfg::mem_write_lock();
     let r = memalloc::free_pages(p);
     mcfg::mem_write_unlock();

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// How a new array is backed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl Backing {
     /// `fbarray_<name>` in the runtime directory, or anonymous memory when the EAL runs without
     /// shared config (`--no-shconf`, `--in-memory`) or has not created a runtime dir yet.
     pub fn for_name(name: &[u8]) -> Backing {
-        if let Some(cfg) = crate::eal::config() {
+        if let Some(cfg) = crate::config::get() {
             if cfg.no_shconf || cfg.in_memory {
                 return Backing::Anonymous;
             }

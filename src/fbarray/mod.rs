@@ -41,7 +41,7 @@ pub use rwlock::RwLock;
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// Size of the used-mask for `len` elements: the count word (padded to 8) and the words.
 fn mask_size(len: u32) -> usize {

@@ -2,12 +2,11 @@
 //! locks.
 
 use std::ffi::{c_char, c_int};
-use std::sync::Mutex;
 
 use super::{args, cstr};
-use crate::eal;
-use crate::mcfg;
+use crate::abi::rte_usage_hook_t;
 use crate::options::{IovaMode, ProcType};
+use crate::{config, eal, mcfg};
 
 /// Initialises the EAL from the command line. Returns the number of arguments consumed
 /// (the `--` included), or -1 with `rte_errno` set. Reorders `argv` as GNU getopt does and
@@ -46,7 +45,7 @@ pub extern "C" fn rte_eal_cleanup() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_process_type() -> c_int {
     ffi_plain!("rte_eal_process_type", 0, {
-        match eal::state().map(|s| s.proc_type) {
+        match config::state().map(|s| s.proc_type) {
             Some(ProcType::Secondary) => 1,
             _ => 0,
         }
@@ -58,7 +57,7 @@ pub extern "C" fn rte_eal_process_type() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_iova_mode() -> c_int {
     ffi_plain!("rte_eal_iova_mode", 0, {
-        match eal::state().map(|s| s.iova_mode) {
+        match config::state().map(|s| s.iova_mode) {
             Some(IovaMode::Pa) => 1,
             Some(IovaMode::Va) => 2,
             _ => 0,
@@ -80,7 +79,7 @@ pub extern "C" fn rte_eal_get_runtime_dir() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn rte_eal_has_hugepages() -> c_int {
     ffi_plain!("rte_eal_has_hugepages", 0, {
-        eal::config().map(|c| !c.no_huge as c_int).unwrap_or(1)
+        config::get().map(|c| !c.no_huge as c_int).unwrap_or(1)
     })
 }
 
@@ -113,37 +112,18 @@ pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_c
 #[no_mangle]
 pub extern "C" fn rte_eal_get_baseaddr() -> u64 {
     ffi_plain!("rte_eal_get_baseaddr", 0, {
-        eal::config()
+        config::get()
             .and_then(|c| c.base_virtaddr)
             .unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR)
     })
 }
 
-/// `rte_usage_hook_t`.
-#[allow(non_camel_case_types)]
-pub type rte_usage_hook_t = Option<unsafe extern "C" fn(prgname: *const c_char)>;
-
-static USAGE_HOOK: Mutex<rte_usage_hook_t> = Mutex::new(None);
-
 /// Sets a function that prints the application's usage after the EAL's; returns the old one.
 #[no_mangle]
 pub extern "C" fn rte_set_application_usage_hook(usage_func: rte_usage_hook_t) -> rte_usage_hook_t {
     ffi_plain!("rte_set_application_usage_hook", None, {
-        std::mem::replace(
-            &mut *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner()),
-            usage_func,
-        )
+        config::set_usage_hook(usage_func)
     })
-}
-
-/// Runs the application's usage hook, if one is set, after the EAL's own usage text.
-pub(crate) fn run_usage_hook(prgname: &str) {
-    let hook = *USAGE_HOOK.lock().unwrap_or_else(|p| p.into_inner());
-    if let (Some(f), Ok(name)) = (hook, std::ffi::CString::new(prgname)) {
-        // SAFETY: the application registered f as an rte_usage_hook_t; name is a valid string
-        // that outlives the call.
-        unsafe { f(name.as_ptr()) };
-    }
 }
 
 macro_rules! mcfg_lock_fns {

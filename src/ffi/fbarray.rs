@@ -9,7 +9,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::fbarray::{self, Backing, Fb, Search};
 
 /// Reads a name the way DPDK's `strnlen(name, RTE_FBARRAY_NAME_LEN)` does: at most 64 bytes.

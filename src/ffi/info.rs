@@ -18,7 +18,7 @@
 use std::ffi::{c_char, c_int, c_uint};
 use std::path::{Path, PathBuf};
 
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 fn need_init() -> Result<()> {
     if crate::mcfg::get().is_none() {

@@ -24,7 +24,7 @@ pub type rte_lcore_iterate_cb =
 
 /// Maps a launch error to DPDK's return value; only errors other than EBUSY are logged and
 /// set `rte_errno` (DPDK reports a busy lcore by return value alone).
-fn launch_result(name: &str, r: crate::errno::Result<()>) -> c_int {
+fn launch_result(name: &str, r: crate::error::Result<()>) -> c_int {
     match r {
         Ok(()) => 0,
         Err(e) if e.errno == libc::EBUSY => -libc::EBUSY,
@@ -281,7 +281,7 @@ pub extern "C" fn rte_lcore_callback_unregister(handle: *mut c_void) {
 #[no_mangle]
 pub extern "C" fn rte_thread_register() -> c_int {
     ffi_result!("rte_thread_register", -1, {
-        if !crate::eal::initialized() {
+        if !crate::config::initialized() {
             return Err(crate::err!(
                 libc::EINVAL,
                 "called before rte_eal_init completed"

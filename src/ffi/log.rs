@@ -12,7 +12,7 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use crate::errno::Error;
+use crate::error::Error;
 use crate::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
 
 /// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
@@ -218,7 +218,7 @@ pub extern "C" fn rte_log_cur_msg_logtype() -> c_int {
     })
 }
 
-fn id_or_neg(func: &str, r: crate::errno::Result<u32>, null: bool) -> c_int {
+fn id_or_neg(func: &str, r: crate::error::Result<u32>, null: bool) -> c_int {
     match r {
         Ok(id) => c_int::try_from(id).unwrap_or(c_int::MAX),
         Err(e) => refuse(func, &e, -e.errno, null),

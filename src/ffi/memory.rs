@@ -151,7 +151,7 @@ pub unsafe extern "C" fn rte_mem_virt2memseg(
 }
 
 fn iova_va() -> bool {
-    crate::eal::state()
+    crate::config::state()
         .map(|s| s.iova_mode != IovaMode::Pa)
         .unwrap_or(false)
 }
@@ -160,7 +160,7 @@ fn iova_va() -> bool {
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2phy(virt: *const c_void) -> u64 {
     ffi_plain!("rte_mem_virt2phy", RTE_BAD_IOVA, {
-        let no_huge = crate::eal::config().map(|c| c.no_huge).unwrap_or(false);
+        let no_huge = crate::config::get().map(|c| c.no_huge).unwrap_or(false);
         if no_huge {
             return RTE_BAD_IOVA;
         }
@@ -264,7 +264,7 @@ pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
         let page = (virt as usize) & !(ps - 1);
         // SAFETY: mlock only changes residency; an unmapped address fails with ENOMEM.
         if unsafe { libc::mlock(page as *const c_void, ps) } != 0 {
-            return Err(crate::errno::Error::os(
+            return Err(crate::error::Error::os(
                 "mlock",
                 std::io::Error::last_os_error(),
             ));
@@ -277,7 +277,7 @@ pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
     ffi_plain!("rte_eal_using_phys_addrs", 0, {
-        let no_huge = crate::eal::config().map(|c| c.no_huge).unwrap_or(true);
+        let no_huge = crate::config::get().map(|c| c.no_huge).unwrap_or(true);
         c_int::from(!no_huge && sys::phys_addrs_available())
     })
 }
@@ -309,7 +309,7 @@ pub extern "C" fn rte_mem_set_dma_mask(maskbits: u8) {
     })
 }
 
-fn fd_common(ms: *const rte_memseg) -> crate::errno::Result<(i32, u64)> {
+fn fd_common(ms: *const rte_memseg) -> crate::error::Result<(i32, u64)> {
     if ms.is_null() {
         return Err(err!(libc::EINVAL, "memseg is NULL"));
     }
@@ -346,7 +346,7 @@ fn fd_offset(
     ms: *const rte_memseg,
     offset: *mut usize,
     locked: bool,
-) -> crate::errno::Result<c_int> {
+) -> crate::error::Result<c_int> {
     if offset.is_null() {
         return Err(err!(libc::EINVAL, "offset is NULL"));
     }

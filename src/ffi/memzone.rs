@@ -15,7 +15,7 @@ fn reserve(
     align: c_uint,
     bound: c_uint,
 ) -> *const rte_memzone {
-    let quiet = |e: &crate::errno::Error| e.errno == libc::ENOMEM || e.errno == libc::EEXIST;
+    let quiet = |e: &crate::error::Error| e.errno == libc::ENOMEM || e.errno == libc::EEXIST;
     boundary_quiet(func, std::ptr::null(), quiet, || {
         // SAFETY: the exported callers forward their caller's string.
         let n = unsafe { cstr(name, "name") }?;

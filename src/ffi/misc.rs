@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::abi::{RTE_VER_MINOR, RTE_VER_MONTH, RTE_VER_RELEASE, RTE_VER_YEAR};
-use crate::errno::Error;
+use crate::error::Error;
 
 // ---------------------------------------------------------------------------------------------
 // Strings

@@ -8,7 +8,7 @@
 
 use std::ffi::{c_char, CStr};
 
-use crate::errno::Error;
+use crate::error::Error;
 
 /// Runs `$body` (which yields `Result<T, Error>`) for the exported function `$name`.
 /// On `Err` it logs the message, sets `rte_errno` and yields `$fail`; a panic does the same

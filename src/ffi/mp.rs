@@ -11,7 +11,7 @@ use crate::abi::{
     RTE_MP_MAX_NAME_LEN, RTE_MP_MAX_PARAM_LEN,
 };
 use crate::err;
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use crate::ffi::{boundary_quiet, cstr};
 use crate::mp::{self, Msg, Replies};
 

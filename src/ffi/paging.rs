@@ -5,7 +5,7 @@
 use std::ffi::{c_int, c_void};
 
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 use crate::sys;
 
 /// `enum rte_mem_prot` bits.
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn rte_mem_map(
         // the address is a hint and mmap never replaces an existing mapping.
         let r = unsafe { libc::mmap(requested_addr, size, p, f, fd, off) };
         if r == libc::MAP_FAILED {
-            return Err(crate::errno::Error::os(
+            return Err(crate::error::Error::os(
                 format!("cannot map {size} bytes"),
                 std::io::Error::last_os_error(),
             ));
@@ -100,7 +100,7 @@ pub unsafe extern "C" fn rte_mem_unmap(virt: *mut c_void, size: usize) -> c_int 
     ffi_result!("rte_mem_unmap", -1, {
         // SAFETY: caller's guarantee.
         if unsafe { libc::munmap(virt, size) } != 0 {
-            return Err(crate::errno::Error::os(
+            return Err(crate::error::Error::os(
                 "munmap",
                 std::io::Error::last_os_error(),
             ));
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn rte_mem_lock(virt: *const c_void, size: usize) -> c_int
     ffi_result!("rte_mem_lock", -1, {
         // SAFETY: mlock only changes residency of the caller's range.
         if unsafe { libc::mlock(virt, size) } != 0 {
-            return Err(crate::errno::Error::os(
+            return Err(crate::error::Error::os(
                 "mlock",
                 std::io::Error::last_os_error(),
             ));

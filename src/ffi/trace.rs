@@ -17,7 +17,7 @@
 use std::ffi::{c_char, c_int, CStr};
 use std::sync::Mutex;
 
-use crate::errno::Error;
+use crate::error::Error;
 
 /// Names of the trace points registered in this process.
 static REGISTERED: Mutex<Vec<String>> = Mutex::new(Vec::new());

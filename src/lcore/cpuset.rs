@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 /// Number of CPUs a `cpu_set_t` can name (glibc's CPU_SETSIZE).
 pub(crate) const CPU_SETSIZE: usize = 1024;

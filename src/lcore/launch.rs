@@ -24,7 +24,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::cpuset::CpuSet;
 use super::{LcoreFn, Lcores, RUNNING, WAIT};
-use crate::errno::Result;
+use crate::error::Result;
 use crate::log::RTE_LOG_DEBUG;
 
 #[derive(Clone, Copy)]
@@ -188,7 +188,7 @@ impl Lcores {
                 }
                 Err(e) => {
                     self.entry(id).slot.request_stop();
-                    failure = Some(crate::errno::Error::os(
+                    failure = Some(crate::error::Error::os(
                         format!("cannot create the thread of lcore {id}"),
                         e,
                     ));

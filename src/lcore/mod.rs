@@ -40,7 +40,7 @@ use std::thread::JoinHandle;
 pub use cpuset::CpuSet;
 pub use topology::Topology;
 
-use crate::errno::Result;
+use crate::error::Result;
 use crate::log::{RTE_LOG_DEBUG, RTE_LOG_INFO};
 use crate::options::{EalConfig, RTE_MAX_LCORE};
 

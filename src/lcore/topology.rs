@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::errno::Result;
+use crate::error::Result;
 use crate::options::{RTE_MAX_LCORE, RTE_MAX_NUMA_NODES};
 
 /// The CPUs of this machine, their cores and NUMA nodes.

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, Once};
 
 use super::{can_log, registry, to_log_level, RTE_LOGTYPE_EAL, RTE_LOG_CRIT, RTE_LOG_ERR};
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 
 thread_local! {
     /// (level, type) of the last message this thread wrote, as DPDK's per-lcore log_cur_msg.
@@ -249,8 +249,8 @@ pub fn exit_with(code: i32, cause: &[u8]) -> ! {
         );
     }
     emit_bytes(RTE_LOG_CRIT, RTE_LOGTYPE_EAL, cause);
-    let was_initialized = crate::eal::initialized();
-    let cleaned = std::panic::catch_unwind(crate::eal::cleanup);
+    let was_initialized = crate::config::initialized();
+    let cleaned = std::panic::catch_unwind(crate::config::run_cleanup_hook);
     let failed = match cleaned {
         Ok(Ok(())) => false,
         Ok(Err(e)) => e.errno != libc::EALREADY,

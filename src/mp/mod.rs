@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::errno::{Error, Result};
+use crate::error::{Error, Result};
 use crate::log::{RTE_LOG_DEBUG, RTE_LOG_ERR, RTE_LOG_INFO};
 use crate::{eal_log, err};
 use wire::{decode, encode, MsgType};
@@ -762,7 +762,7 @@ fn dispatch(ch: &Channel, ty: MsgType, mut msg: Msg, from: &Path) {
         }
         MsgType::Msg | MsgType::Req => {
             let Some(action) = find_action(&msg.name) else {
-                if ty == MsgType::Req && !crate::eal::initialized() {
+                if ty == MsgType::Req && !crate::config::initialized() {
                     // Still initialising: tell the requester not to wait for us.
                     let _ = send_one(ch, from, MsgType::Ign, &Msg::new(&msg.name, b""), SEND_WAIT);
                 } else {

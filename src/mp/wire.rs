@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::abi::{RTE_MP_MAX_FD_NUM, RTE_MP_MAX_NAME_LEN, RTE_MP_MAX_PARAM_LEN};
 use crate::err;
-use crate::errno::Result;
+use crate::error::Result;
 
 /// "RTMP": first word of every frame.
 const FRAME_MAGIC: u32 = 0x5254_4d50;

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::RTE_MAX_LCORE;
-use crate::errno::Result;
+use crate::error::Result;
 
 /// glibc's `CPU_SETSIZE`: the largest CPU number a `cpu_set_t` holds, plus one.
 pub(crate) const CPU_SETSIZE: usize = 1024;
@@ -20,8 +20,8 @@ pub(crate) const CPU_SETSIZE: usize = 1024;
 /// lcore id -> (core index, CPUs).
 pub(crate) type LcoreSet = BTreeMap<u32, (u32, Vec<usize>)>;
 
-fn einval(msg: String) -> crate::errno::Error {
-    crate::errno::Error::new(libc::EINVAL, msg)
+fn einval(msg: String) -> crate::error::Error {
+    crate::error::Error::new(libc::EINVAL, msg)
 }
 
 /// The CPUs the EAL may use: the ones present on the machine and the ones this thread may run
