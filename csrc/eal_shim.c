@@ -20,7 +20,7 @@ __thread void *per_lcore_trace_mem;
 /*
  * Per-thread state of rtemem's hot paths (malloc/free). Initial-exec TLS: one %fs-relative
  * access instead of a __tls_get_addr call per use, which is most of the cost of a small
- * allocation through a shared library. Laid out as src/tls.rs's HotTls.
+ * allocation through a shared library. Laid out as src/base/tls.rs's HotTls.
  */
 struct rtemem_hot_tls {
 	uintptr_t heap_key;

@@ -407,6 +407,11 @@
 #define RTE_LOGTYPE_FIRST_EXT_ID 32
 
 /**
+ * Length of a tailq name, NUL included (RTE_TAILQ_NAMESIZE).
+ */
+#define RTE_TAILQ_NAMESIZE 32
+
+/**
  * Largest number of lcores (RTE_MAX_LCORE).
  */
 #define RTE_MAX_LCORE 128
@@ -417,9 +422,24 @@
 #define RTE_MAX_NUMA_NODES 32
 
 /**
- * Length of a tailq name, NUL included (RTE_TAILQ_NAMESIZE).
+ * Mirrors `struct rtemem_hot_tls` in csrc/eal_shim.c.
  */
-#define RTE_TAILQ_NAMESIZE 32
+struct HotTls {
+  /**
+   * Heap this thread used last (its address), with the thread's cache slot in it.
+   */
+  size_t heap_key;
+  size_t heap_slot;
+  /**
+   * Malloc sub-heap this thread freed into last.
+   */
+  size_t last_free;
+  /**
+   * This thread's socket (`rte_socket_id()`), u32::MAX when unknown.
+   */
+  uint32_t socket;
+  uint32_t _pad;
+};
 
 /**
  * `rte_usage_hook_t`: prints the application's usage after the EAL's (rte_eal.h).
@@ -477,29 +497,11 @@ typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
  */
 typedef void (*rte_memzone_walk_fn)(const struct rte_memzone *mz, void *arg);
 
-/**
- * Mirrors `struct rtemem_hot_tls` in csrc/eal_shim.c.
- */
-struct HotTls {
-  /**
-   * Heap this thread used last (its address), with the thread's cache slot in it.
-   */
-  size_t heap_key;
-  size_t heap_slot;
-  /**
-   * Malloc sub-heap this thread freed into last.
-   */
-  size_t last_free;
-  /**
-   * This thread's socket (`rte_socket_id()`), u32::MAX when unknown.
-   */
-  uint32_t socket;
-  uint32_t _pad;
-};
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+extern struct HotTls *rtemem__hot_tls(void);
 
 /**
  * Initialises the EAL from the command line. Returns the number of arguments consumed
@@ -1751,8 +1753,6 @@ uint64_t *rte_trace_point_lookup(const char *name);
  * Whether any trace point is enabled: never.
  */
 bool rte_trace_is_enabled(void);
-
-extern struct HotTls *rtemem__hot_tls(void);
 
 #ifdef __cplusplus
 }  // extern "C"

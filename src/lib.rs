@@ -1,37 +1,46 @@
-//! rtemem: DPDK 22.11's EAL memory subsystem in Rust.
+//! rtemem: DPDK 22.11's EAL in Rust.
 //!
-//! The crate is layered as `../shared/DESIGN.md` describes; data flows down and a module only
-//! imports modules below it. `ffi` is the only module with `#[no_mangle] extern "C"` functions.
+//! Folders are layers (see `../shared/DESIGN.md`). A module imports only from its own layer or
+//! the ones below it; `scripts/check-layers.sh` holds this table and fails on an upward import.
+//! Bottom to top:
+//!
+//! | layer | what it holds |
+//! | --- | --- |
+//! | [`error`] | the crate's `Error`/`Result` and the `err!` macro |
+//! | [`sys`] | the only code that calls libc or nix |
+//! | [`abi`] | DPDK 22.11's public structs and constants; rtemem's shared layouts |
+//! | [`options`] | argv -> `EalConfig`, and the value parsers |
+//! | [`config`] | the process's `EalConfig` and `EalState`, written once by init |
+//! | [`sync`] | process-shared robust locks |
+//! | [`base`] | `rte_errno`, log, lcores, tailqs, runtime dir, plugins, the shared config, ... |
+//! | [`mem`] | hugepages, fbarray, memseg lists, page allocation, memory events, page sync |
+//! | [`heap`] | the allocator core |
+//! | [`malloc`] | the `rte_malloc` family over the heaps |
+//! | [`memzone`] | named zones over the heaps |
+//! | (intr) | reserved: interrupts, alarms |
+//! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
+//! | (trace, telemetry, service, dev) | reserved |
+//! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
+//! | [`ffi`] | the `extern "C"` shims, and nothing else |
+//!
+//! `ffi` is the only module with `#[no_mangle] extern "C"` functions.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod abi;
+pub mod base;
 pub mod config;
-pub mod eal;
-pub mod errno;
 pub mod error;
-pub mod fbarray;
 pub mod ffi;
 pub mod heap;
-pub mod hugepage;
-pub mod lcore;
-pub mod log;
+pub mod init;
 pub mod malloc;
-pub mod mcfg;
-pub mod memalloc;
-pub mod memevent;
-pub mod meminit;
-pub mod memseg;
-pub mod memsync;
+pub mod mem;
 pub mod memzone;
 pub mod mp;
 pub mod options;
-pub mod plugin;
-pub mod runtime;
-pub mod shlock;
+pub mod sync;
+pub mod sys;
+
 /// The DPDK version rtemem is compatible with, as `rte_version()` reports it.
 pub(crate) const VERSION: &str = "DPDK 22.11.0";
-
-pub mod sys;
-pub mod tailq;
-pub mod tls;

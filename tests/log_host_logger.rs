@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 
 use log::{Level, Log, Metadata, Record};
-use rtemem::log as rl;
+use rtemem::base::log as rl;
 
 struct Capture(Mutex<Vec<(Level, String, String)>>);
 

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rtemem::abi::{RTE_MEMSEG_FLAG_DO_NOT_FREE, RTE_MEM_EVENT_ALLOC, RTE_MEM_EVENT_FREE};
-use rtemem::{eal, mcfg, memalloc, memevent};
+use rtemem::base::mcfg;
+use rtemem::init as eal;
+use rtemem::mem::{memalloc, memevent};
 
 const MB2: u64 = 2 << 20;
 static EVENTS: Mutex<Vec<(c_int, usize, usize)>> = Mutex::new(Vec::new());

@@ -5,8 +5,9 @@ use std::ffi::{c_char, c_int};
 
 use super::{args, cstr};
 use crate::abi::rte_usage_hook_t;
+use crate::base::mcfg;
 use crate::options::{IovaMode, ProcType};
-use crate::{config, eal, mcfg};
+use crate::{config, init};
 
 /// Initialises the EAL from the command line. Returns the number of arguments consumed
 /// (the `--` included), or -1 with `rte_errno` set. Reorders `argv` as GNU getopt does and
@@ -19,7 +20,7 @@ pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_
     ffi_result!("rte_eal_init", -1, {
         // SAFETY: caller's guarantee.
         let list = unsafe { args(argc, argv) }?;
-        let out = eal::init(&list)?;
+        let out = init::init(&list)?;
         if out.order.len() == argc as usize {
             // SAFETY: argv has argc entries (caller's guarantee) and `order` is a list of argc
             // indices below argc, produced by the parser.
@@ -37,7 +38,7 @@ pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_
 /// Releases what `rte_eal_init` took. 0, or -1 with `rte_errno` EALREADY on a second call.
 #[no_mangle]
 pub extern "C" fn rte_eal_cleanup() -> c_int {
-    ffi_result!("rte_eal_cleanup", -1, { eal::cleanup().map(|_| 0) })
+    ffi_result!("rte_eal_cleanup", -1, { init::cleanup().map(|_| 0) })
 }
 
 /// `enum rte_proc_type_t`: RTE_PROC_PRIMARY (0) or RTE_PROC_SECONDARY (1).
@@ -69,7 +70,7 @@ pub extern "C" fn rte_eal_iova_mode() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_get_runtime_dir() -> *const c_char {
     ffi_plain!("rte_eal_get_runtime_dir", std::ptr::null(), {
-        crate::runtime::dir_c()
+        crate::base::runtime::dir_c()
             .map(|c| c.as_ptr())
             .unwrap_or(std::ptr::null())
     })
@@ -97,7 +98,7 @@ pub extern "C" fn rte_eal_has_pci() -> c_int {
 pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_char) -> c_int {
     ffi_plain!("rte_eal_primary_proc_alive", 0, {
         let path = if config_file_path.is_null() {
-            crate::runtime::path("config")
+            crate::base::runtime::path("config")
         } else {
             // SAFETY: caller's guarantee.
             unsafe { cstr(config_file_path, "config_file_path") }

@@ -12,7 +12,7 @@ thread_local! {
 #[no_mangle]
 pub extern "C" fn rte_strerror(errnum: c_int) -> *const c_char {
     ffi_plain!("rte_strerror", c"Unknown error".as_ptr(), {
-        let text = CString::new(crate::errno::describe(errnum)).unwrap_or_default();
+        let text = CString::new(crate::base::errno::describe(errnum)).unwrap_or_default();
         STRERROR_BUF.with(|b| {
             *b.borrow_mut() = text;
             b.borrow().as_ptr()

@@ -1,4 +1,4 @@
-//! `rte_fbarray.h`: file-backed arrays. Thin shims over [`crate::fbarray`].
+//! `rte_fbarray.h`: file-backed arrays. Thin shims over [`crate::mem::fbarray`].
 //!
 //! Argument errors (NULL pointers, indices out of range, bad geometry) are logged and set
 //! `rte_errno` as DPDK does. A search that finds nothing is an answer, not a fault: it sets
@@ -10,7 +10,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
 use crate::error::Result;
-use crate::fbarray::{self, Backing, Fb, Search};
+use crate::mem::fbarray::{self, Backing, Fb, Search};
 
 /// Reads a name the way DPDK's `strnlen(name, RTE_FBARRAY_NAME_LEN)` does: at most 64 bytes.
 ///
@@ -199,7 +199,7 @@ unsafe fn search(
             (Ok(v), clears) => {
                 if clears {
                     // DPDK's biggest-run search leaves rte_errno at 0 (see fbarray::query).
-                    crate::errno::set(0);
+                    crate::base::errno::set(0);
                 }
                 v
             }
@@ -208,7 +208,7 @@ unsafe fn search(
                 -1
             }
             (Err(e), _) => {
-                crate::errno::set(e);
+                crate::base::errno::set(e);
                 -1
             }
         }
@@ -561,7 +561,7 @@ pub unsafe extern "C" fn rte_fbarray_dump_metadata(arr: *mut rte_fbarray, f: *mu
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee.
         if let Err(e) = unsafe { fbarray::validate_struct(arr) } {
-            crate::errno::set(e.errno);
+            crate::base::errno::set(e.errno);
         }
         // SAFETY: caller guarantee (non-NULL).
         let text = unsafe { handle(arr) }?.dump();

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 fn need_init() -> Result<()> {
-    if crate::mcfg::get().is_none() {
+    if crate::base::mcfg::get().is_none() {
         return Err(Error::new(
             libc::ENODEV,
             "the EAL is not initialised: call rte_eal_init first",
@@ -88,7 +88,7 @@ unsafe fn fill(vals: &[i32], out: *mut c_int, max: c_uint) -> Result<c_int> {
 pub extern "C" fn rtemem_info_primary_pid() -> c_int {
     ffi_result!("rtemem_info_primary_pid", -1, {
         need_init()?;
-        let m = crate::mcfg::get().ok_or_else(|| Error::new(libc::ENODEV, "no config"))?;
+        let m = crate::base::mcfg::get().ok_or_else(|| Error::new(libc::ENODEV, "no config"))?;
         let pid = m.primary_pid.load(std::sync::atomic::Ordering::Acquire);
         if pid <= 0 {
             return Err(Error::new(
@@ -111,7 +111,7 @@ pub extern "C" fn rtemem_info_primary_pid() -> c_int {
 pub unsafe extern "C" fn rtemem_info_processes(pids: *mut c_int, max: c_uint) -> c_int {
     ffi_result!("rtemem_info_processes", -1, {
         need_init()?;
-        let path: PathBuf = crate::runtime::path("config")
+        let path: PathBuf = crate::base::runtime::path("config")
             .filter(|p| p.exists())
             .ok_or_else(|| {
                 Error::new(
@@ -245,11 +245,11 @@ mod tests {
 
     #[test]
     fn calls_before_init_fail_with_enodev() {
-        if crate::mcfg::get().is_some() {
+        if crate::base::mcfg::get().is_some() {
             return; // another test in this binary initialised the EAL
         }
         assert_eq!(rtemem_info_primary_pid(), -1);
-        assert_eq!(crate::errno::get(), libc::ENODEV);
+        assert_eq!(crate::base::errno::get(), libc::ENODEV);
         // SAFETY: max 0, no writes.
         assert_eq!(unsafe { rtemem_info_heaps(std::ptr::null_mut(), 0) }, -1);
     }

@@ -10,7 +10,7 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 
-use crate::lcore::{self, LcoreFn, CALL_MAIN, ROLE_OFF, SKIP_MAIN, WAIT};
+use crate::base::lcore::{self, LcoreFn, CALL_MAIN, ROLE_OFF, SKIP_MAIN, WAIT};
 
 /// `rte_lcore_init_cb`: called for each lcore when a callback is registered and when a
 /// non-EAL thread gets a lcore id; a non-zero return refuses the lcore.

@@ -1,4 +1,4 @@
-//! `rte_log.h` (and the va_list halves of `rte_exit`/`__rte_panic`) over [`crate::log`].
+//! `rte_log.h` (and the va_list halves of `rte_exit`/`__rte_panic`) over [`crate::base::log`].
 //!
 //! The variadic `rte_log`, `rte_exit` and `__rte_panic` live in `csrc/eal_shim.c` and forward
 //! their `va_list` here. On x86-64 a `va_list` parameter is a pointer to the caller's
@@ -12,8 +12,8 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 
+use crate::base::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
 use crate::error::Error;
-use crate::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
 
 /// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
 /// formatting error).
@@ -60,7 +60,7 @@ fn refuse(func: &str, e: &Error, ret: c_int, set_errno: bool) -> c_int {
         &format!("EAL: {func}(): {}\n", e.msg),
     );
     if set_errno {
-        crate::errno::set(e.errno);
+        crate::base::errno::set(e.errno);
     }
     ret
 }

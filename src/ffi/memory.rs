@@ -8,9 +8,11 @@ use crate::abi::{
     rte_mem_alloc_validator_t, rte_mem_event_callback_t, rte_memseg, rte_memseg_contig_walk_t,
     rte_memseg_list, rte_memseg_list_walk_t, rte_memseg_walk_t, RTE_BAD_IOVA,
 };
+use crate::base::mcfg;
 use crate::err;
+use crate::mem::{memevent, memseg};
 use crate::options::IovaMode;
-use crate::{mcfg, memevent, memseg, sys};
+use crate::sys;
 
 fn with_read_lock<T>(locked: bool, f: impl FnOnce() -> T) -> T {
     if locked {
@@ -320,7 +322,7 @@ fn fd_common(ms: *const rte_memseg) -> crate::error::Result<(i32, u64)> {
     if memseg::list(li).map(|l| l.external != 0).unwrap_or(false) {
         return Err(err!(libc::ENOTSUP, "external memory has no descriptor"));
     }
-    crate::memalloc::fd_of(a).map_err(|e| err!(libc::ENOENT, "{}", e.msg))
+    crate::mem::memalloc::fd_of(a).map_err(|e| err!(libc::ENOENT, "{}", e.msg))
 }
 
 /// The descriptor backing `ms` in this process, or -1 with `rte_errno` set.

@@ -39,8 +39,8 @@ pub unsafe extern "C" fn rte_strscpy(
 ) -> libc::ssize_t {
     ffi_plain!("rte_strscpy", -(libc::EFAULT as libc::ssize_t), {
         if dst.is_null() || src.is_null() {
-            crate::log::eal_err("rte_strscpy(): dst or src is NULL");
-            crate::errno::set(libc::EINVAL);
+            crate::base::log::eal_err("rte_strscpy(): dst or src is NULL");
+            crate::base::errno::set(libc::EINVAL);
             return -(libc::EINVAL as libc::ssize_t);
         }
         let mut i = 0usize;
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn rte_strscpy(
             // SAFETY: dsize - 1 < dsize; terminate the truncated copy.
             unsafe { *dst.add(dsize - 1) = 0 };
         }
-        crate::errno::set(libc::E2BIG);
+        crate::base::errno::set(libc::E2BIG);
         -(libc::E2BIG as libc::ssize_t)
     })
 }
@@ -83,7 +83,7 @@ pub unsafe extern "C" fn rte_strsplit(
         if string.is_null() || tokens.is_null() {
             // SAFETY: __errno_location returns this thread's errno.
             unsafe { *libc::__errno_location() = libc::EINVAL };
-            crate::errno::set(libc::EINVAL);
+            crate::base::errno::set(libc::EINVAL);
             return -1;
         }
         let mut tok: c_int = 0;
@@ -167,7 +167,7 @@ pub(crate) fn str_to_size(s: &[u8]) -> u64 {
 pub unsafe extern "C" fn rte_str_to_size(str: *const c_char) -> u64 {
     ffi_plain!("rte_str_to_size", 0, {
         if str.is_null() {
-            crate::errno::set(libc::EINVAL);
+            crate::base::errno::set(libc::EINVAL);
             return 0;
         }
         // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
@@ -312,9 +312,9 @@ pub unsafe extern "C" fn rte_memdump(
 pub extern "C" fn rte_dump_stack() {
     ffi_plain!("rte_dump_stack", (), {
         let bt = std::backtrace::Backtrace::force_capture();
-        crate::log::emit(
-            crate::log::RTE_LOG_ERR,
-            crate::log::RTE_LOGTYPE_EAL,
+        crate::base::log::emit(
+            crate::base::log::RTE_LOG_ERR,
+            crate::base::log::RTE_LOGTYPE_EAL,
             &format!("EAL: stack trace of thread {}:\n{bt}\n", std::process::id()),
         );
     })
@@ -450,7 +450,7 @@ pub extern "C" fn rte_delay_us_callback_register(userfunc: Option<extern "C" fn(
             // SAFETY: a plain store of a function pointer to DPDK's exported variable; DPDK
             // documents the same unsynchronised write, done during setup.
             Some(f) => unsafe { std::ptr::addr_of_mut!(rte_delay_us).write_volatile(f) },
-            None => crate::log::eal_err(
+            None => crate::base::log::eal_err(
                 "rte_delay_us_callback_register(): userfunc is NULL; kept the current one",
             ),
         }
@@ -599,7 +599,7 @@ pub extern "C" fn rte_cpu_is_supported() -> c_int {
             && std::arch::is_x86_feature_detected!("sse4.1")
             && std::arch::is_x86_feature_detected!("sse4.2");
         if !ok {
-            crate::log::eal_err(
+            crate::base::log::eal_err(
                 "this CPU lacks an instruction set DPDK's x86-64 build needs (SSE to SSE4.2)",
             );
         }
@@ -664,7 +664,7 @@ mod tests {
         // SAFETY: as above.
         let n = unsafe { rte_strscpy(buf.as_mut_ptr(), c"abcd".as_ptr(), 4) };
         assert_eq!(n, -(libc::E2BIG as isize));
-        assert_eq!(crate::errno::get(), libc::E2BIG);
+        assert_eq!(crate::base::errno::get(), libc::E2BIG);
         assert_eq!(buf[3], 0);
         // SAFETY: dsize 0 writes nothing.
         let n = unsafe { rte_strscpy(buf.as_mut_ptr(), c"".as_ptr(), 0) };

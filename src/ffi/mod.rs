@@ -48,15 +48,15 @@ pub(crate) use {ffi_plain, ffi_result};
 
 /// Reports a failed call the DPDK way: one log line and `rte_errno`.
 pub(crate) fn fail(func: &str, e: &Error) {
-    crate::log::eal_err(&format!("{func}(): {}", e.msg));
-    crate::errno::set(e.errno);
+    crate::base::log::eal_err(&format!("{func}(): {}", e.msg));
+    crate::base::errno::set(e.errno);
 }
 
 /// Reports an expected failure (an allocation that found no memory, a bad size) the DPDK way,
 /// but logs it at DEBUG: applications probe with such calls and DPDK stays silent there.
 pub(crate) fn fail_quiet(func: &str, e: &Error) {
-    crate::eal_log!(crate::log::RTE_LOG_DEBUG, "{func}(): {}", e.msg);
-    crate::errno::set(e.errno);
+    crate::eal_log!(crate::base::log::RTE_LOG_DEBUG, "{func}(): {}", e.msg);
+    crate::base::errno::set(e.errno);
 }
 
 /// Runs an exported function's body like [`ffi_result!`], but failures for which `quiet`
@@ -91,10 +91,10 @@ pub(crate) fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    crate::log::eal_err(&format!(
+    crate::base::log::eal_err(&format!(
         "{func}(): internal error: {what}; the call failed"
     ));
-    crate::errno::set(libc::EFAULT);
+    crate::base::errno::set(libc::EFAULT);
 }
 
 /// Borrows a C string argument, refusing NULL and non-UTF-8 text.

@@ -174,7 +174,7 @@ mod tests {
             )
         };
         assert!(p.is_null());
-        assert_eq!(crate::errno::get(), libc::EINVAL);
+        assert_eq!(crate::base::errno::get(), libc::EINVAL);
         // SAFETY: as above.
         let p = unsafe {
             rte_mem_map(

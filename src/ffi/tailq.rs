@@ -3,7 +3,7 @@
 use std::ffi::{c_char, c_int};
 
 use super::{c_stream, cstr};
-use crate::tailq::{self, rte_tailq_elem, rte_tailq_head};
+use crate::base::tailq::{self, rte_tailq_elem, rte_tailq_head};
 
 /// Registers a library's tailq. 0, or -1 when the name is already registered or no head is
 /// left (the element's `head` is then NULL).

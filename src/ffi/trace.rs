@@ -51,7 +51,7 @@ pub unsafe extern "C" fn __rte_trace_point_register(
     register_fn: Option<unsafe extern "C" fn()>,
 ) -> c_int {
     let _ = register_fn;
-    ffi_result!("__rte_trace_point_register", -crate::errno::get(), {
+    ffi_result!("__rte_trace_point_register", -crate::base::errno::get(), {
         if trace.is_null() {
             return Err(Error::new(libc::EINVAL, "trace is NULL"));
         }
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn rte_trace_point_lookup(name: *const c_char) -> *mut u64
             // SAFETY: non-NULL name is NUL-terminated (caller's guarantee).
             let n = unsafe { CStr::from_ptr(name) }.to_string_lossy();
             crate::eal_log!(
-                crate::log::RTE_LOG_DEBUG,
+                crate::base::log::RTE_LOG_DEBUG,
                 "trace point {n}: tracing is not supported by rtemem"
             );
         }

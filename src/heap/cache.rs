@@ -68,7 +68,7 @@ pub fn forget_heap(heap: &Heap) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(key);
-    crate::tls::set(|h| {
+    crate::base::tls::set(|h| {
         if h.heap_key == key {
             (h.heap_key, h.heap_slot) = (0, 0);
         }
@@ -89,7 +89,7 @@ fn forgotten(h: usize) -> bool {
 
 impl Drop for Bindings {
     fn drop(&mut self) {
-        crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
+        crate::base::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
         for &(h, s) in self.e.get_mut().iter() {
             if h != 0 && !forgotten(h) {
                 // SAFETY: a bound heap outlives the threads that use it (module contract).
@@ -104,7 +104,7 @@ thread_local! {
     /// All bindings; its destructor releases the slots at thread exit.
     static BINDINGS: Bindings = const { Bindings { e: UnsafeCell::new([(0, 0); NBIND]) } };
 }
-// The most recently used binding lives in crate::tls (initial-exec C TLS, no destructor), so
+// The most recently used binding lives in crate::base::tls (initial-exec C TLS, no destructor), so
 // the fast path reads it with one %fs-relative load and no registration check.
 
 fn gettid() -> u32 {
@@ -118,7 +118,7 @@ pub(crate) fn forget_thread_caches_after_fork() {
         // SAFETY: this thread's own table; nothing else holds a reference during the handler.
         unsafe { *b.e.get() = [(0, 0); NBIND] };
     });
-    crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
+    crate::base::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
 }
 
 /// This thread's slot in `heap`, claiming one if needed; null when no slot can be had (table
@@ -126,7 +126,7 @@ pub(crate) fn forget_thread_caches_after_fork() {
 #[inline]
 pub(crate) fn current_slot(heap: &Heap) -> *mut Slot {
     let key = heap as *const Heap as usize;
-    let (h, s) = crate::tls::get(|t| (t.heap_key, t.heap_slot));
+    let (h, s) = crate::base::tls::get(|t| (t.heap_key, t.heap_slot));
     if h == key {
         return s as *mut Slot;
     }
@@ -149,7 +149,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
             }
             let (oh, os) = e[NBIND - 1];
             if oh != 0 {
-                crate::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
+                crate::base::tls::set(|h| (h.heap_key, h.heap_slot) = (0, 0));
                 // SAFETY: bound heaps outlive their threads (module contract).
                 unsafe { &*(oh as *const Heap) }.release_slot(os as *mut Slot);
                 e[NBIND - 1] = (0, 0);
@@ -160,7 +160,7 @@ fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
     let i = e.iter().position(|x| x.0 == key).unwrap_or(NBIND - 1);
     e.copy_within(0..i, 1);
     e[0] = (key, slot);
-    crate::tls::set(|h| (h.heap_key, h.heap_slot) = (key, slot));
+    crate::base::tls::set(|h| (h.heap_key, h.heap_slot) = (key, slot));
     slot as *mut Slot
 }
 

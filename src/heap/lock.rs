@@ -3,7 +3,7 @@
 //! The heap's central structures (the TLSF free lists and each size class's span lists) are
 //! guarded by [`RobustMutex`]: a futex word in shared memory (FUTEX_WAIT/WAKE *without* the
 //! PRIVATE flag, so waiters in other processes are woken) plus the pid of the holder. This is
-//! the same liveness idea as `crate::shlock::ShRwLock`, reduced to what the heap needs: an
+//! the same liveness idea as `crate::sync::shlock::ShRwLock`, reduced to what the heap needs: an
 //! uncontended lock/unlock costs one CAS and one store, and no syscall unless someone waits.
 //!
 //! State word: 0 = unlocked, else the holder's pid, plus a `WAITERS` bit when a waiter may be

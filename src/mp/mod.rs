@@ -38,8 +38,8 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::base::log::{RTE_LOG_DEBUG, RTE_LOG_ERR, RTE_LOG_INFO};
 use crate::error::{Error, Result};
-use crate::log::{RTE_LOG_DEBUG, RTE_LOG_ERR, RTE_LOG_INFO};
 use crate::{eal_log, err};
 use wire::{decode, encode, MsgType};
 pub use wire::{validate_name, Msg};
@@ -155,7 +155,7 @@ const MP_STATUS_ENABLED: u8 = 2;
 static LOCAL_STATUS: AtomicU8 = AtomicU8::new(MP_STATUS_UNKNOWN);
 
 fn set_status(want: u8) -> bool {
-    let cell = crate::mcfg::get()
+    let cell = crate::base::mcfg::get()
         .map(|m| &m.mp_status)
         .unwrap_or(&LOCAL_STATUS);
     match cell.compare_exchange(MP_STATUS_UNKNOWN, want, Ordering::AcqRel, Ordering::Acquire) {
@@ -216,7 +216,7 @@ fn find_action(name: &str) -> Option<Action> {
 /// Brings IPC up (DPDK's `__rte_mp_enable` check of a secondary plus `rte_mp_channel_init`):
 /// with `shared_files` false it only records that IPC is disabled.
 pub fn init(shared_files: bool, primary: bool) -> Result<()> {
-    crate::lcore::set_mp_disable_hook(disable);
+    crate::base::lcore::set_mp_disable_hook(disable);
     if !primary && !enable() {
         return Err(err!(
             libc::EINVAL,
@@ -231,7 +231,7 @@ pub fn init(shared_files: bool, primary: bool) -> Result<()> {
         );
         return Ok(());
     }
-    let dir = crate::runtime::dir()
+    let dir = crate::base::runtime::dir()
         .cloned()
         .ok_or_else(|| err!(libc::EINVAL, "IPC needs the runtime directory"))?;
     let own = dir.join(if primary {
@@ -677,8 +677,9 @@ fn start_thread(ch: &Arc<Channel>) -> Result<()> {
     let mut tid: libc::pthread_t = 0;
     let name = CString::new(THREAD_NAME).unwrap_or_default();
     // SAFETY: tid is writable, attr NULL, and `run` takes ownership of `raw`.
-    let rc =
-        unsafe { crate::lcore::ctrl::create(&mut tid, Some(&name), std::ptr::null(), run, raw) };
+    let rc = unsafe {
+        crate::base::lcore::ctrl::create(&mut tid, Some(&name), std::ptr::null(), run, raw)
+    };
     if rc != 0 {
         // SAFETY: on failure the thread never ran `run`, so `raw` is still ours.
         drop(unsafe { Arc::from_raw(raw as *const Channel) });

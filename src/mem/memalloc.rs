@@ -15,7 +15,7 @@
 //!
 //! Every page file is kept locked (shared flock) by the process that maps it; that is how a new
 //! primary tells files of a crashed process (removable) from files in use
-//! ([`crate::hugepage::clear_stale`]).
+//! ([`crate::mem::hugepage::clear_stale`]).
 //!
 //! Locking:
 //! - Callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around [`alloc_pages`] and
@@ -38,7 +38,7 @@ use std::sync::{Mutex, OnceLock};
 use crate::abi::{rte_memseg, rte_memseg_list, RTE_BAD_IOVA, RTE_MEMSEG_FLAG_DO_NOT_FREE};
 use crate::err;
 use crate::error::{Error, Result};
-use crate::memseg::{self, MAX_MEMSEG_PER_LIST};
+use crate::mem::memseg::{self, MAX_MEMSEG_PER_LIST};
 use crate::options::{EalConfig, HugeUnlink};
 use crate::sys;
 
@@ -117,7 +117,7 @@ static EPOCH_SEEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::
 
 /// Marks this process's memory as set up (see `READY`).
 pub fn set_ready() {
-    if let Some(m) = crate::mcfg::get() {
+    if let Some(m) = crate::base::mcfg::get() {
         EPOCH_SEEN.store(
             m.sync_epoch.load(std::sync::atomic::Ordering::Acquire),
             std::sync::atomic::Ordering::Relaxed,
@@ -228,7 +228,7 @@ fn page_path(c: &Ctx, page_sz: u64, n: u64) -> Result<PathBuf> {
     })?;
     Ok(dir.join(format!(
         "{}{n}",
-        crate::hugepage::page_file_prefix(&c.prefix)
+        crate::mem::hugepage::page_file_prefix(&c.prefix)
     )))
 }
 
@@ -327,7 +327,7 @@ fn run_chunked<I: Sync, T: Send>(
     work: impl Fn(&[I]) -> Vec<Result<T>> + Sync,
 ) -> Vec<Result<T>> {
     let cpus = if parallel && items.len() >= PARALLEL_MIN_PAGES {
-        crate::lcore::startup_cpuset()
+        crate::base::lcore::startup_cpuset()
     } else {
         Default::default()
     };
@@ -348,7 +348,7 @@ fn run_chunked<I: Sync, T: Send>(
                 std::thread::Builder::new()
                     .name("rtemem-zero".into())
                     .spawn_scoped(s, move || {
-                        let _ = crate::lcore::cpuset::set_current_thread_affinity(&cpus);
+                        let _ = crate::base::lcore::cpuset::set_current_thread_affinity(&cpus);
                         work(chunk)
                     })
             })
@@ -645,7 +645,7 @@ fn alloc_pages_with(
         .filter(|(_, l)| l.socket_id == socket && l.external == 0)
         .map(|(_, l)| memseg::segs(l).count() as u64 * l.page_sz)
         .sum();
-    crate::memevent::validate(socket, (have + grow) as usize)?;
+    crate::mem::memevent::validate(socket, (have + grow) as usize)?;
     let mut last_err = err!(
         libc::ENOMEM,
         "no memseg list has room for {n} pages of {} KiB on socket {socket}",
@@ -870,14 +870,14 @@ fn notify_addr_runs(event: std::ffi::c_int, addrs: impl Iterator<Item = usize>, 
         run = match run {
             Some((start, len)) if start + len == a => Some((start, len + page_sz as usize)),
             Some((start, len)) => {
-                crate::memevent::notify(event, start, len);
+                crate::mem::memevent::notify(event, start, len);
                 Some((a, page_sz as usize))
             }
             None => Some((a, page_sz as usize)),
         };
     }
     if let Some((start, len)) = run {
-        crate::memevent::notify(event, start, len);
+        crate::mem::memevent::notify(event, start, len);
     }
 }
 
@@ -994,7 +994,7 @@ pub fn sync_all() -> Result<(usize, usize)> {
         return Ok((0, 0));
     }
     let c = ctx()?;
-    if let Some(m) = crate::mcfg::get() {
+    if let Some(m) = crate::base::mcfg::get() {
         let e = m.sync_epoch.load(std::sync::atomic::Ordering::Acquire);
         if EPOCH_SEEN.swap(e, std::sync::atomic::Ordering::Relaxed) != e {
             forget_replaced_pages(c);
@@ -1137,7 +1137,7 @@ pub fn close_all(primary: bool) {
     if let (true, Ok(c)) = (primary, ctx()) {
         if c.unlink != HugeUnlink::Never {
             for dir in c.dirs.values() {
-                let _ = crate::hugepage::clear_stale(dir, &c.prefix);
+                let _ = crate::mem::hugepage::clear_stale(dir, &c.prefix);
             }
         }
     }

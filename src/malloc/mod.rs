@@ -24,11 +24,12 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
+use crate::base::mcfg;
 use crate::err;
 use crate::error::Result;
 use crate::heap::{FreeError, Heap, MemorySource};
+use crate::mem::{memalloc, memseg};
 use crate::options::RTE_MAX_NUMA_NODES;
-use crate::{mcfg, memalloc, memseg};
 
 /// Sub-heaps in the shared config: a socket heap per (socket, page size) plus external heaps.
 pub(crate) const MAX_SUBHEAPS: usize = 64;
@@ -103,15 +104,15 @@ impl MemorySource for PageSource {
         // The hotplug lock is held until every other process has mapped the new pages (see
         // memalloc's locking notes): the heap hands none of it out before that.
         mcfg::mem_write_lock();
-        if let Err(e) = crate::memsync::check_can_broadcast() {
+        if let Err(e) = crate::mem::memsync::check_can_broadcast() {
             mcfg::mem_write_unlock();
             // One line per action: an allocation tries several sub-heaps.
             thread_local!(static SAID: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) });
             let run = crate::mp::action_run();
             let level = if SAID.with(|s| s.replace(run)) == run {
-                crate::log::RTE_LOG_DEBUG
+                crate::base::log::RTE_LOG_DEBUG
             } else {
-                crate::log::RTE_LOG_ERR
+                crate::base::log::RTE_LOG_ERR
             };
             crate::eal_log!(level, "heap not grown: {}", e.msg);
             return None;
@@ -123,10 +124,14 @@ impl MemorySource for PageSource {
                 return None;
             }
         };
-        if let Err(e) = crate::memsync::broadcast() {
-            crate::eal_log!(crate::log::RTE_LOG_ERR, "heap growth undone: {}", e.msg);
+        if let Err(e) = crate::mem::memsync::broadcast() {
+            crate::eal_log!(
+                crate::base::log::RTE_LOG_ERR,
+                "heap growth undone: {}",
+                e.msg
+            );
             let _ = memalloc::free_pages(&pages);
-            let _ = crate::memsync::broadcast();
+            let _ = crate::mem::memsync::broadcast();
             mcfg::mem_write_unlock();
             return None;
         }
@@ -151,7 +156,7 @@ impl MemorySource for PageSource {
             return false;
         }
         mcfg::mem_write_lock();
-        if crate::memsync::check_can_broadcast().is_err() {
+        if crate::mem::memsync::check_can_broadcast().is_err() {
             // Keep the pages in the heap: the others could not be told to unmap them.
             mcfg::mem_write_unlock();
             return false;
@@ -159,7 +164,7 @@ impl MemorySource for PageSource {
         let r = memalloc::free_pages(&pages);
         // The others unmap the pages too (their mappings would keep the hugepages alive), all
         // before the slots can be taken again.
-        let _ = crate::memsync::broadcast();
+        let _ = crate::mem::memsync::broadcast();
         mcfg::mem_write_unlock();
         r.is_ok()
     }
@@ -368,7 +373,7 @@ fn has_hugepages() -> bool {
 /// socket with memory).
 #[inline]
 fn local_socket() -> i32 {
-    let s = crate::lcore::current_socket();
+    let s = crate::base::lcore::current_socket();
     if s != u32::MAX {
         return s as i32;
     }
@@ -545,11 +550,11 @@ pub fn alloc(
 /// The sub-heap this thread freed into last (frees usually go to the same heap).
 #[inline]
 fn last_free() -> *const HeapEntry {
-    crate::tls::get(|h| h.last_free) as *const HeapEntry
+    crate::base::tls::get(|h| h.last_free) as *const HeapEntry
 }
 
 fn set_last_free(e: *const HeapEntry) {
-    crate::tls::set(|h| h.last_free = e as usize);
+    crate::base::tls::set(|h| h.last_free = e as usize);
 }
 
 /// The sub-heap holding `p`.

@@ -2,7 +2,7 @@
 //! sync over `rte_mp`).
 //!
 //! Whoever allocates or frees pages updates the shared memseg fbarrays, then asks its peers to
-//! run [`crate::memalloc::sync_all`] (map what is new, unmap what is gone) and waits for their
+//! run [`crate::mem::memalloc::sync_all`] (map what is new, unmap what is gone) and waits for their
 //! answers before the allocating call returns: a pointer handed to another process is usable
 //! there at once, as DPDK guarantees.
 //!
@@ -54,10 +54,14 @@ fn timeout() -> Duration {
 }
 
 fn sync_here() -> i32 {
-    match crate::memalloc::sync_all() {
+    match crate::mem::memalloc::sync_all() {
         Ok(_) => 0,
         Err(e) => {
-            crate::eal_log!(crate::log::RTE_LOG_ERR, "memory sync failed: {}", e.msg);
+            crate::eal_log!(
+                crate::base::log::RTE_LOG_ERR,
+                "memory sync failed: {}",
+                e.msg
+            );
             e.errno
         }
     }
@@ -86,7 +90,7 @@ pub fn init() -> Result<()> {
             Arc::new(|msg: &Msg, peer: &str| {
                 let li = String::from_utf8_lossy(&msg.param).parse::<usize>().ok();
                 let mut r = Msg::new(LIST_FD, b"0");
-                match li.and_then(crate::memalloc::list_fd) {
+                match li.and_then(crate::mem::memalloc::list_fd) {
                     Some(fd) => r.fds.push(fd),
                     None => r.param = libc::ENOENT.to_string().into_bytes(),
                 }
@@ -173,7 +177,7 @@ pub fn broadcast() -> Result<()> {
         });
     if r.is_err() {
         // Somebody may have missed this change: everyone checks its pages at its next sync.
-        if let Some(m) = crate::mcfg::get() {
+        if let Some(m) = crate::base::mcfg::get() {
             m.sync_epoch
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }

@@ -24,8 +24,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::cpuset::CpuSet;
 use super::{LcoreFn, Lcores, RUNNING, WAIT};
+use crate::base::log::RTE_LOG_DEBUG;
 use crate::error::Result;
-use crate::log::RTE_LOG_DEBUG;
 
 #[derive(Clone, Copy)]
 struct Job {
@@ -252,7 +252,7 @@ impl Lcores {
                 let _ = h.join();
             } else {
                 crate::eal_log!(
-                    crate::log::RTE_LOG_WARNING,
+                    crate::base::log::RTE_LOG_WARNING,
                     "lcore {id} is still running a function at cleanup; its thread will exit when it returns"
                 );
             }

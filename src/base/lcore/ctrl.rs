@@ -83,7 +83,10 @@ pub unsafe fn create(
     let tid = unsafe { *thread };
     if let Some(n) = name {
         if set_thread_name(tid, n) != 0 {
-            crate::eal_log!(crate::log::RTE_LOG_DEBUG, "Cannot set name for ctrl thread");
+            crate::eal_log!(
+                crate::base::log::RTE_LOG_DEBUG,
+                "Cannot set name for ctrl thread"
+            );
         }
     }
     let mut s = start.status.lock().unwrap_or_else(|e| e.into_inner());

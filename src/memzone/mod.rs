@@ -16,11 +16,12 @@ use std::ffi::{c_char, c_void};
 use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
 
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
+use crate::base::mcfg;
 use crate::err;
 use crate::error::Result;
-use crate::fbarray::{self, Backing, Fb};
 use crate::malloc::{self, PagePolicy};
-use crate::{mcfg, memseg};
+use crate::mem::fbarray::{self, Backing, Fb};
+use crate::mem::memseg;
 
 /// Slots of the name index (a power of two, well above RTE_MAX_MEMZONE).
 pub(crate) const INDEX_SLOTS: usize = 8192;

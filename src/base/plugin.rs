@@ -75,7 +75,7 @@ fn load(file: &Path) -> Result<()> {
         ));
     }
     crate::eal_log!(
-        crate::log::RTE_LOG_DEBUG,
+        crate::base::log::RTE_LOG_DEBUG,
         "loaded plugin {}",
         file.display()
     );

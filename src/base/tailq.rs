@@ -16,9 +16,9 @@ use std::ffi::c_char;
 use std::mem::{offset_of, size_of};
 use std::sync::Mutex;
 
+use crate::base::mcfg;
 use crate::err;
 use crate::error::Result;
-use crate::mcfg;
 
 /// Length of a tailq name, NUL included (RTE_TAILQ_NAMESIZE).
 pub const RTE_TAILQ_NAMESIZE: usize = 32;

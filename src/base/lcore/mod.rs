@@ -40,8 +40,8 @@ use std::thread::JoinHandle;
 pub use cpuset::CpuSet;
 pub use topology::Topology;
 
+use crate::base::log::{RTE_LOG_DEBUG, RTE_LOG_INFO};
 use crate::error::Result;
-use crate::log::{RTE_LOG_DEBUG, RTE_LOG_INFO};
 use crate::options::{EalConfig, RTE_MAX_LCORE};
 
 /// `enum rte_lcore_role_t` values.
@@ -91,7 +91,7 @@ fn set_current_lcore(id: u32) {
 /// an lcore or registered, and its CPU set lies on one node.
 #[inline]
 pub fn current_socket() -> u32 {
-    crate::tls::get(|h| h.socket)
+    crate::base::tls::get(|h| h.socket)
 }
 
 /// The CPU set EAL recorded for this thread (lcore threads, registered and control threads).
@@ -337,7 +337,7 @@ impl Lcores {
     pub(crate) fn thread_init(&self, id: u32, set: &CpuSet) {
         set_current_lcore(id);
         let sock = self.socket_of_cpus(set);
-        crate::tls::set(|h| h.socket = sock);
+        crate::base::tls::set(|h| h.socket = sock);
         THREAD_CPUSET.with(|c| c.set(Some(*set)));
         if let Ok(e) = self.checked_entry(id) {
             e.socket_id.store(sock, Ordering::Relaxed);

@@ -228,7 +228,7 @@ pub fn clear_stale(dir: &Path, file_prefix: &str) -> Result<usize> {
     while !flock(&d, libc::LOCK_EX | libc::LOCK_NB) {
         if std::time::Instant::now() >= deadline {
             crate::eal_log!(
-                crate::log::RTE_LOG_WARNING,
+                crate::base::log::RTE_LOG_WARNING,
                 "{} stayed locked by another process's init: crash leftovers not cleared this time",
                 dir.display()
             );

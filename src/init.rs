@@ -12,10 +12,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::base::{lcore, log, mcfg, plugin, runtime, tailq};
 use crate::config::{self, EalState};
 use crate::error::{Error, Result};
+use crate::mem::{hugepage, meminit};
 use crate::options::{EalConfig, IovaMode, ProcType};
-use crate::{eal_log, err, hugepage, lcore, log, mcfg, meminit, plugin, runtime, tailq};
+use crate::{eal_log, err};
 
 /// Hugetlbfs directories this process holds locked (shared) while its init creates page files.
 static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
@@ -150,7 +152,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
     // Before any memory is attached: a peer that changes pages while this process attaches
     // must get an answer at once (not a timeout), and the attach scan covers what it changed.
-    crate::memsync::init()?;
+    crate::mem::memsync::init()?;
 
     let hugepages = if cfg.no_huge {
         Vec::new()
@@ -174,7 +176,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
         _ => {
             meminit::init_primary(cfg, &hugepages, &sockets, iova_mode)?;
-            crate::memalloc::set_ready();
+            crate::mem::memalloc::set_ready();
             crate::malloc::init_primary(&sockets)?;
             crate::memzone::init_primary()?;
         }

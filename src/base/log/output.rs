@@ -153,10 +153,10 @@ pub fn eal_err(msg: &str) {
 macro_rules! eal_log {
     ($level:expr, $($fmt:tt)*) => {{
         let level: u32 = $level;
-        if $crate::log::can_log($crate::log::RTE_LOGTYPE_EAL, level) {
-            $crate::log::emit(
+        if $crate::base::log::can_log($crate::base::log::RTE_LOGTYPE_EAL, level) {
+            $crate::base::log::emit(
                 level,
-                $crate::log::RTE_LOGTYPE_EAL,
+                $crate::base::log::RTE_LOGTYPE_EAL,
                 &format!("EAL: {}\n", format_args!($($fmt)*)),
             )
         }
@@ -285,7 +285,7 @@ pub fn panic_with(func: &str, msg: &[u8]) -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::{register, set_level, RTE_LOG_DEBUG, RTE_LOG_INFO};
+    use crate::base::log::{register, set_level, RTE_LOG_DEBUG, RTE_LOG_INFO};
 
     fn with_memstream(f: impl FnOnce()) -> String {
         let mut buf: *mut c_char = std::ptr::null_mut();
@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn messages_go_to_the_set_stream_verbatim_and_filtered() {
-        let _g = crate::log::TEST_LOCK
+        let _g = crate::base::log::TEST_LOCK
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         let t = register("test.stream").unwrap();
@@ -335,7 +335,7 @@ mod tests {
 
     #[test]
     fn eal_log_macro_prefixes_and_respects_levels() {
-        let _g = crate::log::TEST_LOCK
+        let _g = crate::base::log::TEST_LOCK
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         let out = with_memstream(|| {
@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn default_stream_exists_only_after_eal_log_init() {
-        let _g = crate::log::TEST_LOCK
+        let _g = crate::base::log::TEST_LOCK
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         eal_log_init().unwrap();

@@ -13,10 +13,11 @@
 //! - per list at most RTE_MAX_MEMSEG_PER_LIST pages and RTE_MAX_MEM_MB_PER_LIST.
 
 use crate::abi::{rte_memseg, rte_memseg_list};
+use crate::base::mcfg;
 use crate::err;
 use crate::error::Result;
-use crate::fbarray::{self, Backing, Fb};
-use crate::{mcfg, sys};
+use crate::mem::fbarray::{self, Backing, Fb};
+use crate::sys;
 
 pub(crate) const MAX_MEMSEG_LISTS: usize = 128;
 pub(crate) const MAX_MEMSEG_PER_LIST: u64 = 8192;
@@ -414,7 +415,7 @@ pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
                     out,
                     "Segment {li}-{idx}: IOVA:0x{iova:x}, len:{len}, virt:{:p}, socket_id:{sock}, hugepage_sz:{hsz}, nchannel:{nch}, nrank:{nrk} fd:{}",
                     m.addr(),
-                    crate::memalloc::fd_of(m.addr() as usize).map(|(fd, _)| fd).unwrap_or(-1)
+                    crate::mem::memalloc::fd_of(m.addr() as usize).map(|(fd, _)| fd).unwrap_or(-1)
                 )?;
             }
             i = if idx + 1 < fb.len() {

@@ -11,12 +11,13 @@
 //!   `-m` (default 64 MiB) of memfd memory, all present from the start.
 
 use crate::abi::{rte_memseg, RTE_MEMSEG_FLAG_DO_NOT_FREE};
+use crate::base::{log, mcfg};
 use crate::error::Result;
-use crate::hugepage::HugepageSize;
-use crate::memalloc::{self, Ctx};
-use crate::memseg::{self, ListPlan};
+use crate::mem::hugepage::HugepageSize;
+use crate::mem::memalloc::{self, Ctx};
+use crate::mem::memseg::{self, ListPlan};
 use crate::options::{EalConfig, IovaMode};
-use crate::{eal_log, err, log, mcfg, sys};
+use crate::{eal_log, err, sys};
 
 /// Memory DPDK gives a `--no-huge` process when `-m` is not given.
 pub(crate) const NO_HUGE_DEFAULT_MEM: u64 = 64 << 20;
@@ -63,7 +64,7 @@ pub fn init_primary(
     // --socket-limit is enforced as DPDK does: a validator per limited socket.
     for (socket, &limit) in cfg.socket_limit.iter().enumerate() {
         if limit > 0 {
-            crate::memevent::register_validator(
+            crate::mem::memevent::register_validator(
                 "socket-limit",
                 Some(socket_limit_reached),
                 socket as i32,
@@ -326,7 +327,7 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
     if memalloc::mode() == Some(memalloc::Mode::NoHuge) {
         for (li, msl) in memseg::lists() {
             if msl.external == 0 {
-                fds.insert(li, crate::memsync::fetch_list_fd(li)?);
+                fds.insert(li, crate::mem::memsync::fetch_list_fd(li)?);
             }
         }
     }
@@ -356,7 +357,7 @@ fn attach_lists(mut fds: std::collections::BTreeMap<usize, std::os::fd::OwnedFd>
         memseg::mark_reserved(li);
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
         // SAFETY: the list is initialised by the primary; attaching maps its fbarray here.
-        unsafe { crate::fbarray::attach_default(arr) }?;
+        unsafe { crate::mem::fbarray::attach_default(arr) }?;
         if let Some(fd) = fds.remove(&li) {
             memalloc::map_no_huge_list(li, msl, fd)?;
         } else {

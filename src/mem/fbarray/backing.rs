@@ -58,7 +58,7 @@ impl Backing {
 pub fn file_path(name: &[u8]) -> Option<PathBuf> {
     let mut file = b"fbarray_".to_vec();
     file.extend_from_slice(name);
-    crate::runtime::dir().map(|d| d.join(OsStr::from_bytes(&file)))
+    crate::base::runtime::dir().map(|d| d.join(OsStr::from_bytes(&file)))
 }
 
 /// One mapping this process made for an array.

@@ -10,7 +10,7 @@
 //!
 //! With `--no-shconf` or `--in-memory` the same struct lives in anonymous memory: no file.
 //!
-//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::shlock`]:
+//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::sync::shlock`]:
 //! a process that dies holding one does not hang the others) and the tailq heads. Later layers
 //! (memseg lists, heaps, memzones) add their shared state here; [`MCFG_VERSION`] changes when the
 //! layout does, and a secondary refuses a primary of another version.
@@ -29,12 +29,12 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::abi::rte_memseg_list;
+use crate::base::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::options::{EalConfig, ProcType};
-use crate::shlock::ShRwLock;
+use crate::sync::shlock::ShRwLock;
 use crate::sys::{self, Placement};
-use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
@@ -157,7 +157,7 @@ fn publish(addr: NonNull<u8>, m: Mapping, primary: bool) {
 }
 
 fn config_path(prefix: &str) -> Result<PathBuf> {
-    crate::runtime::path("config").ok_or_else(|| {
+    crate::base::runtime::path("config").ok_or_else(|| {
         err!(
             libc::EINVAL,
             "no runtime directory for --file-prefix {prefix}"

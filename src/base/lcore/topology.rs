@@ -51,7 +51,7 @@ pub fn parse_cpu_list(text: &str) -> Result<Vec<usize>> {
                 (v, v)
             }
         };
-        if lo > hi || hi >= crate::lcore::cpuset::CPU_SETSIZE {
+        if lo > hi || hi >= crate::base::lcore::cpuset::CPU_SETSIZE {
             return Err(bad());
         }
         out.extend(lo..=hi);
@@ -85,7 +85,7 @@ impl Topology {
             |cpu: usize| -> PathBuf { cpu_dir.join(format!("cpu{cpu}/topology/core_id")) };
         let present: Vec<usize> = match fs::read_to_string(cpu_dir.join("present")) {
             Ok(text) => parse_cpu_list(&text)?,
-            Err(_) => (0..crate::lcore::cpuset::CPU_SETSIZE)
+            Err(_) => (0..crate::base::lcore::cpuset::CPU_SETSIZE)
                 .filter(|&c| core_id_path(c).exists())
                 .collect(),
         };
