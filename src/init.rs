@@ -150,9 +150,11 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let cfg = secondary_config(cfg, proc_type)?;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
-    // Before any memory is attached: a peer that changes pages while this process attaches
-    // must get an answer at once (not a timeout), and the attach scan covers what it changed.
-    crate::mem::memsync::init()?;
+    // The memory layer asks its peers to sync pages through IPC: wire IPC in, and answer the
+    // peers' sync requests before any memory is attached (a peer that changes pages while this
+    // process attaches must get an answer at once, and the attach scan covers what it changed).
+    crate::mem::memsync::register(&crate::mp::memsync::MP_PEER_SYNC);
+    crate::mp::memsync::register_actions()?;
 
     let hugepages = if cfg.no_huge {
         Vec::new()

@@ -108,7 +108,7 @@ impl MemorySource for PageSource {
             mcfg::mem_write_unlock();
             // One line per action: an allocation tries several sub-heaps.
             thread_local!(static SAID: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) });
-            let run = crate::mp::action_run();
+            let run = crate::mem::memsync::action_run();
             let level = if SAID.with(|s| s.replace(run)) == run {
                 crate::base::log::RTE_LOG_DEBUG
             } else {

@@ -27,6 +27,7 @@
 //! synchronous request from the IPC thread itself would wait for replies only that thread can
 //! read: it is refused with EDEADLK).
 
+pub mod memsync;
 pub mod wire;
 
 use std::collections::HashMap;
