@@ -3,6 +3,11 @@
 //! Every struct here has DPDK's size and field offsets, asserted at compile time below and
 //! checked in C against DPDK's own headers by the layout test. Layers use these types for the
 //! objects they hand to C; nothing here has behaviour beyond plain data access.
+//!
+//! [`shared`] holds rtemem's own shared layouts: the areas of the shared config that layers
+//! above it own.
+
+pub mod shared;
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::mem::{offset_of, size_of};

@@ -10,10 +10,12 @@
 //!
 //! With `--no-shconf` or `--in-memory` the same struct lives in anonymous memory: no file.
 //!
-//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::sync::shlock`]:
-//! a process that dies holding one does not hang the others) and the tailq heads. Later layers
-//! (memseg lists, heaps, memzones) add their shared state here; [`MCFG_VERSION`] changes when the
-//! layout does, and a secondary refuses a primary of another version.
+//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see
+//! [`crate::sync::shlock`]: a process that dies holding one does not hang the others) and the
+//! tailq heads. The memory layer keeps its memseg lists here; the heaps and memzones, which sit
+//! above this layer, own opaque areas of it ([`SharedArea`], sized in `abi::shared`) that they
+//! type themselves, so this module never imports them. [`MCFG_VERSION`] changes when the layout
+//! does, and a secondary refuses a primary of another version.
 //!
 //! Before init the lock functions use process-local locks, so libraries that take them from
 //! constructors keep working.
@@ -29,6 +31,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::abi::rte_memseg_list;
+use crate::abi::shared::{SharedArea, HEAP_TABLE_AREA, MEMZONE_TABLE_AREA};
 use crate::base::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 use crate::err;
 use crate::error::{Error, Result};
@@ -39,7 +42,7 @@ use crate::sys::{self, Placement};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 7;
+pub(crate) const MCFG_VERSION: u32 = 8;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -77,10 +80,10 @@ pub struct MemConfig {
     pub heap_table_lock: ShRwLock,
     /// Guards the memzone table.
     pub memzone_lock: ShRwLock,
-    /// The malloc heaps.
-    pub heaps: crate::malloc::HeapTable,
-    /// The memzones and their name index.
-    pub memzones: crate::memzone::MemzoneTable,
+    /// The malloc heaps: `crate::malloc`'s table, opaque here (see [`SharedArea`]).
+    pub heaps: SharedArea<HEAP_TABLE_AREA>,
+    /// The memzones and their name index: `crate::memzone`'s table, opaque here.
+    pub memzones: SharedArea<MEMZONE_TABLE_AREA>,
     /// Multi-process status (DPDK's `mp_status`): unknown, disabled or enabled; see crate::mp.
     pub mp_status: std::sync::atomic::AtomicU8,
     /// Set by the primary when its init has finished (memory, heaps and memzones are set up);

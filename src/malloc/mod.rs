@@ -23,6 +23,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU32, Ordering};
 use std::sync::Mutex;
 
+use crate::abi::shared::ZeroedShared;
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
 use crate::base::mcfg;
 use crate::err;
@@ -65,8 +66,13 @@ pub struct HeapTable {
     pub generation: AtomicU32,
 }
 
+// SAFETY: atomics, plain numbers and heaps, all valid when zeroed (an unused entry); shared
+// between processes at the same address, holding no process-private pointer (each process's
+// page sources are kept outside, per process).
+unsafe impl ZeroedShared for HeapTable {}
+
 fn table() -> Option<&'static HeapTable> {
-    mcfg::get().map(|m| &m.heaps)
+    mcfg::get().map(|m| m.heaps.get::<HeapTable>())
 }
 
 fn entry(i: usize) -> Option<&'static HeapEntry> {

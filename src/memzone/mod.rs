@@ -15,6 +15,7 @@
 use std::ffi::{c_char, c_void};
 use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
 
+use crate::abi::shared::ZeroedShared;
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
 use crate::base::mcfg;
 use crate::err;
@@ -36,9 +37,14 @@ pub struct MemzoneTable {
     pub index: [AtomicU16; INDEX_SLOTS],
 }
 
+// SAFETY: an fbarray struct, a counter and an index of atomics, all valid when zeroed (an
+// uninitialised table); shared at the same address in every process; the fbarray's data
+// pointer points into its shared mapping, at the same address everywhere.
+unsafe impl ZeroedShared for MemzoneTable {}
+
 fn table() -> Result<&'static MemzoneTable> {
     mcfg::get()
-        .map(|m| &m.memzones)
+        .map(|m| m.memzones.get::<MemzoneTable>())
         .ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))
 }
 
