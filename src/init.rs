@@ -20,7 +20,7 @@ use crate::options::{EalConfig, IovaMode, ProcType};
 use crate::{eal_log, err};
 
 /// Hugetlbfs directories this process holds locked (shared) while its init creates page files.
-static HUGE_DIR_LOCKS: Mutex<Vec<hugepage::DirLock>> = Mutex::new(Vec::new());
+static HUGE_DIR_LOCKS: Mutex<Vec<crate::sys::DirLock>> = Mutex::new(Vec::new());
 
 static CLEANED: AtomicU8 = AtomicU8::new(0);
 

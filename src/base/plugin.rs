@@ -6,11 +6,10 @@
 //! init with the loader's reason. Loaded plugins stay loaded for the process lifetime, as in
 //! DPDK (their constructors have registered callbacks that may still run).
 
-use std::ffi::{CStr, CString};
 use std::path::{Path, PathBuf};
 
-use crate::err;
 use crate::error::{Error, Result};
+use crate::{err, sys};
 
 /// The files `-d <path>` stands for, in load order.
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
@@ -53,27 +52,8 @@ pub fn load_all(paths: &[PathBuf]) -> Result<usize> {
 }
 
 fn load(file: &Path) -> Result<()> {
-    let c = CString::new(file.as_os_str().as_encoded_bytes())
-        .map_err(|_| err!(libc::EINVAL, "plugin path contains NUL"))?;
-    // SAFETY: c is a valid C string. dlopen runs the plugin's constructors, which is the point
-    // of loading it; the handle is kept (never closed) for the process lifetime.
-    let h = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
-    if h.is_null() {
-        // SAFETY: dlerror returns NULL or a C string valid until the next dl* call.
-        let why = unsafe {
-            let e = libc::dlerror();
-            if e.is_null() {
-                "unknown error".to_string()
-            } else {
-                CStr::from_ptr(e).to_string_lossy().into_owned()
-            }
-        };
-        return Err(err!(
-            libc::EINVAL,
-            "cannot load plugin {}: {why}",
-            file.display()
-        ));
-    }
+    sys::dlopen_global(file)
+        .map_err(|why| err!(libc::EINVAL, "cannot load plugin {}: {why}", file.display()))?;
     crate::eal_log!(
         crate::base::log::RTE_LOG_DEBUG,
         "loaded plugin {}",

@@ -82,8 +82,7 @@ fn mkdir_0700(path: &Path) -> Result<()> {
 /// Chooses (and unless `create` is false, creates) this process's runtime directory.
 pub fn set_up(prefix: &str, create: bool) -> Result<&'static Path> {
     validate_prefix(prefix)?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let is_root = unsafe { libc::geteuid() } == 0;
+    let is_root = crate::sys::is_root();
     let xdg = std::env::var("XDG_RUNTIME_DIR").ok();
     let base = base_dir(is_root, xdg.as_deref());
     let dir = base.join(prefix);

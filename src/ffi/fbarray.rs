@@ -5,7 +5,7 @@
 //! `rte_errno` (`ENOSPC` for free, `ENOENT` for used entries) and returns -1 without a log line,
 //! as DPDK does, since callers probe with searches all the time.
 
-use std::ffi::{c_char, c_int, c_uint, c_void, CString};
+use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
@@ -565,9 +565,11 @@ pub unsafe extern "C" fn rte_fbarray_dump_metadata(arr: *mut rte_fbarray, f: *mu
         }
         // SAFETY: caller guarantee (non-NULL).
         let text = unsafe { handle(arr) }?.dump();
-        let c = CString::new(text).map_err(|_| err!(libc::EINVAL, "array name holds a NUL"))?;
-        // SAFETY: `f` is an open stream (caller guarantee) and `c` a valid C string.
-        unsafe { libc::fputs(c.as_ptr(), f) };
+        if text.contains('\0') {
+            return Err(err!(libc::EINVAL, "array name holds a NUL"));
+        }
+        // SAFETY: `f` is an open stream (caller guarantee).
+        unsafe { crate::sys::fwrite(f, text.as_bytes()) };
         Ok(())
     })
 }

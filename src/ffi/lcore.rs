@@ -234,9 +234,11 @@ pub unsafe extern "C" fn rte_lcore_dump(f: *mut libc::FILE) {
         if f.is_null() {
             return Err(crate::err!(libc::EINVAL, "the stream is NULL"));
         }
-        let text = std::ffi::CString::new(lcore::global().dump()).unwrap_or_default();
-        // SAFETY: `f` is an open stream (caller's guarantee) and `text` is NUL-terminated.
-        unsafe { libc::fputs(text.as_ptr(), f) };
+        let text = lcore::global().dump();
+        if !text.contains('\0') {
+            // SAFETY: `f` is an open stream (caller's guarantee).
+            unsafe { crate::sys::fwrite(f, text.as_bytes()) };
+        }
         Ok(())
     })
 }
@@ -309,10 +311,7 @@ pub extern "C" fn rte_thread_unregister() {
 /// The calling thread's kernel thread id.
 #[no_mangle]
 pub extern "C" fn rte_sys_gettid() -> c_int {
-    ffi_plain!("rte_sys_gettid", -1, {
-        // SAFETY: gettid takes no arguments and cannot fail.
-        unsafe { libc::syscall(libc::SYS_gettid) as c_int }
-    })
+    ffi_plain!("rte_sys_gettid", -1, { crate::sys::gettid() })
 }
 
 /// Names thread `id` (truncated to 15 characters). 0 or a negative errno.
@@ -344,8 +343,8 @@ pub unsafe extern "C" fn rte_thread_getname(
         if name.is_null() {
             return -libc::EINVAL;
         }
-        // SAFETY: `name` is writable for `len` bytes (caller's guarantee).
-        -unsafe { libc::pthread_getname_np(id, name, len) }
+        // SAFETY: `name` is writable for `len` bytes and `id` a live thread (caller's guarantee).
+        -unsafe { crate::sys::pthread_getname(id, name, len) }
     })
 }
 

@@ -24,21 +24,8 @@ pub(crate) unsafe fn vformat_bytes(fmt: *const c_char, ap: *mut c_void) -> Vec<u
     if fmt.is_null() {
         return Vec::new();
     }
-    // Declared in the body so that cbindgen, which skips bodies, does not copy it to rtemem.h.
-    extern "C" {
-        fn vasprintf(strp: *mut *mut c_char, fmt: *const c_char, ap: *mut c_void) -> c_int;
-    }
-    let mut p: *mut c_char = std::ptr::null_mut();
-    // SAFETY: fmt/ap come from the C caller as a matching pair (caller's guarantee).
-    let n = unsafe { vasprintf(&mut p, fmt, ap) };
-    if n < 0 || p.is_null() {
-        return Vec::new();
-    }
-    // SAFETY: vasprintf returned a NUL-terminated malloc'd string.
-    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes().to_vec();
-    // SAFETY: p was allocated by vasprintf with malloc and is freed once.
-    unsafe { libc::free(p.cast()) };
-    bytes
+    // SAFETY: fmt/ap match (caller's guarantee); ap is consumed once.
+    unsafe { crate::sys::vasprintf(fmt, ap) }.unwrap_or_default()
 }
 
 /// Formats a printf-style message with its `va_list` (lossy UTF-8), for other shims.
@@ -82,8 +69,8 @@ unsafe fn c_arg<'a>(p: *const c_char, what: &str) -> Result<&'a CStr, Error> {
 /// # Safety
 /// `f` is an open, writable `FILE *`.
 unsafe fn put(f: *mut libc::FILE, bytes: &[u8]) {
-    // SAFETY: the caller guarantees f; bytes is a valid buffer of bytes.len() bytes.
-    unsafe { libc::fwrite(bytes.as_ptr().cast(), 1, bytes.len(), f) };
+    // SAFETY: the caller guarantees f.
+    unsafe { crate::sys::fwrite(f, bytes) };
 }
 
 /// Sends log output to the stream `f`; NULL restores the default output. Always 0.
@@ -102,16 +89,10 @@ pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
 /// stream once `rte_eal_init` opened it, else `stderr`.
 #[no_mangle]
 pub extern "C" fn rte_log_get_stream() -> *mut libc::FILE {
-    extern "C" {
-        static mut stderr: *mut libc::FILE;
-    }
     ffi_plain!("rte_log_get_stream", std::ptr::null_mut(), {
         log::user_stream()
             .or_else(log::default_stream)
-            .unwrap_or_else(|| {
-                // SAFETY: reading glibc's `stderr` pointer by value; it is always initialised.
-                unsafe { std::ptr::addr_of!(stderr).read() }
-            })
+            .unwrap_or_else(crate::sys::stderr)
     })
 }
 
@@ -323,9 +304,6 @@ pub unsafe extern "C" fn rte_vlog(
     format: *const c_char,
     ap: *mut c_void,
 ) -> c_int {
-    extern "C" {
-        fn vfprintf(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int;
-    }
     ffi_plain!("rte_vlog", -1, {
         let r = registry();
         if logtype as usize >= r.len() {
@@ -343,10 +321,7 @@ pub unsafe extern "C" fn rte_vlog(
                 log::set_cur_msg(level, logtype);
                 // SAFETY: f is the caller-provided open stream; format/ap match (caller's
                 // guarantee) and ap is consumed once.
-                let n = unsafe { vfprintf(f, format, ap) };
-                // SAFETY: as above.
-                unsafe { libc::fflush(f) };
-                n
+                unsafe { crate::sys::vfprintf_flush(f, format, ap) }
             }
             None => {
                 // SAFETY: format/ap match (caller's guarantee); ap is consumed once.

@@ -264,14 +264,7 @@ pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
     ffi_result!("rte_mem_lock_page", -1, {
         let ps = sys::page_size();
         let page = (virt as usize) & !(ps - 1);
-        // SAFETY: mlock only changes residency; an unmapped address fails with ENOMEM.
-        if unsafe { libc::mlock(page as *const c_void, ps) } != 0 {
-            return Err(crate::error::Error::os(
-                "mlock",
-                std::io::Error::last_os_error(),
-            ));
-        }
-        Ok(0)
+        sys::mlock(page, ps).map(|_| 0)
     })
 }
 

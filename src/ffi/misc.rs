@@ -81,8 +81,7 @@ pub unsafe extern "C" fn rte_strsplit(
 ) -> c_int {
     ffi_plain!("rte_strsplit", -1, {
         if string.is_null() || tokens.is_null() {
-            // SAFETY: __errno_location returns this thread's errno.
-            unsafe { *libc::__errno_location() = libc::EINVAL };
+            crate::sys::set_c_errno(libc::EINVAL);
             crate::base::errno::set(libc::EINVAL);
             return -1;
         }
@@ -228,11 +227,8 @@ pub(crate) fn memdump_text(title: Option<&str>, data: &[u8]) -> String {
 /// # Safety
 /// `f` is a valid, open `FILE *`.
 unsafe fn write_stream(f: *mut libc::FILE, text: &str) {
-    // SAFETY: f is an open stream (caller's guarantee); the buffer is text.len() bytes.
-    unsafe {
-        libc::fwrite(text.as_ptr().cast(), 1, text.len(), f);
-        libc::fflush(f);
-    }
+    // SAFETY: f is an open stream (caller's guarantee).
+    unsafe { crate::sys::write_flush(f, text.as_bytes()) };
 }
 
 /// Reads the dump arguments shared by `rte_hexdump` and `rte_memdump`.

@@ -153,7 +153,7 @@ pub(crate) struct CFile(pub *mut libc::FILE);
 impl std::io::Write for CFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         // SAFETY: self.0 is a valid FILE* (checked non-NULL by the constructor's callers).
-        let n = unsafe { libc::fwrite(buf.as_ptr().cast(), 1, buf.len(), self.0) };
+        let n = unsafe { crate::sys::fwrite(self.0, buf) };
         if n == 0 && !buf.is_empty() {
             return Err(std::io::Error::other("fwrite failed"));
         }
@@ -161,7 +161,7 @@ impl std::io::Write for CFile {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         // SAFETY: as in write.
-        unsafe { libc::fflush(self.0) };
+        unsafe { crate::sys::fflush(self.0) };
         Ok(())
     }
 }

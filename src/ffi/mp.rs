@@ -111,8 +111,7 @@ fn malloc_msgs(msgs: &[Msg]) -> *mut rte_mp_msg {
     let Some(bytes) = msgs.len().checked_mul(std::mem::size_of::<rte_mp_msg>()) else {
         return std::ptr::null_mut();
     };
-    // SAFETY: plain malloc; the result is checked before use.
-    let p = unsafe { libc::malloc(bytes) }.cast::<rte_mp_msg>();
+    let p = crate::sys::c_malloc(bytes).cast::<rte_mp_msg>();
     if !p.is_null() {
         for (i, m) in msgs.iter().enumerate() {
             // SAFETY: p has room for msgs.len() entries; i < msgs.len().
@@ -252,8 +251,8 @@ pub unsafe extern "C" fn rte_mp_request_async(
             };
             // SAFETY: f is the application's callback; creq and creply outlive the call.
             unsafe { f(&creq, &creply) };
-            // SAFETY: msgs came from malloc (or is NULL).
-            unsafe { libc::free(msgs.cast()) };
+            // SAFETY: msgs came from C's malloc (or is NULL) and is freed once.
+            unsafe { crate::sys::c_free(msgs.cast()) };
         });
         mp::request_async(&m, timeout, cb).map(|_| 0)
     })

@@ -76,17 +76,9 @@ pub unsafe extern "C" fn rte_mem_map(
         if size == 0 {
             return Err(err!(libc::EINVAL, "size is 0"));
         }
-        let off = libc::off_t::try_from(offset)
-            .map_err(|_| err!(libc::EINVAL, "offset {offset} is too large"))?;
-        // SAFETY: the caller owns the requested range when it forces the address; otherwise
-        // the address is a hint and mmap never replaces an existing mapping.
-        let r = unsafe { libc::mmap(requested_addr, size, p, f, fd, off) };
-        if r == libc::MAP_FAILED {
-            return Err(crate::error::Error::os(
-                format!("cannot map {size} bytes"),
-                std::io::Error::last_os_error(),
-            ));
-        }
+        // SAFETY: the caller owns the requested range when it forces the address (caller's
+        // guarantee); otherwise the address is only a hint.
+        let r = unsafe { sys::mmap_raw(requested_addr, size, p, f, fd, offset) }?;
         Ok(r)
     })
 }
@@ -99,13 +91,7 @@ pub unsafe extern "C" fn rte_mem_map(
 pub unsafe extern "C" fn rte_mem_unmap(virt: *mut c_void, size: usize) -> c_int {
     ffi_result!("rte_mem_unmap", -1, {
         // SAFETY: caller's guarantee.
-        if unsafe { libc::munmap(virt, size) } != 0 {
-            return Err(crate::error::Error::os(
-                "munmap",
-                std::io::Error::last_os_error(),
-            ));
-        }
-        Ok(0)
+        unsafe { sys::munmap_raw(virt, size) }.map(|_| 0)
     })
 }
 
@@ -122,14 +108,7 @@ pub extern "C" fn rte_mem_page_size() -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn rte_mem_lock(virt: *const c_void, size: usize) -> c_int {
     ffi_result!("rte_mem_lock", -1, {
-        // SAFETY: mlock only changes residency of the caller's range.
-        if unsafe { libc::mlock(virt, size) } != 0 {
-            return Err(crate::error::Error::os(
-                "mlock",
-                std::io::Error::last_os_error(),
-            ));
-        }
-        Ok(0)
+        sys::mlock(virt as usize, size).map(|_| 0)
     })
 }
 

@@ -107,9 +107,9 @@ thread_local! {
 // The most recently used binding lives in crate::base::tls (initial-exec C TLS, no destructor), so
 // the fast path reads it with one %fs-relative load and no registration check.
 
+#[inline]
 fn gettid() -> u32 {
-    // SAFETY: gettid has no preconditions.
-    unsafe { libc::gettid() as u32 }
+    crate::sys::gettid() as u32
 }
 
 /// Called in the child after fork: the forking thread's bindings belong to the parent.

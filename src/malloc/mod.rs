@@ -710,10 +710,9 @@ fn external_memory_mapped(socket: i32) -> bool {
         .filter(|(_, l)| l.external != 0 && l.socket_id == socket)
         .all(|(_, l)| {
             let base = l.base_va() as usize;
-            [base, base + l.len - ps].iter().all(|&a| {
-                // SAFETY: msync only asks the kernel about the range; unmapped memory gives ENOMEM.
-                unsafe { libc::msync(a as *mut libc::c_void, ps, libc::MS_ASYNC) == 0 }
-            })
+            [base, base + l.len - ps]
+                .iter()
+                .all(|&a| crate::sys::is_mapped(a, ps))
         })
 }
 

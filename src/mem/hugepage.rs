@@ -14,11 +14,12 @@
 //! Paths are parameters ([`Roots`]) so unit tests run on a fake sysfs tree.
 
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::err;
 use crate::error::{Error, Result};
+use crate::sys::{self, DirLock, LockMode};
 
 /// Where the kernel's files are (tests point these at a temporary tree).
 #[derive(Debug, Clone)]
@@ -184,31 +185,10 @@ pub fn no_hugepages_error(sizes: &[HugepageSize], huge_dir: Option<&Path>) -> Er
     )
 }
 
-/// A shared lock on a hugetlbfs directory, held while init creates page files in it.
-pub struct DirLock {
-    _dir: File,
-}
-
-fn flock(f: &File, op: libc::c_int) -> bool {
-    // SAFETY: flock on a valid descriptor we own has no memory-safety preconditions.
-    unsafe { libc::flock(f.as_raw_fd(), op) == 0 }
-}
-
-/// Locks `dir` shared (other processes may use it too; nobody may clear it under us).
+/// Locks the hugetlbfs directory `dir` shared while init creates page files in it (other
+/// processes may use it too; nobody may clear it under us).
 pub fn lock_dir(dir: &Path) -> Result<DirLock> {
-    let f = File::open(dir).map_err(|e| {
-        Error::os(
-            format!("cannot open hugepage directory {}", dir.display()),
-            e,
-        )
-    })?;
-    if !flock(&f, libc::LOCK_SH) {
-        return Err(Error::os(
-            format!("cannot lock {}", dir.display()),
-            std::io::Error::last_os_error(),
-        ));
-    }
-    Ok(DirLock { _dir: f })
+    DirLock::lock(dir, LockMode::Shared)
 }
 
 /// Page-file name prefix for `--file-prefix` (DPDK: `<prefix>map_<n>`).
@@ -220,22 +200,18 @@ pub fn page_file_prefix(file_prefix: &str) -> String {
 /// a lock on its page files). Returns how many were removed.
 pub fn clear_stale(dir: &Path, file_prefix: &str) -> Result<usize> {
     let start = page_file_prefix(file_prefix);
-    let d = File::open(dir).map_err(|e| Error::os(format!("cannot open {}", dir.display()), e))?;
     // Exclusive on the directory while clearing, so two primaries never race on one file.
     // Others hold it (shared) only while their init creates page files: wait a bounded time,
     // then skip the sweep rather than hang (the files stay for the next sweep).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !flock(&d, libc::LOCK_EX | libc::LOCK_NB) {
-        if std::time::Instant::now() >= deadline {
-            crate::eal_log!(
-                crate::base::log::RTE_LOG_WARNING,
-                "{} stayed locked by another process's init: crash leftovers not cleared this time",
-                dir.display()
-            );
-            return Ok(0);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let Some(_dir_lock) = DirLock::lock_within(dir, LockMode::Exclusive, Duration::from_secs(5))?
+    else {
+        crate::eal_log!(
+            crate::base::log::RTE_LOG_WARNING,
+            "{} stayed locked by another process's init: crash leftovers not cleared this time",
+            dir.display()
+        );
+        return Ok(0);
+    };
     let mut removed = 0;
     for e in std::fs::read_dir(dir)
         .map_err(|e| Error::os(format!("cannot list {}", dir.display()), e))?
@@ -251,11 +227,12 @@ pub fn clear_stale(dir: &Path, file_prefix: &str) -> Result<usize> {
         let Ok(f) = File::open(e.path()) else {
             continue;
         };
-        if flock(&f, libc::LOCK_EX | libc::LOCK_NB) && std::fs::remove_file(e.path()).is_ok() {
+        if sys::flock_file(&f, LockMode::Exclusive, false).is_ok()
+            && std::fs::remove_file(e.path()).is_ok()
+        {
             removed += 1;
         }
     }
-    flock(&d, libc::LOCK_UN);
     Ok(removed)
 }
 
@@ -375,7 +352,7 @@ mod tests {
         }
         // pfxmap_2 is in use: its holder keeps a lock on it (from another open file).
         let held = File::open(dir.join("pfxmap_2")).unwrap();
-        assert!(flock(&held, libc::LOCK_SH));
+        sys::flock_file(&held, LockMode::Shared, false).unwrap();
         assert_eq!(clear_stale(&dir, "pfx").unwrap(), 2);
         let mut left: Vec<String> = fs::read_dir(&dir)
             .unwrap()

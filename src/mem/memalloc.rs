@@ -130,12 +130,7 @@ pub fn set_ready() {
 fn identity(fd: Option<std::os::fd::RawFd>, path: &std::path::Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     match fd {
-        Some(fd) => {
-            // SAFETY: all-zero is a valid stat buffer; fstat writes it for a valid descriptor.
-            let mut st: libc::stat = unsafe { std::mem::zeroed() };
-            // SAFETY: as above.
-            (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_ino, st.st_dev))
-        }
+        Some(fd) => sys::fd_identity(fd),
         None => std::fs::metadata(path).ok().map(|m| (m.ino(), m.dev())),
     }
 }
@@ -246,13 +241,8 @@ fn open_page_file(path: &std::path::Path, create: bool) -> Result<File> {
         .mode(0o600)
         .open(path)
         .map_err(|e| Error::os(format!("cannot open page file {}", path.display()), e))?;
-    // SAFETY: flock on a descriptor we own.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_SH) } != 0 {
-        return Err(Error::os(
-            format!("cannot lock {}", path.display()),
-            std::io::Error::last_os_error(),
-        ));
-    }
+    sys::flock_file(&f, sys::LockMode::Shared, true)
+        .map_err(|e| Error::os(format!("cannot lock {}", path.display()), e))?;
     Ok(f)
 }
 

@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 
 use crate::base::log::{RTE_LOG_DEBUG, RTE_LOG_ERR, RTE_LOG_INFO};
 use crate::error::{Error, Result};
+use crate::sys::{self, DirLock, LockMode};
 use crate::{eal_log, err};
 use wire::{decode, encode, MsgType};
 pub use wire::{validate_name, Msg};
@@ -238,9 +239,13 @@ pub fn init(shared_files: bool, primary: bool) -> Result<()> {
     let own = dir.join(if primary {
         MP_SOCKET.to_string()
     } else {
-        format!("{SECONDARY_PREFIX}{}_{:x}", std::process::id(), tsc())
+        format!(
+            "{SECONDARY_PREFIX}{}_{:x}",
+            std::process::id(),
+            sys::rdtsc()
+        )
     });
-    let lock = DirLock::new(&dir, libc::LOCK_EX)?;
+    let lock = DirLock::lock(&dir, LockMode::Exclusive)?;
     let sock =
         wire::bind(&own).map_err(|e| Error::os(format!("failed to bind {}", own.display()), e))?;
     let ch = Arc::new(Channel {
@@ -273,53 +278,10 @@ pub fn cleanup() {
     if let Some(tid) = tid {
         if !ON_IPC_THREAD.with(|c| c.get()) {
             // SAFETY: tid is the joinable IPC thread, joined only here (taken from the slot).
-            unsafe { libc::pthread_join(tid, std::ptr::null_mut()) };
+            unsafe { sys::pthread_join(tid) };
         }
     }
     let _ = std::fs::remove_file(&ch.own);
-}
-
-fn tsc() -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: rdtsc has no preconditions on x86-64.
-        unsafe { core::arch::x86_64::_rdtsc() }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-    }
-}
-
-/// An `flock` on the runtime directory, released on drop.
-struct DirLock(OwnedFd);
-
-impl DirLock {
-    fn new(dir: &Path, how: libc::c_int) -> Result<DirLock> {
-        let f = std::fs::File::open(dir)
-            .map_err(|e| Error::os(format!("failed to open {}", dir.display()), e))?;
-        let fd = OwnedFd::from(f);
-        loop {
-            // SAFETY: fd is an open descriptor we own.
-            if unsafe { libc::flock(fd.as_raw_fd(), how) } == 0 {
-                return Ok(DirLock(fd));
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(Error::os(format!("failed to lock {}", dir.display()), e));
-            }
-        }
-    }
-}
-
-impl Drop for DirLock {
-    fn drop(&mut self) {
-        // SAFETY: self.0 is open; unlocking has no other effect.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
-    }
 }
 
 // ---- sending ---------------------------------------------------------------------------------------
@@ -396,7 +358,7 @@ fn peers_of(ch: &Channel, everyone: bool) -> Result<(Vec<PathBuf>, Option<DirLoc
     if !ch.primary && !everyone {
         return Ok((vec![ch.dir.join(MP_SOCKET)], None));
     }
-    let lock = DirLock::new(&ch.dir, libc::LOCK_SH)?;
+    let lock = DirLock::lock(&ch.dir, LockMode::Shared)?;
     let rd = std::fs::read_dir(&ch.dir)
         .map_err(|e| Error::os(format!("unable to open directory {}", ch.dir.display()), e))?;
     let mut out: Vec<PathBuf> = rd
@@ -701,14 +663,7 @@ fn ipc_loop(ch: &Channel) {
                 left.as_millis().saturating_add(1).min(i32::MAX as u128) as i32
             }
         };
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: pfd is one valid pollfd.
-        let n = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
-        if n > 0 {
+        if sys::poll_readable(fd, timeout_ms) {
             drain(ch);
         }
         run_finished_batches();

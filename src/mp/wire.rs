@@ -1,4 +1,4 @@
-//! The IPC wire format and the socket calls that carry it.
+//! The IPC wire format, carried by `sys`'s unix datagram sockets.
 //!
 //! One datagram is one message: a fixed-size frame (magic, type, lengths, the NUL-padded name,
 //! the parameter block) plus up to [`RTE_MP_MAX_FD_NUM`] file descriptors in one `SCM_RIGHTS`
@@ -8,15 +8,13 @@
 //! Descriptors received with a message belong to whoever handles it: [`decode`] closes them
 //! when the frame is malformed, [`Msg::close_fds`] closes them when nobody wants them.
 
-use std::ffi::CString;
 use std::io;
 use std::os::fd::RawFd;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 use crate::abi::{RTE_MP_MAX_FD_NUM, RTE_MP_MAX_NAME_LEN, RTE_MP_MAX_PARAM_LEN};
-use crate::err;
 use crate::error::Result;
+use crate::{err, sys};
 
 /// "RTMP": first word of every frame.
 const FRAME_MAGIC: u32 = 0x5254_4d50;
@@ -102,7 +100,7 @@ impl Msg {
     pub fn close_fds(&mut self) {
         for fd in self.fds.drain(..) {
             // SAFETY: received descriptors are owned by this message and closed once (drained).
-            unsafe { libc::close(fd) };
+            unsafe { sys::close_fd(fd) };
         }
     }
 }
@@ -206,46 +204,12 @@ fn parse(f: &[u8], nfds: usize) -> Result<(MsgType, String, Vec<u8>)> {
     Ok((ty, name, f[p..p + len_param].to_vec()))
 }
 
-fn sockaddr(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
-    // SAFETY: sockaddr_un is plain data; all-zero is a valid (empty) value.
-    let mut sa: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    sa.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    let bytes = path.as_os_str().as_bytes();
-    if bytes.len() >= sa.sun_path.len() || bytes.contains(&0) {
-        return Err(io::Error::from_raw_os_error(libc::ENAMETOOLONG));
-    }
-    for (d, s) in sa.sun_path.iter_mut().zip(bytes) {
-        *d = *s as libc::c_char;
-    }
-    Ok((
-        sa,
-        std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
-    ))
-}
-
-/// Creates a datagram socket bound to `path` (removing a stale file first, as DPDK does).
+/// Creates this process's socket bound to `path`.
 pub(crate) fn bind(path: &Path) -> io::Result<std::os::fd::OwnedFd> {
-    use std::os::fd::FromRawFd;
-    let (sa, len) = sockaddr(path)?;
-    // SAFETY: plain socket(2) call; the result is checked.
-    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: fd is a fresh descriptor we own.
-    let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
-    if let Ok(c) = CString::new(path.as_os_str().as_bytes()) {
-        // SAFETY: c is a valid NUL-terminated path.
-        unsafe { libc::unlink(c.as_ptr()) };
-    }
-    // SAFETY: sa is a valid sockaddr_un of `len` bytes.
-    if unsafe { libc::bind(fd, (&sa as *const libc::sockaddr_un).cast(), len) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(owned)
+    sys::bind_dgram(path)
 }
 
-/// Sends `frame` with `fds` (SCM_RIGHTS) from socket `sock` to the socket bound at `to`.
+/// Sends `frame` with `fds` from socket `sock` to the socket bound at `to`.
 ///
 /// Never blocks for long: when the receiver's queue is full (its IPC thread is busy), the send
 /// is retried for up to `max_wait`, then fails with EAGAIN. A blocking send could deadlock two
@@ -257,65 +221,7 @@ pub(crate) fn send(
     fds: &[RawFd],
     max_wait: std::time::Duration,
 ) -> io::Result<()> {
-    let (mut sa, len) = sockaddr(to)?;
-    // Room for RTE_MP_MAX_FD_NUM ints, u64-aligned as cmsghdr requires.
-    let mut control = [0u64; 8];
-    let mut iov = libc::iovec {
-        iov_base: frame.as_ptr() as *mut libc::c_void,
-        iov_len: frame.len(),
-    };
-    // SAFETY: msghdr is plain data; all-zero is valid.
-    let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
-    mh.msg_name = (&mut sa as *mut libc::sockaddr_un).cast();
-    mh.msg_namelen = len;
-    mh.msg_iov = &mut iov;
-    mh.msg_iovlen = 1;
-    if !fds.is_empty() {
-        let data_len = std::mem::size_of_val(fds) as u32;
-        // SAFETY: CMSG_SPACE is a pure size computation.
-        let space = unsafe { libc::CMSG_SPACE(data_len) } as usize;
-        debug_assert!(
-            space <= std::mem::size_of_val(&control),
-            "control buffer too small"
-        );
-        mh.msg_control = control.as_mut_ptr().cast();
-        mh.msg_controllen = space;
-        // SAFETY: msg_control points to `space` writable bytes, enough for one header plus
-        // the fds, so CMSG_FIRSTHDR is non-NULL and CMSG_DATA has room for `data_len` bytes.
-        unsafe {
-            let c = libc::CMSG_FIRSTHDR(&mh);
-            (*c).cmsg_level = libc::SOL_SOCKET;
-            (*c).cmsg_type = libc::SCM_RIGHTS;
-            (*c).cmsg_len = libc::CMSG_LEN(data_len) as usize;
-            std::ptr::copy_nonoverlapping(
-                fds.as_ptr().cast::<u8>(),
-                libc::CMSG_DATA(c),
-                data_len as usize,
-            );
-        }
-    }
-    let start = std::time::Instant::now();
-    let mut pause = std::time::Duration::from_micros(50);
-    loop {
-        // SAFETY: mh points to live buffers set up above.
-        let n = unsafe { libc::sendmsg(sock, &mh, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
-        if n >= 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        match e.kind() {
-            io::ErrorKind::Interrupted => {}
-            io::ErrorKind::WouldBlock => {
-                let left = max_wait.saturating_sub(start.elapsed());
-                if left.is_zero() {
-                    return Err(e);
-                }
-                std::thread::sleep(pause.min(left));
-                pause = (pause * 2).min(std::time::Duration::from_millis(5));
-            }
-            _ => return Err(e),
-        }
-    }
+    sys::send_dgram(sock, to, frame, fds, max_wait)
 }
 
 /// A datagram read by [`recv`]: frame bytes, descriptors, and the sender's socket path.
@@ -325,69 +231,13 @@ pub(crate) struct Datagram {
     pub from: PathBuf,
 }
 
-/// Reads one datagram without blocking. `Ok(None)` when nothing is queued.
+/// Reads one datagram without blocking. `Ok(None)` when nothing is queued. An over-long
+/// datagram comes back with an empty frame, which [`decode`] refuses (closing its fds).
 pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
-    let mut buf = vec![0u8; FRAME_LEN + 1];
-    let mut control = [0u64; 8];
-    // SAFETY: sockaddr_un / msghdr are plain data; all-zero is valid.
-    let mut sa: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
-    let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
-    let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
-    };
-    mh.msg_name = (&mut sa as *mut libc::sockaddr_un).cast();
-    mh.msg_namelen = std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
-    mh.msg_iov = &mut iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control.as_mut_ptr().cast();
-    mh.msg_controllen = std::mem::size_of_val(&control);
-    let n = loop {
-        // SAFETY: mh points to live, writable buffers of the declared sizes.
-        let n =
-            unsafe { libc::recvmsg(sock, &mut mh, libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC) };
-        if n >= 0 {
-            break n as usize;
-        }
-        let e = io::Error::last_os_error();
-        match e.kind() {
-            io::ErrorKind::Interrupted => continue,
-            io::ErrorKind::WouldBlock => return Ok(None),
-            _ => return Err(e),
-        }
-    };
-    let mut fds = Vec::new();
-    // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk within it.
-    unsafe {
-        let mut c = libc::CMSG_FIRSTHDR(&mh);
-        while !c.is_null() {
-            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
-                let data = libc::CMSG_DATA(c);
-                let bytes = (*c).cmsg_len - (data as usize - c as usize);
-                for i in 0..bytes / std::mem::size_of::<RawFd>() {
-                    fds.push(std::ptr::read_unaligned(data.cast::<RawFd>().add(i)));
-                }
-            }
-            c = libc::CMSG_NXTHDR(&mh, c);
-        }
-    }
-    if mh.msg_flags & (libc::MSG_TRUNC | libc::MSG_CTRUNC) != 0 {
-        // Report the datagram with a wrong length so decode() refuses it and closes the fds.
-        buf.truncate(0);
-    } else {
-        buf.truncate(n);
-    }
-    let path_len = sa
-        .sun_path
-        .iter()
-        .position(|&c| c == 0)
-        .unwrap_or(sa.sun_path.len());
-    let from: Vec<u8> = sa.sun_path[..path_len].iter().map(|&c| c as u8).collect();
-    Ok(Some(Datagram {
-        frame: buf,
-        fds,
-        from: PathBuf::from(std::ffi::OsString::from_vec(from)),
+    Ok(sys::recv_dgram(sock, FRAME_LEN + 1)?.map(|d| Datagram {
+        frame: d.data,
+        fds: d.fds,
+        from: d.from,
     }))
 }
 

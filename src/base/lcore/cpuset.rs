@@ -130,11 +130,7 @@ impl AtomicCpuSet {
 
 /// Pins the calling thread to `set`.
 pub(crate) fn set_current_thread_affinity(set: &CpuSet) -> Result<()> {
-    let c = set.to_libc();
-    // SAFETY: `c` is a valid cpu_set_t of the size passed; pid 0 means the calling thread.
-    let rc = unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &c) };
-    if rc != 0 {
-        let e = std::io::Error::last_os_error();
+    if let Err(e) = crate::sys::set_thread_affinity(&set.to_libc()) {
         return Err(Error::os(
             format!(
                 "cannot pin thread to CPUs [{}]",
@@ -148,14 +144,10 @@ pub(crate) fn set_current_thread_affinity(set: &CpuSet) -> Result<()> {
 
 /// The calling thread's affinity; empty if it cannot be read (as DPDK's CPU_ZERO fallback).
 pub(crate) fn current_thread_affinity() -> CpuSet {
-    // SAFETY: all-zero is a valid (empty) cpu_set_t.
-    let mut c: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is writable and of the size passed; pid 0 means the calling thread.
-    let rc = unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut c) };
-    if rc != 0 {
-        return CpuSet::default();
+    match crate::sys::thread_affinity() {
+        Ok(c) => CpuSet::from_libc(&c),
+        Err(_) => CpuSet::default(),
     }
-    CpuSet::from_libc(&c)
 }
 
 #[cfg(test)]

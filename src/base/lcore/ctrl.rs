@@ -4,8 +4,10 @@
 //! The creator waits until the new thread has pinned itself; if pinning fails the thread exits
 //! before running the caller's function, is joined, and the creator returns the error.
 
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::{c_int, c_void, CStr};
 use std::sync::{Arc, Condvar, Mutex};
+
+use crate::sys;
 
 /// A control thread's start routine.
 pub type StartFn = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
@@ -45,12 +47,13 @@ extern "C" fn trampoline(p: *mut c_void) -> *mut c_void {
 /// Sets a thread's name (truncated to the kernel's 15 bytes, as DPDK does). Returns 0 or a
 /// positive errno.
 pub fn set_thread_name(id: libc::pthread_t, name: &CStr) -> c_int {
-    let mut buf = [0 as c_char; 16];
+    let mut buf = [0u8; 16];
     for (d, s) in buf.iter_mut().zip(name.to_bytes().iter().take(15)) {
-        *d = *s as c_char;
+        *d = *s;
     }
-    // SAFETY: `buf` is NUL-terminated within 16 bytes; pthread_setname_np checks `id`.
-    unsafe { libc::pthread_setname_np(id, buf.as_ptr()) }
+    // The 16th byte is never written, so there is a NUL.
+    let short = CStr::from_bytes_until_nul(&buf).unwrap_or(c"");
+    sys::pthread_setname(id, short)
 }
 
 /// Creates a control thread running `f(arg)`. Returns 0 or a positive errno.
@@ -73,7 +76,7 @@ pub unsafe fn create(
     });
     let raw = Arc::into_raw(Arc::clone(&start)) as *mut c_void;
     // SAFETY: the caller vouches for `thread` and `attr`; `raw` is owned by the new thread.
-    let rc = unsafe { libc::pthread_create(thread, attr, trampoline, raw) };
+    let rc = unsafe { sys::pthread_create(thread, attr, trampoline, raw) };
     if rc != 0 {
         // SAFETY: the thread was not created, so `raw` was never handed over; reclaim it.
         drop(unsafe { Arc::from_raw(raw as *const Start) });
@@ -97,7 +100,7 @@ pub unsafe fn create(
     drop(s);
     if rc != 0 {
         // SAFETY: the thread exists and is joinable (it exits right after reporting).
-        unsafe { libc::pthread_join(tid, std::ptr::null_mut()) };
+        unsafe { sys::pthread_join(tid) };
     }
     rc
 }

@@ -148,16 +148,10 @@ pub(crate) fn worker_stack_size(huge_worker_stack_kib: Option<u64>) -> usize {
             .and_then(|k| k.checked_mul(1024))
             .unwrap_or(DEFAULT);
     }
-    let mut rl = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `rl` is a valid, writable rlimit.
-    let rc = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) };
-    if rc != 0 || rl.rlim_cur == libc::RLIM_INFINITY {
-        return DEFAULT;
+    match crate::sys::stack_limit() {
+        Some(n) => usize::try_from(n).unwrap_or(DEFAULT).max(1 << 16),
+        None => DEFAULT,
     }
-    usize::try_from(rl.rlim_cur).unwrap_or(DEFAULT).max(1 << 16)
 }
 
 impl Lcores {
@@ -233,8 +227,7 @@ impl Lcores {
         crate::eal_log!(
             RTE_LOG_DEBUG,
             "lcore {id} is ready (tid={:x};cpuset=[{}])",
-            // SAFETY: pthread_self has no preconditions.
-            unsafe { libc::pthread_self() },
+            crate::sys::pthread_self(),
             cpus.to_list_string(super::cpuset::RTE_CPU_AFFINITY_STR_LEN)
                 .0
         );

@@ -325,8 +325,7 @@ impl Lcores {
         crate::eal_log!(
             RTE_LOG_DEBUG,
             "Main lcore {main} is ready (tid={:x};cpuset=[{}])",
-            // SAFETY: pthread_self has no preconditions.
-            unsafe { libc::pthread_self() },
+            crate::sys::pthread_self(),
             set.to_list_string(cpuset::RTE_CPU_AFFINITY_STR_LEN).0
         );
         self.spawn_workers(stack_size)

@@ -37,9 +37,8 @@
 //! once, before the type count is published with `Release`, and never changes, so readers need
 //! only an `Acquire` load of the count and then read names and levels without a lock. Levels and
 //! the global level are atomics: `rte_log` on any lcore never blocks. Registration and the saved
-//! options list take one mutex. This module and `output` call libc directly (`fnmatch`,
-//! `regcomp`/`regexec`, `fwrite`, `fopencookie`) rather than through `sys`, because what they
-//! work on (patterns as DPDK matches them, `FILE *` streams) are C objects C callers hand in.
+//! options list take one mutex. Patterns are matched as DPDK matches them, by the C library
+//! (`sys::fnmatch`, `sys::PosixRegex`); C streams are written through `sys`'s stdio wrappers.
 
 use std::ffi::{CStr, CString};
 use std::fmt::Write as _;
@@ -506,49 +505,10 @@ fn check_level(level: u32) -> Result<()> {
 }
 
 fn glob_matches(pattern: &CStr, name: &CStr) -> bool {
-    // SAFETY: both arguments are NUL-terminated strings that outlive the call; fnmatch only
-    // reads them.
-    unsafe { libc::fnmatch(pattern.as_ptr(), name.as_ptr(), 0) == 0 }
+    crate::sys::fnmatch(pattern, name)
 }
 
-/// A compiled POSIX basic regular expression (`regcomp` with no flags, as DPDK).
-pub(crate) struct PosixRegex(Box<libc::regex_t>);
-
-// SAFETY: a compiled regex_t is only read by regexec, which POSIX requires to be thread-safe
-// (glibc serialises its internal DFA cache with a lock); it is freed only in Drop.
-unsafe impl Send for PosixRegex {}
-// SAFETY: as above: shared use is only concurrent regexec calls.
-unsafe impl Sync for PosixRegex {}
-
-impl PosixRegex {
-    pub(crate) fn new(pattern: &CStr) -> Result<Self> {
-        // SAFETY: regex_t is a plain C struct for which all-zero bytes are a valid value;
-        // regcomp initialises it.
-        let mut re: Box<libc::regex_t> = Box::new(unsafe { std::mem::zeroed() });
-        // SAFETY: `re` points to writable storage for a regex_t and `pattern` is NUL-terminated.
-        let rc = unsafe { libc::regcomp(&mut *re, pattern.as_ptr(), 0) };
-        if rc != 0 {
-            return Err(Error::new(
-                libc::EINVAL,
-                format!("{pattern:?} is not a valid POSIX regular expression"),
-            ));
-        }
-        Ok(PosixRegex(re))
-    }
-
-    pub(crate) fn is_match(&self, s: &CStr) -> bool {
-        // SAFETY: self.0 was compiled by regcomp; `s` is NUL-terminated; no match array is
-        // requested (nmatch 0, pmatch NULL).
-        unsafe { libc::regexec(&*self.0, s.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
-    }
-}
-
-impl Drop for PosixRegex {
-    fn drop(&mut self) {
-        // SAFETY: self.0 was successfully compiled by regcomp and is freed exactly once.
-        unsafe { libc::regfree(&mut *self.0) };
-    }
-}
+pub(crate) use crate::sys::PosixRegex;
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
 

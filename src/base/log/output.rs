@@ -103,10 +103,8 @@ fn write_default(level: u32, logtype: u32, msg: &[u8]) -> usize {
 /// Writes `msg` to the C stream `f` and flushes it, as DPDK's `vfprintf` + `fflush`.
 fn write_stream(f: *mut libc::FILE, msg: &[u8]) -> i32 {
     // SAFETY: f was handed to rte_openlog_stream by the caller, who keeps it open while it is
-    // set; `msg` is a valid buffer of msg.len() bytes.
-    let n = unsafe { libc::fwrite(msg.as_ptr().cast(), 1, msg.len(), f) };
-    // SAFETY: as above.
-    unsafe { libc::fflush(f) };
+    // set.
+    let n = unsafe { crate::sys::write_flush(f, msg) };
     if n < msg.len() {
         return -1;
     }
@@ -163,22 +161,6 @@ macro_rules! eal_log {
     }};
 }
 
-/// `ssize_t write(void *cookie, const char *buf, size_t size)` of a `fopencookie` stream.
-///
-/// cbindgen:ignore
-type CookieWrite = unsafe extern "C" fn(*mut c_void, *const c_char, usize) -> isize;
-
-/// glibc's `cookie_io_functions_t` (read, write, seek, close; NULL ones are unsupported).
-///
-/// cbindgen:ignore
-#[repr(C)]
-struct CookieIoFunctions {
-    read: *const c_void,
-    write: Option<CookieWrite>,
-    seek: *const c_void,
-    close: *const c_void,
-}
-
 /// Write function of the default stream: what C code prints to `rte_log_get_stream()` goes to
 /// the default output at the level/type of the message being written.
 unsafe extern "C" fn default_stream_write(
@@ -205,33 +187,12 @@ unsafe extern "C" fn default_stream_write(
 /// `stderr` while no stream is set. Idempotent.
 pub fn eal_log_init() -> Result<()> {
     static OPEN: Mutex<()> = Mutex::new(());
-    // Declared in the body so that cbindgen, which skips bodies, does not copy it to rtemem.h.
-    extern "C" {
-        fn fopencookie(
-            cookie: *mut c_void,
-            mode: *const c_char,
-            funcs: CookieIoFunctions,
-        ) -> *mut libc::FILE;
-    }
     let _g = OPEN.lock().unwrap_or_else(|p| p.into_inner());
     if default_stream().is_some() {
         return Ok(());
     }
-    let funcs = CookieIoFunctions {
-        read: std::ptr::null(),
-        write: Some(default_stream_write),
-        seek: std::ptr::null(),
-        close: std::ptr::null(),
-    };
-    // SAFETY: the mode is a NUL-terminated literal; the cookie is unused (NULL); the write
-    // function has the signature glibc calls.
-    let f = unsafe { fopencookie(std::ptr::null_mut(), c"w+".as_ptr(), funcs) };
-    if f.is_null() {
-        return Err(Error::os(
-            "cannot open the default log stream",
-            std::io::Error::last_os_error(),
-        ));
-    }
+    let f = crate::sys::open_write_stream(default_stream_write)
+        .map_err(|e| Error::os("cannot open the default log stream", e))?;
     DEFAULT_STREAM.store(f, Ordering::Release);
     Ok(())
 }

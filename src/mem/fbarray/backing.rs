@@ -14,17 +14,19 @@
 //!   unlinks the file and unmaps; detach just unmaps and closes.
 //!
 //! The areas list is guarded by a mutex and only holds addresses, lengths and descriptors;
-//! the array contents are guarded by the array's rwlock. This module (with `mask` reading the
-//! words) is the only part of `fbarray` that calls into libc.
+//! the array contents are guarded by the array's rwlock. The OS calls go through `sys`.
 
 use std::ffi::{c_void, OsStr};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::fs::File;
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::err;
 use crate::error::{Error, Result};
+use crate::sys::{self, LockMode};
 
 /// How a new array is backed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +67,7 @@ pub fn file_path(name: &[u8]) -> Option<PathBuf> {
 struct MemArea {
     addr: usize,
     len: usize,
-    fd: Option<OwnedFd>,
+    fd: Option<File>,
     path: Option<PathBuf>,
 }
 
@@ -77,13 +79,6 @@ fn areas() -> std::sync::MutexGuard<'static, Vec<MemArea>> {
     AREAS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The system page size.
-pub(crate) fn page_size() -> usize {
-    // SAFETY: sysconf has no memory-safety preconditions.
-    let v = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(v).ok().filter(|&p| p > 0).unwrap_or(4096)
-}
-
 fn last_os_error(what: impl std::fmt::Display) -> Error {
     Error::os(what, std::io::Error::last_os_error())
 }
@@ -91,23 +86,12 @@ fn last_os_error(what: impl std::fmt::Display) -> Error {
 /// Reserves `len` bytes of address space (PROT_NONE). With `at`, the range must start there
 /// (DPDK's `eal_get_virtual_area` with a required address): otherwise `EADDRNOTAVAIL`.
 fn reserve(at: *mut c_void, len: usize) -> Result<*mut c_void> {
-    // SAFETY: a mapping without MAP_FIXED never replaces an existing one; the kernel picks a
-    // free range (using `at` only as a hint).
-    let p = unsafe {
-        libc::mmap(
-            at,
-            len,
-            libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
+    let p = sys::reserve_near(at as usize, len).map_err(|e| {
+        Error::os(
+            format_args!("cannot reserve {len:#x} bytes of address space"),
+            e,
         )
-    };
-    if p == libc::MAP_FAILED {
-        return Err(last_os_error(format_args!(
-            "cannot reserve {len:#x} bytes of address space"
-        )));
-    }
+    })? as *mut c_void;
     if !at.is_null() && p != at {
         unmap(p, len);
         return Err(err!(
@@ -118,75 +102,41 @@ fn reserve(at: *mut c_void, len: usize) -> Result<*mut c_void> {
     Ok(p)
 }
 
-/// Maps `fd` (or anonymous memory when `fd` is None) read-write over the reservation at `addr`.
-fn map_over(addr: *mut c_void, len: usize, fd: Option<&OwnedFd>) -> Result<()> {
-    let (flags, raw) = match fd {
-        Some(f) => (libc::MAP_SHARED | libc::MAP_FIXED, f.as_raw_fd()),
-        None => (
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
-            -1,
-        ),
-    };
-    // SAFETY: MAP_FIXED replaces only [addr, addr + len), which this module reserved itself
-    // a moment ago and which nothing else uses.
-    let p = unsafe { libc::mmap(addr, len, libc::PROT_READ | libc::PROT_WRITE, flags, raw, 0) };
-    if p == libc::MAP_FAILED {
-        return Err(last_os_error(format_args!(
-            "cannot map {len:#x} bytes at {addr:p}"
-        )));
-    }
-    debug_assert_eq!(p, addr, "MAP_FIXED returned another address");
-    Ok(())
+/// Maps `file` (or anonymous memory when `file` is None) read-write over the reservation at
+/// `addr`.
+fn map_over(addr: *mut c_void, len: usize, file: Option<&File>) -> Result<()> {
+    // SAFETY: the range [addr, addr + len) was reserved by this module a moment ago and nothing
+    // else uses it.
+    unsafe { sys::map_over(addr as usize, len, file.map(|f| f.as_raw_fd())) }
+        .map_err(|_| last_os_error(format_args!("cannot map {len:#x} bytes at {addr:p}")))
 }
 
 fn unmap(addr: *mut c_void, len: usize) {
     // SAFETY: callers pass a range this module mapped and that no live reference points into
     // (the array is being torn down or was never handed out).
-    unsafe { libc::munmap(addr, len) };
+    unsafe { sys::unreserve(addr as usize, len) };
 }
 
-fn open(path: &Path, create: bool) -> Result<OwnedFd> {
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| err!(libc::EINVAL, "path {} contains a NUL byte", path.display()))?;
-    let mut flags = libc::O_RDWR | libc::O_CLOEXEC;
-    if create {
-        flags |= libc::O_CREAT;
-    }
-    // SAFETY: `c` is a valid NUL-terminated path.
-    let fd = unsafe { libc::open(c.as_ptr(), flags, 0o600 as libc::c_uint) };
-    if fd < 0 {
-        return Err(last_os_error(format_args!(
-            "cannot open {}",
-            path.display()
-        )));
-    }
-    // SAFETY: `fd` was just returned by open and is owned by nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+fn open(path: &Path, create: bool) -> Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(create)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| Error::os(format_args!("cannot open {}", path.display()), e))
 }
 
-/// Non-blocking `flock` (`LOCK_SH`, `LOCK_EX`), the errno of the failure otherwise.
-fn flock(fd: &OwnedFd, op: libc::c_int, path: &Path) -> Result<()> {
-    // SAFETY: `fd` is an open descriptor.
-    if unsafe { libc::flock(fd.as_raw_fd(), op | libc::LOCK_NB) } != 0 {
-        return Err(last_os_error(format_args!(
-            "cannot lock {}",
-            path.display()
-        )));
-    }
-    Ok(())
+/// Non-blocking `flock` of `mode` (taken or converted), the errno of the failure otherwise.
+fn flock(file: &File, mode: LockMode, path: &Path) -> Result<()> {
+    sys::flock_file(file, mode, false)
+        .map_err(|e| Error::os(format_args!("cannot lock {}", path.display()), e))
 }
 
-fn truncate(fd: &OwnedFd, len: usize, path: &Path) -> Result<()> {
-    let l =
-        libc::off_t::try_from(len).map_err(|_| err!(libc::EFBIG, "{len:#x} bytes is too big"))?;
-    // SAFETY: `fd` is an open descriptor.
-    if unsafe { libc::ftruncate(fd.as_raw_fd(), l) } != 0 {
-        return Err(last_os_error(format_args!(
-            "cannot size {}",
-            path.display()
-        )));
-    }
-    Ok(())
+fn truncate(file: &File, len: usize, path: &Path) -> Result<()> {
+    let l = u64::try_from(len).map_err(|_| err!(libc::EFBIG, "{len:#x} bytes is too big"))?;
+    file.set_len(l)
+        .map_err(|e| Error::os(format_args!("cannot size {}", path.display()), e))
 }
 
 /// Creates the backing of a new array of `len` bytes (page-aligned) and returns its address.
@@ -199,7 +149,7 @@ pub(crate) fn create(len: usize, backing: &Backing) -> Result<*mut c_void> {
         Backing::File(path) => {
             let fd = open(path, true)?;
             // Exclusive first: fails while any process has the file (initialized or attached).
-            flock(&fd, libc::LOCK_EX, path).map_err(|e| {
+            flock(&fd, LockMode::Exclusive, path).map_err(|e| {
                 err!(
                     libc::EBUSY,
                     "{}: another process is using this array ({})",
@@ -208,7 +158,7 @@ pub(crate) fn create(len: usize, backing: &Backing) -> Result<*mut c_void> {
                 )
             })?;
             // Then shared, so others may attach but nobody may initialize it again.
-            flock(&fd, libc::LOCK_SH, path)?;
+            flock(&fd, LockMode::Shared, path)?;
             truncate(&fd, len, path)?;
             map_over(addr, len, Some(&fd))?;
             Ok((Some(fd), Some(path.clone())))
@@ -261,7 +211,7 @@ pub(crate) fn attach(at: *mut c_void, len: usize, path: Option<&Path>) -> Result
             )
         })?;
         let fd = open(path, false)?;
-        flock(&fd, libc::LOCK_SH, path)?;
+        flock(&fd, LockMode::Shared, path)?;
         truncate(&fd, len, path)?;
         map_over(addr, len, Some(&fd))?;
         Ok((fd, path.to_path_buf()))
@@ -309,7 +259,7 @@ pub(crate) fn destroy(addr: *mut c_void, len: usize) -> Result<()> {
     let mut list = areas();
     let i = position(&list, addr, len)?;
     if let (Some(fd), Some(path)) = (&list[i].fd, &list[i].path) {
-        flock(fd, libc::LOCK_EX, path).map_err(|e| {
+        flock(fd, LockMode::Exclusive, path).map_err(|e| {
             err!(
                 libc::EBUSY,
                 "cannot destroy {}: another process is using it ({})",
@@ -319,7 +269,7 @@ pub(crate) fn destroy(addr: *mut c_void, len: usize) -> Result<()> {
         })?;
         if let Err(e) = std::fs::remove_file(path) {
             // Keep what we had: the shared lock.
-            let _ = flock(fd, libc::LOCK_SH, path);
+            let _ = flock(fd, LockMode::Shared, path);
             return Err(Error::os(
                 format_args!("cannot unlink {}", path.display()),
                 e,

@@ -106,7 +106,7 @@ pub unsafe fn init(
     backing: &Backing,
 ) -> Result<()> {
     validate(name, elt_sz, len)?;
-    let size = data_size(backing::page_size(), elt_sz, len)?;
+    let size = data_size(crate::sys::page_size(), elt_sz, len)?;
     let data = backing::create(size, backing)?;
     // SAFETY: `data` is a fresh zeroed read-write mapping of `size` bytes, and the mask header
     // lies inside it (size >= elements + mask); the caller guarantees `arr` is writable.
@@ -136,7 +136,7 @@ pub unsafe fn attach(arr: *mut rte_fbarray, path: &std::path::Path) -> Result<()
     let (name, elt_sz, len, data) =
         unsafe { (stored_name(arr), (*arr).elt_sz, (*arr).len, (*arr).data) };
     validate(&name, elt_sz, len)?;
-    let size = data_size(backing::page_size(), elt_sz, len)?;
+    let size = data_size(crate::sys::page_size(), elt_sz, len)?;
     backing::attach(data, size, Some(path)).map(|_| ())
 }
 
@@ -156,7 +156,7 @@ pub unsafe fn attach_default(arr: *mut rte_fbarray) -> Result<()> {
     };
     // SAFETY: the caller guarantees `arr` is readable.
     let (elt_sz, len, data) = unsafe { ((*arr).elt_sz, (*arr).len, (*arr).data) };
-    let size = data_size(backing::page_size(), elt_sz, len)?;
+    let size = data_size(crate::sys::page_size(), elt_sz, len)?;
     backing::attach(data, size, path.as_deref()).map(|_| ())
 }
 
@@ -167,7 +167,7 @@ pub unsafe fn attach_default(arr: *mut rte_fbarray) -> Result<()> {
 unsafe fn mapped_size(arr: *const rte_fbarray) -> Result<usize> {
     // SAFETY: the caller guarantees `arr` is readable.
     let (elt_sz, len) = unsafe { ((*arr).elt_sz, (*arr).len) };
-    data_size(backing::page_size(), elt_sz, len)
+    data_size(crate::sys::page_size(), elt_sz, len)
 }
 
 /// Unmaps this process's view of the array (`rte_fbarray_detach`); the struct is untouched.

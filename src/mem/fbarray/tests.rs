@@ -50,7 +50,7 @@ fn layout_is_elements_then_count_then_words_page_rounded() {
     assert_eq!(fb.len(), 65);
     assert_eq!(fb.count(), 0);
     let data = fb.data().cast::<u8>();
-    assert_eq!(data as usize % backing::page_size(), 0);
+    assert_eq!(data as usize % crate::sys::page_size(), 0);
     // SAFETY: the mask header is inside the mapping.
     let n_masks = unsafe { std::ptr::read_unaligned(data.add(3 * 65).cast::<u32>()) };
     assert_eq!(n_masks, 2);
