@@ -126,7 +126,11 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         eal_log!(log::RTE_LOG_NOTICE, "{i}");
     }
     if cfg.show_version {
-        eal_log!(log::RTE_LOG_CRIT, "RTE Version: '{}'", crate::VERSION);
+        eal_log!(
+            log::RTE_LOG_CRIT,
+            "RTE Version: '{}'",
+            crate::base::version::version_string()
+        );
     }
     plugin::load_all(&cfg.plugins)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);

@@ -41,6 +41,3 @@ pub mod mp;
 pub mod options;
 pub mod sync;
 pub mod sys;
-
-/// The DPDK version rtemem is compatible with, as `rte_version()` reports it.
-pub(crate) const VERSION: &str = "DPDK 22.11.0";

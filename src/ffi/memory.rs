@@ -10,8 +10,7 @@ use crate::abi::{
 };
 use crate::base::mcfg;
 use crate::err;
-use crate::mem::{memevent, memseg};
-use crate::options::IovaMode;
+use crate::mem::{addr, memevent, memseg};
 use crate::sys;
 
 fn with_read_lock<T>(locked: bool, f: impl FnOnce() -> T) -> T {
@@ -152,32 +151,11 @@ pub unsafe extern "C" fn rte_mem_virt2memseg(
     })
 }
 
-fn iova_va() -> bool {
-    crate::config::state()
-        .map(|s| s.iova_mode != IovaMode::Pa)
-        .unwrap_or(false)
-}
-
 /// Physical address of `virt` from /proc/self/pagemap; RTE_BAD_IOVA when unavailable.
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2phy(virt: *const c_void) -> u64 {
     ffi_plain!("rte_mem_virt2phy", RTE_BAD_IOVA, {
-        let no_huge = crate::config::get().map(|c| c.no_huge).unwrap_or(false);
-        if no_huge {
-            return RTE_BAD_IOVA;
-        }
-        let a = virt as usize;
-        // Inside one of our pages the recorded IOVA is authoritative in PA mode.
-        if !iova_va() {
-            if let Some((_, _, ms)) = memseg::seg_of(a) {
-                // SAFETY: a used memseg slot.
-                let (iova, base) = unsafe { ((*ms).iova, (*ms).u.addr_64 as usize) };
-                if iova != RTE_BAD_IOVA {
-                    return iova + (a - base) as u64;
-                }
-            }
-        }
-        sys::virt2phys(a).unwrap_or(RTE_BAD_IOVA)
+        addr::virt2phy(virt as usize)
     })
 }
 
@@ -185,11 +163,7 @@ pub extern "C" fn rte_mem_virt2phy(virt: *const c_void) -> u64 {
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2iova(virt: *const c_void) -> u64 {
     ffi_plain!("rte_mem_virt2iova", RTE_BAD_IOVA, {
-        if iova_va() {
-            virt as u64
-        } else {
-            rte_mem_virt2phy(virt)
-        }
+        addr::virt2iova(virt as usize)
     })
 }
 
@@ -197,22 +171,7 @@ pub extern "C" fn rte_mem_virt2iova(virt: *const c_void) -> u64 {
 #[no_mangle]
 pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
     ffi_plain!("rte_mem_iova2virt", std::ptr::null_mut(), {
-        if iova_va() {
-            return iova as *mut c_void;
-        }
-        let mut found = std::ptr::null_mut();
-        mcfg::mem_read_lock();
-        memseg::walk(|_, ms| {
-            // SAFETY: a used memseg slot.
-            let (i, a, len) = unsafe { ((*ms).iova, (*ms).u.addr_64, (*ms).len as u64) };
-            if i != RTE_BAD_IOVA && iova >= i && iova < i + len {
-                found = (a + (iova - i)) as *mut c_void;
-                return 1;
-            }
-            0
-        });
-        mcfg::mem_read_unlock();
-        found
+        addr::iova2virt(iova).map_or(std::ptr::null_mut(), |a| a as *mut c_void)
     })
 }
 
@@ -272,8 +231,7 @@ pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
     ffi_plain!("rte_eal_using_phys_addrs", 0, {
-        let no_huge = crate::config::get().map(|c| c.no_huge).unwrap_or(true);
-        c_int::from(!no_huge && sys::phys_addrs_available())
+        c_int::from(addr::using_phys_addrs())
     })
 }
 
@@ -305,17 +263,8 @@ pub extern "C" fn rte_mem_set_dma_mask(maskbits: u8) {
 }
 
 fn fd_common(ms: *const rte_memseg) -> crate::error::Result<(i32, u64)> {
-    if ms.is_null() {
-        return Err(err!(libc::EINVAL, "memseg is NULL"));
-    }
-    // SAFETY: the caller passes a memseg it got from us.
-    let a = unsafe { (*ms).u.addr_64 } as usize;
-    let (li, _, _) =
-        memseg::seg_of(a).ok_or_else(|| err!(libc::EINVAL, "the memseg is not allocated"))?;
-    if memseg::list(li).map(|l| l.external != 0).unwrap_or(false) {
-        return Err(err!(libc::ENOTSUP, "external memory has no descriptor"));
-    }
-    crate::mem::memalloc::fd_of(a).map_err(|e| err!(libc::ENOENT, "{}", e.msg))
+    // SAFETY: the exported callers pass their caller's memseg pointer (NULL is refused).
+    unsafe { addr::memseg_fd(ms) }
 }
 
 /// The descriptor backing `ms` in this process, or -1 with `rte_errno` set.

@@ -681,9 +681,7 @@ pub fn virt2iova(p: *const u8) -> u64 {
     if heap_of(p).is_none() {
         return RTE_BAD_IOVA;
     }
-    let va = crate::config::state()
-        .map(|s| s.iova_mode != crate::options::IovaMode::Pa)
-        .unwrap_or(true);
+    let va = crate::mem::addr::iova_is_va();
     match memseg::seg_of(p as usize) {
         Some((_, _, ms)) => {
             // SAFETY: a used memseg slot.

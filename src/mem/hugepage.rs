@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use crate::err;
 use crate::error::{Error, Result};
+use crate::options::values::str_to_size;
 use crate::sys::{self, DirLock, LockMode};
 
 /// Where the kernel's files are (tests point these at a temporary tree).
@@ -47,18 +48,6 @@ fn read_u64(p: &Path) -> Option<u64> {
     std::fs::read_to_string(p).ok()?.trim().parse().ok()
 }
 
-/// Parses a size such as `2M`, `1G`, `2048k` or `1048576` (bytes).
-pub fn parse_size(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (num, mult) = match s.char_indices().last()? {
-        (i, 'k' | 'K') => (&s[..i], 1u64 << 10),
-        (i, 'm' | 'M') => (&s[..i], 1 << 20),
-        (i, 'g' | 'G') => (&s[..i], 1 << 30),
-        _ => (s, 1),
-    };
-    num.parse::<u64>().ok()?.checked_mul(mult)
-}
-
 /// The system's default hugepage size (`Hugepagesize:` in /proc/meminfo).
 fn default_size(roots: &Roots) -> Option<u64> {
     let text = std::fs::read_to_string(&roots.meminfo).ok()?;
@@ -81,7 +70,11 @@ pub fn mounts(roots: &Roots) -> Vec<(PathBuf, u64)> {
             }
             let size = f[3]
                 .split(',')
-                .find_map(|o| o.strip_prefix("pagesize=").and_then(parse_size))
+                .find_map(|o| {
+                    o.strip_prefix("pagesize=")
+                        .map(str_to_size)
+                        .filter(|&v| v > 0)
+                })
                 .or(default)?;
             Some((PathBuf::from(f[1].replace("\\040", " ")), size))
         })
@@ -325,15 +318,6 @@ mod tests {
         assert!(no_hugepages_error(&reserved, None)
             .msg
             .contains("512 x 2048 KiB reserved, but no hugetlbfs"));
-    }
-
-    #[test]
-    fn sizes_parse_with_units() {
-        assert_eq!(parse_size("2M"), Some(2 << 20));
-        assert_eq!(parse_size("1024M"), Some(1 << 30));
-        assert_eq!(parse_size("1G"), Some(1 << 30));
-        assert_eq!(parse_size("2048k"), Some(2 << 20));
-        assert_eq!(parse_size("x"), None);
     }
 
     #[test]

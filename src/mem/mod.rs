@@ -1,10 +1,11 @@
 //! The memory layer (DPDK's fbarray -> memseg lists -> memalloc): hugepage discovery, file-backed
 //! arrays, memseg lists and their page allocation, memory events, init of a process's memory,
-//! and the page sync with other processes, which this layer asks for through the
+//! the IOVA policy and address translations, and the page sync with other processes, which this layer asks for through the
 //! [`memsync::PeerSync`] trait that IPC implements above it.
 //!
 //! Layer 7: below the heaps that take its pages.
 
+pub mod addr;
 pub mod fbarray;
 pub mod hugepage;
 pub mod memalloc;

@@ -6,11 +6,12 @@
 //! `--lcores` maps groups of lcores onto CPU sets. Each parser returns [`LcoreSet`]: lcore id
 //! -> (index in order of appearance, CPU set), exactly as DPDK fills `lcore_config[]`.
 //! DPDK's parsers lean on C's `strtol`/`strtoul`; the quirks that follow from that (a list item
-//! with no digits reads as 0, blanks are skipped) are reproduced through [`c_strtoul`].
+//! with no digits reads as 0, blanks are skipped) are reproduced through [`c_strtoul`](super::values::c_strtoul).
 //! Nothing here touches global state.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::values::c_strtoul;
 use super::RTE_MAX_LCORE;
 use crate::error::Result;
 
@@ -112,104 +113,6 @@ fn parse_kernel_list(s: &str) -> Option<BTreeSet<usize>> {
         set.extend(a..=b);
     }
     (!set.is_empty()).then_some(set)
-}
-
-/// What C's `strtoul`/`strtol` read from the front of a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CNum {
-    pub neg: bool,
-    pub mag: u64,
-    /// ERANGE: the digits do not fit in 64 bits.
-    pub overflow: bool,
-    /// Bytes consumed; 0 when there were no digits (C sets `*end` to the start then).
-    pub end: usize,
-}
-
-impl CNum {
-    /// The value `strtol` returns, or None where it sets ERANGE.
-    pub(crate) fn signed(self) -> Option<i64> {
-        if self.overflow {
-            return None;
-        }
-        if self.neg {
-            0i64.checked_sub_unsigned(self.mag)
-        } else {
-            i64::try_from(self.mag).ok()
-        }
-    }
-
-    /// The value `strtoul` returns (a minus sign negates modulo 2^64), or None on ERANGE.
-    pub(crate) fn unsigned(self) -> Option<u64> {
-        (!self.overflow).then(|| {
-            if self.neg {
-                self.mag.wrapping_neg()
-            } else {
-                self.mag
-            }
-        })
-    }
-}
-
-/// C's number scan: leading white space, a sign, then digits in `base` (0: C's 0x/0 prefixes;
-/// 16 also accepts a 0x prefix).
-pub(crate) fn c_strtoul(s: &str, base: u32) -> CNum {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        neg = b[i] == b'-';
-        i += 1;
-    }
-    let hex_prefix = i + 2 < b.len() + 1
-        && b.get(i) == Some(&b'0')
-        && matches!(b.get(i + 1), Some(b'x' | b'X'))
-        && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit());
-    let base = match base {
-        0 if hex_prefix => {
-            i += 2;
-            16
-        }
-        0 if b.get(i) == Some(&b'0') => 8,
-        0 => 10,
-        16 if hex_prefix => {
-            i += 2;
-            16
-        }
-        other => other,
-    };
-    let start = i;
-    let mut mag: u64 = 0;
-    let mut overflow = false;
-    while i < b.len() {
-        let Some(d) = (b[i] as char).to_digit(base) else {
-            break;
-        };
-        match mag
-            .checked_mul(u64::from(base))
-            .and_then(|m| m.checked_add(u64::from(d)))
-        {
-            Some(m) => mag = m,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if i == start {
-        return CNum {
-            neg: false,
-            mag: 0,
-            overflow: false,
-            end: 0,
-        };
-    }
-    CNum {
-        neg,
-        mag,
-        overflow,
-        end: i,
-    }
 }
 
 fn blank(c: u8) -> bool {
@@ -585,30 +488,6 @@ mod tests {
 
     fn ids(s: &LcoreSet) -> Vec<(u32, u32, Vec<usize>)> {
         s.iter().map(|(l, (i, c))| (*l, *i, c.clone())).collect()
-    }
-
-    #[test]
-    fn strtoul_follows_c() {
-        assert_eq!(
-            c_strtoul("  12x", 10),
-            CNum {
-                neg: false,
-                mag: 12,
-                overflow: false,
-                end: 4
-            }
-        );
-        assert_eq!(c_strtoul("abc", 10).end, 0);
-        assert_eq!(c_strtoul("0x1f", 0).mag, 31);
-        assert_eq!(c_strtoul("010", 0).mag, 8);
-        assert_eq!(
-            c_strtoul("0x", 16).end,
-            1,
-            "a bare 0x reads as 0 followed by x"
-        );
-        assert_eq!(c_strtoul("-1", 10).unsigned(), Some(u64::MAX));
-        assert_eq!(c_strtoul("-1", 10).signed(), Some(-1));
-        assert!(c_strtoul("99999999999999999999", 10).overflow);
     }
 
     #[test]

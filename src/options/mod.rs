@@ -25,6 +25,7 @@
 
 mod getopt;
 mod lcores;
+pub(crate) mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
 pub use lcores::Machine;
+use values::str_to_size;
 
 /// Largest number of lcores (RTE_MAX_LCORE).
 pub const RTE_MAX_LCORE: usize = 128;
@@ -417,7 +419,7 @@ fn ignore(cfg: &mut EalConfig, what: String, why: &str) {
 /// C's `atoi` for an option that must fit an `int`; text after the number is ignored as in
 /// DPDK, with a warning.
 fn atoi(cfg: &mut EalConfig, opt: &str, v: &str) -> Result<i64> {
-    let n = lcores::c_strtoul(v, 10);
+    let n = values::c_strtoul(v, 10);
     let val = n
         .signed()
         .filter(|x| i32::try_from(*x).is_ok())
@@ -475,7 +477,7 @@ fn apply(
             ignore(cfg, format!("{flag} {v}"), "rtemem has no service cores");
         }
         Opt::Long("main-lcore") => {
-            let n = lcores::c_strtoul(v, 0);
+            let n = values::c_strtoul(v, 0);
             let id = n
                 .signed()
                 .filter(|_| n.end == v.len() || v.is_empty())
@@ -597,7 +599,7 @@ fn apply(
             }
         }
         Opt::Long("base-virtaddr") => {
-            let n = lcores::c_strtoul(v, 16);
+            let n = values::c_strtoul(v, 16);
             let addr = n
                 .unsigned()
                 .filter(|_| !v.is_empty() && n.end == v.len())
@@ -612,7 +614,7 @@ fn apply(
         Opt::Long("telemetry") => ignore(cfg, "--telemetry".into(), "rtemem has no telemetry"),
         Opt::Long("no-telemetry") => cfg.no_telemetry = true,
         Opt::Long("force-max-simd-bitwidth") => {
-            let n = lcores::c_strtoul(v, 0);
+            let n = values::c_strtoul(v, 0);
             let bad = || {
                 einval(format!(
                     "--force-max-simd-bitwidth {v}: expected a power of two from 64 to 32768, or 0"
@@ -663,7 +665,7 @@ fn apply(
             cfg.huge_worker_stack = Some(match val {
                 None | Some("") => 0,
                 Some(x) => {
-                    let n = lcores::c_strtoul(x, 10);
+                    let n = values::c_strtoul(x, 10);
                     let kib = n
                         .unsigned()
                         .filter(|&k| k != 0 && k < u64::MAX / 1024)
@@ -683,19 +685,6 @@ fn apply(
         _ => return Err(einval(format!("option {opt:?} is not supported on Linux"))),
     }
     Ok(())
-}
-
-/// DPDK's `rte_str_to_size`: a number (C base prefixes) with an optional K/M/G suffix.
-fn str_to_size(s: &str) -> u64 {
-    let n = lcores::c_strtoul(s, 0);
-    let v = n.unsigned().unwrap_or(u64::MAX);
-    let shift = match s.as_bytes().get(n.end) {
-        Some(b'G' | b'g') => 30,
-        Some(b'M' | b'm') => 20,
-        Some(b'K' | b'k') => 10,
-        _ => 0,
-    };
-    v.checked_shl(shift).unwrap_or(0)
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -725,7 +714,7 @@ fn parse_socket_arg(name: &str, v: &str) -> Result<Vec<u64>> {
     parts
         .iter()
         .map(|p| {
-            let n = lcores::c_strtoul(p, 10);
+            let n = values::c_strtoul(p, 10);
             if p.is_empty() || n.end != p.len() {
                 return Err(bad("not a list of numbers"));
             }
@@ -743,7 +732,7 @@ fn parse_level(level: &str) -> std::result::Result<(u32, Option<String>), String
             return Ok((i as u32 + 1, None));
         }
     }
-    let n = lcores::c_strtoul(level, 0);
+    let n = values::c_strtoul(level, 0);
     let v = n
         .unsigned()
         .filter(|&v| !level.is_empty() && n.end == level.len() && v < u64::from(u32::MAX))
