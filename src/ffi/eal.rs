@@ -17,7 +17,7 @@ use crate::{config, init};
 /// `argv` points to `argc` valid C strings, as `main` receives them.
 #[no_mangle]
 pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_int {
-    ffi_result!("rte_eal_init", -1, {
+    ffi_boundary!(Log, "rte_eal_init", {
         // SAFETY: caller's guarantee.
         let list = unsafe { args(argc, argv) }?;
         let out = init::init(&list)?;
@@ -38,18 +38,18 @@ pub unsafe extern "C" fn rte_eal_init(argc: c_int, argv: *mut *mut c_char) -> c_
 /// Releases what `rte_eal_init` took. 0, or -1 with `rte_errno` EALREADY on a second call.
 #[no_mangle]
 pub extern "C" fn rte_eal_cleanup() -> c_int {
-    ffi_result!("rte_eal_cleanup", -1, { init::cleanup().map(|_| 0) })
+    ffi_boundary!(Log, "rte_eal_cleanup", { init::cleanup().map(|_| 0) })
 }
 
 /// `enum rte_proc_type_t`: RTE_PROC_PRIMARY (0) or RTE_PROC_SECONDARY (1).
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_eal_process_type() -> c_int {
-    ffi_plain!("rte_eal_process_type", 0, {
-        match config::state().map(|s| s.proc_type) {
+    ffi_boundary!(Log, "rte_eal_process_type", fail = 0, {
+        Ok(match config::state().map(|s| s.proc_type) {
             Some(ProcType::Secondary) => 1,
             _ => 0,
-        }
+        })
     })
 }
 
@@ -57,30 +57,30 @@ pub extern "C" fn rte_eal_process_type() -> c_int {
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_eal_iova_mode() -> c_int {
-    ffi_plain!("rte_eal_iova_mode", 0, {
-        match config::state().map(|s| s.iova_mode) {
+    ffi_boundary!(Log, "rte_eal_iova_mode", fail = 0, {
+        Ok(match config::state().map(|s| s.iova_mode) {
             Some(IovaMode::Pa) => 1,
             Some(IovaMode::Va) => 2,
             _ => 0,
-        }
+        })
     })
 }
 
 /// The runtime directory of this prefix (`/var/run/dpdk/<prefix>` as root).
 #[no_mangle]
 pub extern "C" fn rte_eal_get_runtime_dir() -> *const c_char {
-    ffi_plain!("rte_eal_get_runtime_dir", std::ptr::null(), {
-        crate::base::runtime::dir_c()
+    ffi_boundary!(Log, "rte_eal_get_runtime_dir", {
+        Ok(crate::base::runtime::dir_c()
             .map(|c| c.as_ptr())
-            .unwrap_or(std::ptr::null())
+            .unwrap_or(std::ptr::null()))
     })
 }
 
 /// 1 unless running with `--no-huge`.
 #[no_mangle]
 pub extern "C" fn rte_eal_has_hugepages() -> c_int {
-    ffi_plain!("rte_eal_has_hugepages", 0, {
-        config::get().map(|c| !c.no_huge as c_int).unwrap_or(1)
+    ffi_boundary!(Log, "rte_eal_has_hugepages", fail = 0, {
+        Ok(config::get().map(|c| !c.no_huge as c_int).unwrap_or(1))
     })
 }
 
@@ -96,7 +96,7 @@ pub extern "C" fn rte_eal_has_pci() -> c_int {
 /// `config_file_path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_char) -> c_int {
-    ffi_plain!("rte_eal_primary_proc_alive", 0, {
+    ffi_boundary!(Log, "rte_eal_primary_proc_alive", fail = 0, {
         let path = if config_file_path.is_null() {
             crate::base::runtime::path("config")
         } else {
@@ -105,25 +105,25 @@ pub unsafe extern "C" fn rte_eal_primary_proc_alive(config_file_path: *const c_c
                 .ok()
                 .map(Into::into)
         };
-        path.map(|p| mcfg::primary_alive(&p) as c_int).unwrap_or(0)
+        Ok(path.map(|p| mcfg::primary_alive(&p) as c_int).unwrap_or(0))
     })
 }
 
 /// The base virtual address memory is placed at (`--base-virtaddr`, default 4 GiB).
 #[no_mangle]
 pub extern "C" fn rte_eal_get_baseaddr() -> u64 {
-    ffi_plain!("rte_eal_get_baseaddr", 0, {
-        config::get()
+    ffi_boundary!(Log, "rte_eal_get_baseaddr", {
+        Ok(config::get()
             .and_then(|c| c.base_virtaddr)
-            .unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR)
+            .unwrap_or(mcfg::DEFAULT_BASE_VIRTADDR))
     })
 }
 
 /// Sets a function that prints the application's usage after the EAL's; returns the old one.
 #[no_mangle]
 pub extern "C" fn rte_set_application_usage_hook(usage_func: rte_usage_hook_t) -> rte_usage_hook_t {
-    ffi_plain!("rte_set_application_usage_hook", None, {
-        config::set_usage_hook(usage_func)
+    ffi_boundary!(Log, "rte_set_application_usage_hook", {
+        Ok(config::set_usage_hook(usage_func))
     })
 }
 
@@ -132,7 +132,10 @@ macro_rules! mcfg_lock_fns {
         #[doc = concat!("Shared-config lock operation (`", stringify!($c), "`).")]
         #[no_mangle]
         pub extern "C" fn $c() {
-            ffi_plain!(stringify!($c), (), { $r() })
+            ffi_boundary!(Log, stringify!($c), {
+                $r();
+                Ok(())
+            })
         }
     )*};
 }
@@ -157,9 +160,9 @@ mcfg_lock_fns! {
 /// True when memory uses one file per memseg list (`--single-file-segments`).
 #[no_mangle]
 pub extern "C" fn rte_mcfg_get_single_file_segments() -> bool {
-    ffi_plain!("rte_mcfg_get_single_file_segments", false, {
-        mcfg::get()
+    ffi_boundary!(Log, "rte_mcfg_get_single_file_segments", {
+        Ok(mcfg::get()
             .map(|m| m.single_file_segments != 0)
-            .unwrap_or(false)
+            .unwrap_or(false))
     })
 }

@@ -11,11 +11,11 @@ thread_local! {
 /// thread and stays valid until its next call.
 #[no_mangle]
 pub extern "C" fn rte_strerror(errnum: c_int) -> *const c_char {
-    ffi_plain!("rte_strerror", c"Unknown error".as_ptr(), {
+    ffi_boundary!(Log, "rte_strerror", fail = c"Unknown error".as_ptr(), {
         let text = CString::new(crate::base::errno::describe(errnum)).unwrap_or_default();
-        STRERROR_BUF.with(|b| {
+        Ok(STRERROR_BUF.with(|b| {
             *b.borrow_mut() = text;
             b.borrow().as_ptr()
-        })
+        }))
     })
 }

@@ -9,7 +9,8 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ffi::Mode;
 use crate::mem::fbarray::{self, Backing, Fb, Search};
 
 /// Reads a name the way DPDK's `strnlen(name, RTE_FBARRAY_NAME_LEN)` does: at most 64 bytes.
@@ -61,7 +62,7 @@ pub unsafe extern "C" fn rte_fbarray_init(
     len: c_uint,
     elt_sz: c_uint,
 ) -> c_int {
-    ffi_result!("rte_fbarray_init", -1, {
+    ffi_boundary!(Log, "rte_fbarray_init", {
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee on `name`.
         let name = unsafe { name_bytes(name)? };
@@ -79,7 +80,7 @@ pub unsafe extern "C" fn rte_fbarray_init(
 /// `arr` is NULL or a readable struct filled in by `rte_fbarray_init` in another process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_attach(arr: *mut rte_fbarray) -> c_int {
-    ffi_result!("rte_fbarray_attach", -1, {
+    ffi_boundary!(Log, "rte_fbarray_attach", {
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee.
         unsafe { fbarray::attach_default(arr) }.map(|_| 0)
@@ -93,7 +94,7 @@ pub unsafe extern "C" fn rte_fbarray_attach(arr: *mut rte_fbarray) -> c_int {
 /// `arr` is NULL or a readable struct; its data is not used afterwards in this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_detach(arr: *mut rte_fbarray) -> c_int {
-    ffi_result!("rte_fbarray_detach", -1, {
+    ffi_boundary!(Log, "rte_fbarray_detach", {
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee.
         unsafe { fbarray::detach(arr) }.map(|_| 0)
@@ -107,7 +108,7 @@ pub unsafe extern "C" fn rte_fbarray_detach(arr: *mut rte_fbarray) -> c_int {
 /// `arr` is NULL or a writable struct; its data is not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_destroy(arr: *mut rte_fbarray) -> c_int {
-    ffi_result!("rte_fbarray_destroy", -1, {
+    ffi_boundary!(Log, "rte_fbarray_destroy", {
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee.
         unsafe { fbarray::destroy(arr) }.map(|_| 0)
@@ -120,7 +121,7 @@ pub unsafe extern "C" fn rte_fbarray_destroy(arr: *mut rte_fbarray) -> c_int {
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_get(arr: *const rte_fbarray, idx: c_uint) -> *mut c_void {
-    ffi_result!("rte_fbarray_get", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_fbarray_get", {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.get(idx)
     })
@@ -135,7 +136,7 @@ pub unsafe extern "C" fn rte_fbarray_find_idx(
     arr: *const rte_fbarray,
     elt: *const c_void,
 ) -> c_int {
-    ffi_result!("rte_fbarray_find_idx", -1, {
+    ffi_boundary!(Log, "rte_fbarray_find_idx", {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.find_idx(elt).map(|i| i as c_int)
     })
@@ -147,7 +148,7 @@ pub unsafe extern "C" fn rte_fbarray_find_idx(
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_set_used(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
-    ffi_result!("rte_fbarray_set_used", -1, {
+    ffi_boundary!(Log, "rte_fbarray_set_used", {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.set_used(idx).map(|_| 0)
     })
@@ -159,7 +160,7 @@ pub unsafe extern "C" fn rte_fbarray_set_used(arr: *mut rte_fbarray, idx: c_uint
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_set_free(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
-    ffi_result!("rte_fbarray_set_free", -1, {
+    ffi_boundary!(Log, "rte_fbarray_set_free", {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.set_free(idx).map(|_| 0)
     })
@@ -171,7 +172,7 @@ pub unsafe extern "C" fn rte_fbarray_set_free(arr: *mut rte_fbarray, idx: c_uint
 /// `arr` is NULL or an array mapped in this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_is_used(arr: *mut rte_fbarray, idx: c_uint) -> c_int {
-    ffi_result!("rte_fbarray_is_used", -1, {
+    ffi_boundary!(Log, "rte_fbarray_is_used", {
         // SAFETY: caller guarantee.
         unsafe { handle(arr) }?.is_used(idx).map(c_int::from)
     })
@@ -189,28 +190,27 @@ unsafe fn search(
     start: c_uint,
     used: bool,
 ) -> c_int {
-    ffi_plain!(func, -1, {
+    // A miss sets rte_errno silently (as DPDK); bad arguments are logged.
+    let mode = Mode::Per(|e| {
+        if e.errno == libc::EINVAL {
+            Mode::Log
+        } else {
+            Mode::Errno
+        }
+    });
+    ffi_boundary!(mode, func, {
         // SAFETY: caller guarantee.
-        let Some(fb) = (unsafe { Fb::from_ptr(arr) }) else {
-            super::fail(func, &err!(libc::EINVAL, "arr is NULL"));
-            return -1;
-        };
+        let fb = unsafe { Fb::from_ptr(arr) }.ok_or_else(|| err!(libc::EINVAL, "arr is NULL"))?;
         match fb.search_raw(what, start, used) {
             (Ok(v), clears) => {
                 if clears {
                     // DPDK's biggest-run search leaves rte_errno at 0 (see fbarray::query).
                     crate::base::errno::set(0);
                 }
-                v
+                Ok(v)
             }
-            (Err(libc::EINVAL), _) => {
-                super::fail(func, &fb.search_error(libc::EINVAL, what, start, used));
-                -1
-            }
-            (Err(e), _) => {
-                crate::base::errno::set(e);
-                -1
-            }
+            (Err(libc::EINVAL), _) => Err(fb.search_error(libc::EINVAL, what, start, used)),
+            (Err(e), _) => Err(Error::new(e, "not found")),
         }
     })
 }
@@ -554,7 +554,7 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_used(
 /// `arr` is NULL or an array mapped in this process; `f` is NULL or an open `FILE`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_dump_metadata(arr: *mut rte_fbarray, f: *mut libc::FILE) {
-    ffi_result!("rte_fbarray_dump_metadata", (), {
+    ffi_boundary!(Log, "rte_fbarray_dump_metadata", {
         if f.is_null() {
             return Err(err!(libc::EINVAL, "f is NULL"));
         }

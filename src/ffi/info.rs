@@ -86,7 +86,7 @@ unsafe fn fill(vals: &[i32], out: *mut c_int, max: c_uint) -> Result<c_int> {
 /// ENODEV) before `rte_eal_init`.
 #[no_mangle]
 pub extern "C" fn rtemem_info_primary_pid() -> c_int {
-    ffi_result!("rtemem_info_primary_pid", -1, {
+    ffi_boundary!(Log, "rtemem_info_primary_pid", {
         need_init()?;
         let m = crate::base::mcfg::get().ok_or_else(|| Error::new(libc::ENODEV, "no config"))?;
         let pid = m.primary_pid.load(std::sync::atomic::Ordering::Acquire);
@@ -109,7 +109,7 @@ pub extern "C" fn rtemem_info_primary_pid() -> c_int {
 /// `pids` is NULL (with `max` 0) or points to `max` writable ints.
 #[no_mangle]
 pub unsafe extern "C" fn rtemem_info_processes(pids: *mut c_int, max: c_uint) -> c_int {
-    ffi_result!("rtemem_info_processes", -1, {
+    ffi_boundary!(Log, "rtemem_info_processes", {
         need_init()?;
         let path: PathBuf = crate::base::runtime::path("config")
             .filter(|p| p.exists())
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn rtemem_info_processes(pids: *mut c_int, max: c_uint) ->
 /// `ids` is NULL (with `max` 0) or points to `max` writable ints.
 #[no_mangle]
 pub unsafe extern "C" fn rtemem_info_heaps(ids: *mut c_int, max: c_uint) -> c_int {
-    ffi_result!("rtemem_info_heaps", -1, {
+    ffi_boundary!(Log, "rtemem_info_heaps", {
         need_init()?;
         let v: Vec<i32> = crate::malloc::heap_ids().into_iter().map(|h| h.0).collect();
         // SAFETY: forwarded caller guarantee on ids/max.
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn rtemem_info_heap_name(
     name: *mut c_char,
     len: usize,
 ) -> c_int {
-    ffi_result!("rtemem_info_heap_name", -1, {
+    ffi_boundary!(Log, "rtemem_info_heap_name", {
         need_init()?;
         if name.is_null() {
             return Err(Error::new(libc::EINVAL, "name is NULL"));

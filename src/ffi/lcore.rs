@@ -22,16 +22,13 @@ pub type rte_lcore_uninit_cb = Option<unsafe extern "C" fn(lcore_id: c_uint, arg
 pub type rte_lcore_iterate_cb =
     Option<unsafe extern "C" fn(lcore_id: c_uint, arg: *mut c_void) -> c_int>;
 
-/// Maps a launch error to DPDK's return value; only errors other than EBUSY are logged and
-/// set `rte_errno` (DPDK reports a busy lcore by return value alone).
-fn launch_result(name: &str, r: crate::error::Result<()>) -> c_int {
+/// A launch's result as DPDK returns it: a busy lcore is reported by the return value alone
+/// (-EBUSY, no log, `rte_errno` untouched); other errors stay errors (logged, `-errno`).
+fn launch_result(r: crate::error::Result<()>) -> crate::error::Result<c_int> {
     match r {
-        Ok(()) => 0,
-        Err(e) if e.errno == libc::EBUSY => -libc::EBUSY,
-        Err(e) => {
-            super::fail(name, &e);
-            -e.errno
-        }
+        Ok(()) => Ok(0),
+        Err(e) if e.errno == libc::EBUSY => Ok(-libc::EBUSY),
+        Err(e) => Err(e),
     }
 }
 
@@ -43,12 +40,12 @@ pub extern "C" fn rte_eal_remote_launch(
     arg: *mut c_void,
     worker_id: c_uint,
 ) -> c_int {
-    ffi_plain!("rte_eal_remote_launch", -libc::EFAULT, {
+    ffi_boundary!(Log, "rte_eal_remote_launch", fail = -errno, {
         let r = match f {
             None => Err(crate::err!(libc::EINVAL, "the function to launch is NULL")),
             Some(f) => lcore::global().remote_launch(f, arg, worker_id),
         };
-        launch_result("rte_eal_remote_launch", r)
+        launch_result(r)
     })
 }
 
@@ -64,7 +61,7 @@ pub unsafe extern "C" fn rte_eal_mp_remote_launch(
     arg: *mut c_void,
     call_main: c_int,
 ) -> c_int {
-    ffi_plain!("rte_eal_mp_remote_launch", -libc::EFAULT, {
+    ffi_boundary!(Log, "rte_eal_mp_remote_launch", fail = -errno, {
         let r = match (f, call_main) {
             (None, _) => Err(crate::err!(libc::EINVAL, "the function to launch is NULL")),
             (Some(_), c) if c != SKIP_MAIN && c != CALL_MAIN => Err(crate::err!(
@@ -76,23 +73,24 @@ pub unsafe extern "C" fn rte_eal_mp_remote_launch(
                 unsafe { lcore::global().mp_remote_launch(f, arg, c == CALL_MAIN) }
             }
         };
-        launch_result("rte_eal_mp_remote_launch", r)
+        launch_result(r)
     })
 }
 
 /// Waits until lcore `worker_id` is in WAIT state; returns its last function's return value.
 #[no_mangle]
 pub extern "C" fn rte_eal_wait_lcore(worker_id: c_uint) -> c_int {
-    ffi_plain!("rte_eal_wait_lcore", -libc::EFAULT, {
-        lcore::global().wait_lcore(worker_id)
+    ffi_boundary!(Log, "rte_eal_wait_lcore", fail = -libc::EFAULT, {
+        Ok(lcore::global().wait_lcore(worker_id))
     })
 }
 
 /// Waits for every worker lcore.
 #[no_mangle]
 pub extern "C" fn rte_eal_mp_wait_lcore() {
-    ffi_plain!("rte_eal_mp_wait_lcore", (), {
-        lcore::global().mp_wait_lcore()
+    ffi_boundary!(Log, "rte_eal_mp_wait_lcore", {
+        lcore::global().mp_wait_lcore();
+        Ok(())
     })
 }
 
@@ -100,61 +98,67 @@ pub extern "C" fn rte_eal_mp_wait_lcore() {
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_eal_get_lcore_state(worker_id: c_uint) -> c_int {
-    ffi_plain!("rte_eal_get_lcore_state", WAIT, {
-        lcore::global().lcore_state(worker_id)
+    ffi_boundary!(Log, "rte_eal_get_lcore_state", fail = WAIT, {
+        Ok(lcore::global().lcore_state(worker_id))
     })
 }
 
 /// Number of lcores in use (EAL lcores and registered non-EAL threads).
 #[no_mangle]
 pub extern "C" fn rte_lcore_count() -> c_uint {
-    ffi_plain!("rte_lcore_count", 0, { lcore::global().count() })
+    ffi_boundary!(Log, "rte_lcore_count", { Ok(lcore::global().count()) })
 }
 
 /// Position of `lcore_id` among the EAL lcores (the caller's lcore if negative), -1 if none.
 #[no_mangle]
 pub extern "C" fn rte_lcore_index(lcore_id: c_int) -> c_int {
-    ffi_plain!("rte_lcore_index", -1, { lcore::global().index(lcore_id) })
+    ffi_boundary!(Log, "rte_lcore_index", {
+        Ok(lcore::global().index(lcore_id))
+    })
 }
 
 /// 1 if `lcore_id` is an EAL lcore (ROLE_RTE), else 0.
 #[no_mangle]
 pub extern "C" fn rte_lcore_is_enabled(lcore_id: c_uint) -> c_int {
-    ffi_plain!("rte_lcore_is_enabled", 0, {
-        lcore::global().is_enabled(lcore_id) as c_int
+    ffi_boundary!(Log, "rte_lcore_is_enabled", fail = 0, {
+        Ok(lcore::global().is_enabled(lcore_id) as c_int)
     })
 }
 
 /// The main lcore's id.
 #[no_mangle]
 pub extern "C" fn rte_get_main_lcore() -> c_uint {
-    ffi_plain!("rte_get_main_lcore", 0, { lcore::global().main() })
+    ffi_boundary!(Log, "rte_get_main_lcore", { Ok(lcore::global().main()) })
 }
 
 /// The next enabled lcore after `i` (optionally skipping the main lcore, optionally wrapping);
 /// RTE_MAX_LCORE when there is none.
 #[no_mangle]
 pub extern "C" fn rte_get_next_lcore(i: c_uint, skip_main: c_int, wrap: c_int) -> c_uint {
-    ffi_plain!(
+    ffi_boundary!(
+        Log,
         "rte_get_next_lcore",
-        crate::options::RTE_MAX_LCORE as c_uint,
-        { lcore::global().next(i, skip_main != 0, wrap != 0) }
+        fail = crate::options::RTE_MAX_LCORE as c_uint,
+        { Ok(lcore::global().next(i, skip_main != 0, wrap != 0)) }
     )
 }
 
 /// The socket of lcore `lcore_id`.
 #[no_mangle]
 pub extern "C" fn rte_lcore_to_socket_id(lcore_id: c_uint) -> c_uint {
-    ffi_plain!("rte_lcore_to_socket_id", lcore::SOCKET_ID_ANY_U, {
-        lcore::global().socket_of(lcore_id)
-    })
+    ffi_boundary!(
+        Log,
+        "rte_lcore_to_socket_id",
+        fail = lcore::SOCKET_ID_ANY_U,
+        { Ok(lcore::global().socket_of(lcore_id)) }
+    )
 }
 
 /// The CPU (core) id of `lcore_id` (the caller's lcore if negative), -1 if none.
 #[no_mangle]
 pub extern "C" fn rte_lcore_to_cpu_id(lcore_id: c_int) -> c_int {
-    ffi_plain!("rte_lcore_to_cpu_id", -1, {
-        lcore::global().cpu_id(lcore_id)
+    ffi_boundary!(Log, "rte_lcore_to_cpu_id", {
+        Ok(lcore::global().cpu_id(lcore_id))
     })
 }
 
@@ -162,8 +166,8 @@ pub extern "C" fn rte_lcore_to_cpu_id(lcore_id: c_int) -> c_int {
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_lcore_has_role(lcore_id: c_uint, role: c_int) -> c_int {
-    ffi_plain!("rte_lcore_has_role", 0, {
-        lcore::global().has_role(lcore_id, role) as c_int
+    ffi_boundary!(Log, "rte_lcore_has_role", fail = 0, {
+        Ok(lcore::global().has_role(lcore_id, role) as c_int)
     })
 }
 
@@ -171,8 +175,8 @@ pub extern "C" fn rte_lcore_has_role(lcore_id: c_uint, role: c_int) -> c_int {
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_eal_lcore_role(lcore_id: c_uint) -> c_int {
-    ffi_plain!("rte_eal_lcore_role", ROLE_OFF, {
-        lcore::global().role(lcore_id)
+    ffi_boundary!(Log, "rte_eal_lcore_role", fail = ROLE_OFF, {
+        Ok(lcore::global().role(lcore_id))
     })
 }
 
@@ -180,31 +184,34 @@ pub extern "C" fn rte_eal_lcore_role(lcore_id: c_uint) -> c_int {
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn rte_lcore_cpuset(lcore_id: c_uint) -> libc::cpu_set_t {
-    ffi_plain!("rte_lcore_cpuset", lcore::CpuSet::default().to_libc(), {
-        lcore::global().cpuset(lcore_id).to_libc()
-    })
+    ffi_boundary!(
+        Log,
+        "rte_lcore_cpuset",
+        fail = lcore::CpuSet::default().to_libc(),
+        { Ok(lcore::global().cpuset(lcore_id).to_libc()) }
+    )
 }
 
 /// The calling thread's socket; SOCKET_ID_ANY (as unsigned) for threads EAL does not know.
 #[no_mangle]
 pub extern "C" fn rte_socket_id() -> c_uint {
-    ffi_plain!("rte_socket_id", lcore::SOCKET_ID_ANY_U, {
-        lcore::current_socket()
+    ffi_boundary!(Log, "rte_socket_id", fail = lcore::SOCKET_ID_ANY_U, {
+        Ok(lcore::current_socket())
     })
 }
 
 /// Number of sockets DPDK lists.
 #[no_mangle]
 pub extern "C" fn rte_socket_count() -> c_uint {
-    ffi_plain!("rte_socket_count", 0, {
-        lcore::global().sockets().len() as c_uint
+    ffi_boundary!(Log, "rte_socket_count", {
+        Ok(lcore::global().sockets().len() as c_uint)
     })
 }
 
 /// The socket id at position `idx` of the socket list; -1 with rte_errno EINVAL past its end.
 #[no_mangle]
 pub extern "C" fn rte_socket_id_by_idx(idx: c_uint) -> c_int {
-    ffi_result!("rte_socket_id_by_idx", -1, {
+    ffi_boundary!(Log, "rte_socket_id_by_idx", {
         lcore::global().socket_by_idx(idx).map(|s| s as c_int)
     })
 }
@@ -215,7 +222,7 @@ pub extern "C" fn rte_socket_id_by_idx(idx: c_uint) -> c_int {
 /// `cb(lcore_id, arg)` may be called.
 #[no_mangle]
 pub unsafe extern "C" fn rte_lcore_iterate(cb: rte_lcore_iterate_cb, arg: *mut c_void) -> c_int {
-    ffi_result!("rte_lcore_iterate", -libc::EINVAL, {
+    ffi_boundary!(Log, "rte_lcore_iterate", fail = -libc::EINVAL, {
         let cb = cb.ok_or_else(|| crate::err!(libc::EINVAL, "the callback is NULL"))?;
         Ok(lcore::global().iterate(|id| {
             // SAFETY: the caller guarantees `cb(lcore_id, arg)` may be called.
@@ -230,7 +237,7 @@ pub unsafe extern "C" fn rte_lcore_iterate(cb: rte_lcore_iterate_cb, arg: *mut c
 /// `f` is NULL or an open stdio stream.
 #[no_mangle]
 pub unsafe extern "C" fn rte_lcore_dump(f: *mut libc::FILE) {
-    ffi_result!("rte_lcore_dump", (), {
+    ffi_boundary!(Log, "rte_lcore_dump", {
         if f.is_null() {
             return Err(crate::err!(libc::EINVAL, "the stream is NULL"));
         }
@@ -255,22 +262,22 @@ pub unsafe extern "C" fn rte_lcore_callback_register(
     uninit: rte_lcore_uninit_cb,
     arg: *mut c_void,
 ) -> *mut c_void {
-    ffi_plain!("rte_lcore_callback_register", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_lcore_callback_register", {
         if name.is_null() {
-            return std::ptr::null_mut();
+            return Ok(std::ptr::null_mut());
         }
         // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
         let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
-        lcore::global()
+        Ok(lcore::global()
             .callback_register(&name, init, uninit, arg)
-            .unwrap_or(std::ptr::null_mut())
+            .unwrap_or(std::ptr::null_mut()))
     })
 }
 
 /// Unregisters a callback (calling its uninit for every lcore in use). NULL is ignored.
 #[no_mangle]
 pub extern "C" fn rte_lcore_callback_unregister(handle: *mut c_void) {
-    ffi_result!("rte_lcore_callback_unregister", (), {
+    ffi_boundary!(Log, "rte_lcore_callback_unregister", {
         if handle.is_null() {
             return Ok(());
         }
@@ -282,7 +289,7 @@ pub extern "C" fn rte_lcore_callback_unregister(handle: *mut c_void) {
 /// EINVAL before rte_eal_init or when multi-process is in use, ENOMEM when no id is free.
 #[no_mangle]
 pub extern "C" fn rte_thread_register() -> c_int {
-    ffi_result!("rte_thread_register", -1, {
+    ffi_boundary!(Log, "rte_thread_register", {
         if !crate::config::initialized() {
             return Err(crate::err!(
                 libc::EINVAL,
@@ -303,15 +310,16 @@ pub extern "C" fn rte_thread_register() -> c_int {
 /// its lcore id to LCORE_ID_ANY.
 #[no_mangle]
 pub extern "C" fn rte_thread_unregister() {
-    ffi_plain!("rte_thread_unregister", (), {
-        lcore::global().unregister_thread()
+    ffi_boundary!(Log, "rte_thread_unregister", {
+        lcore::global().unregister_thread();
+        Ok(())
     })
 }
 
 /// The calling thread's kernel thread id.
 #[no_mangle]
 pub extern "C" fn rte_sys_gettid() -> c_int {
-    ffi_plain!("rte_sys_gettid", -1, { crate::sys::gettid() })
+    ffi_boundary!(Log, "rte_sys_gettid", { Ok(crate::sys::gettid()) })
 }
 
 /// Names thread `id` (truncated to 15 characters). 0 or a negative errno.
@@ -320,12 +328,14 @@ pub extern "C" fn rte_sys_gettid() -> c_int {
 /// `name` is NULL or a NUL-terminated string; `id` is a live thread of this process.
 #[no_mangle]
 pub unsafe extern "C" fn rte_thread_setname(id: libc::pthread_t, name: *const c_char) -> c_int {
-    ffi_plain!("rte_thread_setname", -libc::EFAULT, {
+    ffi_boundary!(Log, "rte_thread_setname", fail = -libc::EFAULT, {
         if name.is_null() {
-            return -libc::EINVAL;
+            return Ok(-libc::EINVAL);
         }
         // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
-        -lcore::ctrl::set_thread_name(id, unsafe { CStr::from_ptr(name) })
+        Ok(-lcore::ctrl::set_thread_name(id, unsafe {
+            CStr::from_ptr(name)
+        }))
     })
 }
 
@@ -339,12 +349,12 @@ pub unsafe extern "C" fn rte_thread_getname(
     name: *mut c_char,
     len: usize,
 ) -> c_int {
-    ffi_plain!("rte_thread_getname", -libc::EFAULT, {
+    ffi_boundary!(Log, "rte_thread_getname", fail = -libc::EFAULT, {
         if name.is_null() {
-            return -libc::EINVAL;
+            return Ok(-libc::EINVAL);
         }
         // SAFETY: `name` is writable for `len` bytes and `id` a live thread (caller's guarantee).
-        -unsafe { crate::sys::pthread_getname(id, name, len) }
+        Ok(-unsafe { crate::sys::pthread_getname(id, name, len) })
     })
 }
 
@@ -363,18 +373,14 @@ pub unsafe extern "C" fn rte_ctrl_thread_create(
     start_routine: Option<lcore::ctrl::StartFn>,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_ctrl_thread_create", -libc::EFAULT, {
+    ffi_boundary!(Log, "rte_ctrl_thread_create", fail = -errno, {
         let (Some(f), false) = (start_routine, thread.is_null()) else {
-            super::fail(
-                "rte_ctrl_thread_create",
-                &crate::err!(libc::EINVAL, "thread or start_routine is NULL"),
-            );
-            return -libc::EINVAL;
+            return Err(crate::err!(libc::EINVAL, "thread or start_routine is NULL"));
         };
         // SAFETY: NULL or NUL-terminated (caller's guarantee).
         let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) });
         // SAFETY: the caller's guarantees are those of `ctrl::create`.
-        -unsafe { lcore::ctrl::create(thread, name, attr, f, arg) }
+        Ok(-unsafe { lcore::ctrl::create(thread, name, attr, f, arg) })
     })
 }
 
@@ -385,7 +391,7 @@ pub unsafe extern "C" fn rte_ctrl_thread_create(
 /// `cpusetp` is NULL or points to a valid CPU set.
 #[no_mangle]
 pub unsafe extern "C" fn rte_thread_set_affinity(cpusetp: *mut libc::cpu_set_t) -> c_int {
-    ffi_result!("rte_thread_set_affinity", -1, {
+    ffi_boundary!(Log, "rte_thread_set_affinity", {
         if cpusetp.is_null() {
             return Err(crate::err!(libc::EINVAL, "cpusetp is NULL"));
         }
@@ -403,7 +409,7 @@ pub unsafe extern "C" fn rte_thread_set_affinity(cpusetp: *mut libc::cpu_set_t) 
 /// `cpusetp` is NULL or points to a writable CPU set.
 #[no_mangle]
 pub unsafe extern "C" fn rte_thread_get_affinity(cpusetp: *mut libc::cpu_set_t) {
-    ffi_result!("rte_thread_get_affinity", (), {
+    ffi_boundary!(Log, "rte_thread_get_affinity", {
         if cpusetp.is_null() {
             return Err(crate::err!(libc::EINVAL, "cpusetp is NULL"));
         }

@@ -12,7 +12,7 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use crate::base::log::{self, registry, RTE_LOGTYPE_EAL, RTE_LOG_DEBUG};
+use crate::base::log::{self, registry};
 use crate::error::Error;
 
 /// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
@@ -37,19 +37,6 @@ pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
     // SAFETY: forwarded caller guarantee.
     let bytes = unsafe { vformat_bytes(fmt, ap) };
     String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// Logs why a call was refused (at DEBUG: DPDK itself prints nothing) and returns `ret`.
-fn refuse(func: &str, e: &Error, ret: c_int, set_errno: bool) -> c_int {
-    log::emit(
-        RTE_LOG_DEBUG,
-        RTE_LOGTYPE_EAL,
-        &format!("EAL: {func}(): {}\n", e.msg),
-    );
-    if set_errno {
-        crate::base::errno::set(e.errno);
-    }
-    ret
 }
 
 /// Borrows a C string argument that DPDK would dereference without checking.
@@ -79,9 +66,9 @@ unsafe fn put(f: *mut libc::FILE, bytes: &[u8]) {
 /// `f` is NULL or an open, writable `FILE *` that stays open while it is the log stream.
 #[no_mangle]
 pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
-    ffi_plain!("rte_openlog_stream", -1, {
+    ffi_boundary!(Log, "rte_openlog_stream", {
         log::set_stream(f);
-        0
+        Ok(0)
     })
 }
 
@@ -89,40 +76,41 @@ pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
 /// stream once `rte_eal_init` opened it, else `stderr`.
 #[no_mangle]
 pub extern "C" fn rte_log_get_stream() -> *mut libc::FILE {
-    ffi_plain!("rte_log_get_stream", std::ptr::null_mut(), {
-        log::user_stream()
+    ffi_boundary!(Log, "rte_log_get_stream", {
+        Ok(log::user_stream()
             .or_else(log::default_stream)
-            .unwrap_or_else(crate::sys::stderr)
+            .unwrap_or_else(crate::sys::stderr))
     })
 }
 
 /// Sets the global log level (any value is stored, as DPDK).
 #[no_mangle]
 pub extern "C" fn rte_log_set_global_level(level: u32) {
-    ffi_plain!("rte_log_set_global_level", (), {
-        log::set_global_level(level)
+    ffi_boundary!(Log, "rte_log_set_global_level", {
+        log::set_global_level(level);
+        Ok(())
     })
 }
 
 /// The global log level.
 #[no_mangle]
 pub extern "C" fn rte_log_get_global_level() -> u32 {
-    ffi_plain!("rte_log_get_global_level", 0, { log::global_level() })
+    ffi_boundary!(Log, "rte_log_get_global_level", { Ok(log::global_level()) })
 }
 
 /// The level of `logtype`, or -1 when no such type exists.
 #[no_mangle]
 pub extern "C" fn rte_log_get_level(logtype: u32) -> c_int {
-    ffi_plain!("rte_log_get_level", -1, {
-        log::level(logtype).map_or(-1, |l| c_int::try_from(l).unwrap_or(c_int::MAX))
+    ffi_boundary!(Log, "rte_log_get_level", {
+        Ok(log::level(logtype).map_or(-1, |l| c_int::try_from(l).unwrap_or(c_int::MAX)))
     })
 }
 
 /// Whether a message of `logtype` at `loglevel` would be written.
 #[no_mangle]
 pub extern "C" fn rte_log_can_log(logtype: u32, loglevel: u32) -> bool {
-    ffi_plain!("rte_log_can_log", false, {
-        log::can_log(logtype, loglevel)
+    ffi_boundary!(Log, "rte_log_can_log", {
+        Ok(log::can_log(logtype, loglevel))
     })
 }
 
@@ -133,19 +121,14 @@ pub extern "C" fn rte_log_can_log(logtype: u32, loglevel: u32) -> bool {
 /// `pattern` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_log_set_level_pattern(pattern: *const c_char, level: u32) -> c_int {
-    ffi_plain!("rte_log_set_level_pattern", -1, {
+    // NULL (which crashes DPDK) sets rte_errno; a refused level or expression is reported by
+    // the return value alone, as DPDK does.
+    ffi_boundary!(Quiet, "rte_log_set_level_pattern", {
         // SAFETY: caller's guarantee on `pattern`.
-        let r = unsafe { c_arg(pattern, "pattern") }
-            .map_err(|e| (e, true))
-            .and_then(|p| {
-                registry()
-                    .set_level_pattern(p, level)
-                    .map_err(|e| (e, false))
-            });
-        match r {
-            Ok(()) => 0,
-            Err((e, null)) => refuse("rte_log_set_level_pattern", &e, -1, null),
-        }
+        let p = unsafe { c_arg(pattern, "pattern") }?;
+        Ok(ffi_boundary!(Debug, "rte_log_set_level_pattern", {
+            registry().set_level_pattern(p, level).map(|_| 0)
+        }))
     })
 }
 
@@ -156,54 +139,48 @@ pub unsafe extern "C" fn rte_log_set_level_pattern(pattern: *const c_char, level
 /// `regex` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_log_set_level_regexp(regex: *const c_char, level: u32) -> c_int {
-    ffi_plain!("rte_log_set_level_regexp", -1, {
+    // NULL (which crashes DPDK) sets rte_errno; a refused level or expression is reported by
+    // the return value alone, as DPDK does.
+    ffi_boundary!(Quiet, "rte_log_set_level_regexp", {
         // SAFETY: caller's guarantee on `regex`.
-        let r = unsafe { c_arg(regex, "regex") }
-            .map_err(|e| (e, true))
-            .and_then(|p| {
-                registry()
-                    .set_level_regexp(p, level)
-                    .map_err(|e| (e, false))
-            });
-        match r {
-            Ok(()) => 0,
-            Err((e, null)) => refuse("rte_log_set_level_regexp", &e, -1, null),
-        }
+        let p = unsafe { c_arg(regex, "regex") }?;
+        Ok(ffi_boundary!(Debug, "rte_log_set_level_regexp", {
+            registry().set_level_regexp(p, level).map(|_| 0)
+        }))
     })
 }
 
 /// Sets the level of `logtype`. 0, or -1 for an unknown type or a level above `RTE_LOG_DEBUG`.
 #[no_mangle]
 pub extern "C" fn rte_log_set_level(logtype: u32, level: u32) -> c_int {
-    ffi_plain!("rte_log_set_level", -1, {
-        match log::set_level(logtype, level) {
-            Ok(()) => 0,
-            Err(e) => refuse("rte_log_set_level", &e, -1, false),
-        }
+    // Reported by the return value alone, as DPDK does.
+    ffi_boundary!(Debug, "rte_log_set_level", {
+        log::set_level(logtype, level).map(|_| 0)
     })
 }
 
 /// Level of the message this thread is writing (or wrote last); 0 before any.
 #[no_mangle]
 pub extern "C" fn rte_log_cur_msg_loglevel() -> c_int {
-    ffi_plain!("rte_log_cur_msg_loglevel", 0, {
-        c_int::try_from(log::cur_msg_loglevel()).unwrap_or(c_int::MAX)
+    ffi_boundary!(Log, "rte_log_cur_msg_loglevel", fail = 0, {
+        Ok(c_int::try_from(log::cur_msg_loglevel()).unwrap_or(c_int::MAX))
     })
 }
 
 /// Type of the message this thread is writing (or wrote last); 0 before any.
 #[no_mangle]
 pub extern "C" fn rte_log_cur_msg_logtype() -> c_int {
-    ffi_plain!("rte_log_cur_msg_logtype", 0, {
-        c_int::try_from(log::cur_msg_logtype()).unwrap_or(c_int::MAX)
+    ffi_boundary!(Log, "rte_log_cur_msg_logtype", fail = 0, {
+        Ok(c_int::try_from(log::cur_msg_logtype()).unwrap_or(c_int::MAX))
     })
 }
 
-fn id_or_neg(func: &str, r: crate::error::Result<u32>, null: bool) -> c_int {
-    match r {
-        Ok(id) => c_int::try_from(id).unwrap_or(c_int::MAX),
-        Err(e) => refuse(func, &e, -e.errno, null),
-    }
+/// A registered type's id as DPDK returns it; a refusal (a full table) by the return value
+/// alone, `-errno`.
+fn id_or_neg(func: &str, r: crate::error::Result<u32>) -> c_int {
+    ffi_boundary!(Debug, func, fail = -errno, {
+        r.map(|id| c_int::try_from(id).unwrap_or(c_int::MAX))
+    })
 }
 
 /// Registers a dynamic log type at INFO and returns its id; an existing name returns its id.
@@ -213,12 +190,10 @@ fn id_or_neg(func: &str, r: crate::error::Result<u32>, null: bool) -> c_int {
 /// `name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_log_register(name: *const c_char) -> c_int {
-    ffi_plain!("rte_log_register", -libc::EFAULT, {
+    ffi_boundary!(Quiet, "rte_log_register", fail = -errno, {
         // SAFETY: caller's guarantee on `name`.
-        match unsafe { c_arg(name, "name") } {
-            Ok(n) => id_or_neg("rte_log_register", registry().register(n), false),
-            Err(e) => refuse("rte_log_register", &e, -libc::EINVAL, true),
-        }
+        let n = unsafe { c_arg(name, "name") }?;
+        Ok(id_or_neg("rte_log_register", registry().register(n)))
     })
 }
 
@@ -233,12 +208,10 @@ pub unsafe extern "C" fn rte_log_register_type_and_pick_level(
     level_def: u32,
 ) -> c_int {
     const F: &str = "rte_log_register_type_and_pick_level";
-    ffi_plain!(F, -libc::EFAULT, {
+    ffi_boundary!(Quiet, F, fail = -errno, {
         // SAFETY: caller's guarantee on `name`.
-        match unsafe { c_arg(name, "name") } {
-            Ok(n) => id_or_neg(F, registry().register_and_pick(n, level_def), false),
-            Err(e) => refuse(F, &e, -libc::EINVAL, true),
-        }
+        let n = unsafe { c_arg(name, "name") }?;
+        Ok(id_or_neg(F, registry().register_and_pick(n, level_def)))
     })
 }
 
@@ -248,15 +221,9 @@ pub unsafe extern "C" fn rte_log_register_type_and_pick_level(
 /// `out` is NULL or an open, writable `FILE *`; `prefix` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_log_list_types(out: *mut libc::FILE, prefix: *const c_char) {
-    ffi_plain!("rte_log_list_types", (), {
+    ffi_boundary!(Quiet, "rte_log_list_types", {
         if out.is_null() {
-            refuse(
-                "rte_log_list_types",
-                &Error::new(libc::EINVAL, "out is NULL"),
-                0,
-                true,
-            );
-            return;
+            return Err(Error::new(libc::EINVAL, "out is NULL"));
         }
         let prefix: &[u8] = if prefix.is_null() {
             b"(null)" // what glibc's printf prints for a NULL %s, as DPDK would
@@ -266,6 +233,7 @@ pub unsafe extern "C" fn rte_log_list_types(out: *mut libc::FILE, prefix: *const
         };
         // SAFETY: out is non-NULL and writable (caller's guarantee).
         unsafe { put(out, &registry().list_types(prefix)) };
+        Ok(())
     })
 }
 
@@ -275,18 +243,13 @@ pub unsafe extern "C" fn rte_log_list_types(out: *mut libc::FILE, prefix: *const
 /// `f` is NULL or an open, writable `FILE *`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_log_dump(f: *mut libc::FILE) {
-    ffi_plain!("rte_log_dump", (), {
+    ffi_boundary!(Quiet, "rte_log_dump", {
         if f.is_null() {
-            refuse(
-                "rte_log_dump",
-                &Error::new(libc::EINVAL, "f is NULL"),
-                0,
-                true,
-            );
-            return;
+            return Err(Error::new(libc::EINVAL, "f is NULL"));
         }
         // SAFETY: f is non-NULL and writable (caller's guarantee).
         unsafe { put(f, &registry().dump()) };
+        Ok(())
     })
 }
 
@@ -304,19 +267,18 @@ pub unsafe extern "C" fn rte_vlog(
     format: *const c_char,
     ap: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_vlog", -1, {
+    ffi_boundary!(Quiet, "rte_vlog", {
         let r = registry();
         if logtype as usize >= r.len() {
-            return -1;
+            return Ok(-1);
         }
         if !r.can_log(logtype as usize, level) {
-            return 0;
+            return Ok(0);
         }
         if format.is_null() {
-            let e = Error::new(libc::EINVAL, "format is NULL");
-            return refuse("rte_vlog", &e, -1, true);
+            return Err(Error::new(libc::EINVAL, "format is NULL"));
         }
-        match log::user_stream() {
+        Ok(match log::user_stream() {
             Some(f) => {
                 log::set_cur_msg(level, logtype);
                 // SAFETY: f is the caller-provided open stream; format/ap match (caller's
@@ -328,7 +290,7 @@ pub unsafe extern "C" fn rte_vlog(
                 let msg = unsafe { vformat_bytes(format, ap) };
                 log::emit_bytes(level, logtype, &msg)
             }
-        }
+        })
     })
 }
 
@@ -338,9 +300,13 @@ pub unsafe extern "C" fn rte_vlog(
 /// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
 #[no_mangle]
 pub unsafe extern "C" fn rtemem__vexit(code: c_int, fmt: *const c_char, ap: *mut c_void) -> ! {
-    // SAFETY: forwarded caller guarantee.
-    let msg = unsafe { vformat_bytes(fmt, ap) };
-    log::exit_with(code, &msg)
+    ffi_boundary!(Log, "rte_exit", fail = (), {
+        // SAFETY: forwarded caller guarantee.
+        let msg = unsafe { vformat_bytes(fmt, ap) };
+        log::exit_with(code, &msg)
+    });
+    // Reached only when writing the cause panicked (the boundary logged it).
+    std::process::exit(code)
 }
 
 /// The `va_list` half of `__rte_panic`: logs "PANIC in func():", the message and the stack,
@@ -354,13 +320,17 @@ pub unsafe extern "C" fn rtemem__vpanic(
     fmt: *const c_char,
     ap: *mut c_void,
 ) -> ! {
-    // SAFETY: forwarded caller guarantee.
-    let msg = unsafe { vformat_bytes(fmt, ap) };
-    let func = if func.is_null() {
-        "(null)".into()
-    } else {
-        // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
-        unsafe { CStr::from_ptr(func) }.to_string_lossy()
-    };
-    log::panic_with(&func, &msg)
+    ffi_boundary!(Log, "__rte_panic", fail = (), {
+        // SAFETY: forwarded caller guarantee.
+        let msg = unsafe { vformat_bytes(fmt, ap) };
+        let func = if func.is_null() {
+            "(null)".into()
+        } else {
+            // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
+            unsafe { CStr::from_ptr(func) }.to_string_lossy()
+        };
+        log::panic_with(&func, &msg)
+    });
+    // Reached only when writing the message panicked (the boundary logged it).
+    std::process::abort()
 }

@@ -1,38 +1,34 @@
 //! `rte_malloc.h`: the rte_malloc family, heap statistics and external heaps.
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
-use std::ptr::null_mut;
 
-use super::{boundary_quiet, c_stream, cstr, fail_quiet};
+use super::{c_stream, cstr, Mode};
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, SOCKET_ID_ANY};
 use crate::err;
 use crate::malloc::{self, PagePolicy};
 
+/// An allocation that finds no memory (or gets a bad size) is what applications probe with:
+/// DPDK stays silent there, so these shims log at DEBUG (`Quiet`).
 fn do_alloc(func: &str, size: usize, align: c_uint, socket: c_int, zero: bool) -> *mut c_void {
-    boundary_quiet(
-        func,
-        null_mut(),
-        |_| true,
-        || {
-            if size == 0 {
-                return Err(err!(libc::EINVAL, "size is 0"));
-            }
-            if align != 0 && !align.is_power_of_two() {
-                return Err(err!(
-                    libc::EINVAL,
-                    "alignment {align} is not a power of two"
-                ));
-            }
-            malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
-                .map(|p| p.as_ptr().cast())
-                .ok_or_else(|| {
-                    err!(
-                        libc::ENOMEM,
-                        "no memory for {size} bytes on socket {socket}"
-                    )
-                })
-        },
-    )
+    ffi_boundary!(Quiet, func, {
+        if size == 0 {
+            return Err(err!(libc::EINVAL, "size is 0"));
+        }
+        if align != 0 && !align.is_power_of_two() {
+            return Err(err!(
+                libc::EINVAL,
+                "alignment {align} is not a power of two"
+            ));
+        }
+        malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+            .map(|p| p.as_ptr().cast())
+            .ok_or_else(|| {
+                err!(
+                    libc::ENOMEM,
+                    "no memory for {size} bytes on socket {socket}"
+                )
+            })
+    })
 }
 
 /// Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
@@ -76,10 +72,9 @@ pub extern "C" fn rte_zmalloc_socket(
 fn calloc(func: &str, num: usize, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
     match num.checked_mul(size) {
         Some(total) => do_alloc(func, total, align, socket, true),
-        None => {
-            fail_quiet(func, &err!(libc::ENOMEM, "{num} x {size} bytes overflows"));
-            null_mut()
-        }
+        None => ffi_boundary!(Quiet, func, {
+            Err(err!(libc::ENOMEM, "{num} x {size} bytes overflows"))
+        }),
     }
 }
 
@@ -109,20 +104,22 @@ pub extern "C" fn rte_calloc_socket(
 }
 
 fn realloc(func: &str, ptr: *mut c_void, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
-    boundary_quiet(
-        func,
-        null_mut(),
-        |e| e.errno == libc::ENOMEM,
-        || {
-            if size == 0 && !ptr.is_null() {
-                return Err(err!(libc::EINVAL, "size is 0"));
-            }
-            // SAFETY: the exported callers pass their caller's pointer, checked by the heap.
-            unsafe { malloc::realloc(ptr.cast(), size, align as usize, socket) }?
-                .map(|p| p.as_ptr().cast())
-                .ok_or_else(|| err!(libc::ENOMEM, "no memory for {size} bytes"))
-        },
-    )
+    let mode = Mode::Per(|e| {
+        if e.errno == libc::ENOMEM {
+            Mode::Quiet
+        } else {
+            Mode::Log
+        }
+    });
+    ffi_boundary!(mode, func, {
+        if size == 0 && !ptr.is_null() {
+            return Err(err!(libc::EINVAL, "size is 0"));
+        }
+        // SAFETY: the exported callers pass their caller's pointer, checked by the heap.
+        unsafe { malloc::realloc(ptr.cast(), size, align as usize, socket) }?
+            .map(|p| p.as_ptr().cast())
+            .ok_or_else(|| err!(libc::ENOMEM, "no memory for {size} bytes"))
+    })
 }
 
 /// Resizes `ptr` to `size` bytes, in place when possible; on failure `ptr` is untouched.
@@ -155,7 +152,7 @@ pub unsafe extern "C" fn rte_realloc_socket(
 /// `ptr` is NULL or a pointer the caller believes came from this library.
 #[no_mangle]
 pub unsafe extern "C" fn rte_free(ptr: *mut c_void) {
-    ffi_result!("rte_free", (), { malloc::free(ptr.cast()) })
+    ffi_boundary!(Log, "rte_free", { malloc::free(ptr.cast()) })
 }
 
 /// 0 when `ptr` is a live allocation (storing its usable size in `*size` if non-NULL), else -1.
@@ -164,8 +161,8 @@ pub unsafe extern "C" fn rte_free(ptr: *mut c_void) {
 /// `size` is NULL or a writable `size_t`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_validate(ptr: *const c_void, size: *mut usize) -> c_int {
-    ffi_plain!("rte_malloc_validate", -1, {
-        match malloc::usable_size(ptr.cast()) {
+    ffi_boundary!(Log, "rte_malloc_validate", {
+        Ok(match malloc::usable_size(ptr.cast()) {
             Ok(n) => {
                 if !size.is_null() {
                     // SAFETY: caller's guarantee.
@@ -174,7 +171,7 @@ pub unsafe extern "C" fn rte_malloc_validate(ptr: *const c_void, size: *mut usiz
                 0
             }
             Err(_) => -1,
-        }
+        })
     })
 }
 
@@ -187,7 +184,7 @@ pub unsafe extern "C" fn rte_malloc_get_socket_stats(
     socket: c_int,
     socket_stats: *mut rte_malloc_socket_stats,
 ) -> c_int {
-    ffi_result!("rte_malloc_get_socket_stats", -1, {
+    ffi_boundary!(Log, "rte_malloc_get_socket_stats", {
         if socket_stats.is_null() {
             return Err(err!(libc::EINVAL, "socket_stats is NULL"));
         }
@@ -222,10 +219,11 @@ fn dump_stats(out: &mut dyn std::io::Write) -> std::io::Result<()> {
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_dump_stats(f: *mut libc::FILE, type_: *const c_char) {
     let _ = type_;
-    ffi_plain!("rte_malloc_dump_stats", (), {
+    ffi_boundary!(Log, "rte_malloc_dump_stats", {
         if let Some(mut out) = c_stream(f) {
             let _ = dump_stats(&mut out);
         }
+        Ok(())
     })
 }
 
@@ -235,7 +233,7 @@ pub unsafe extern "C" fn rte_malloc_dump_stats(f: *mut libc::FILE, type_: *const
 /// `f` is NULL or a valid `FILE *`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_dump_heaps(f: *mut libc::FILE) {
-    ffi_plain!("rte_malloc_dump_heaps", (), {
+    ffi_boundary!(Log, "rte_malloc_dump_heaps", {
         if let Some(mut out) = c_stream(f) {
             let _ = dump_stats(&mut out);
             let _ = std::io::Write::write_fmt(
@@ -248,21 +246,22 @@ pub unsafe extern "C" fn rte_malloc_dump_heaps(f: *mut libc::FILE) {
                 ),
             );
         }
+        Ok(())
     })
 }
 
 /// IOVA of an address inside rte_malloc memory; RTE_BAD_IOVA otherwise.
 #[no_mangle]
 pub extern "C" fn rte_malloc_virt2iova(addr: *const c_void) -> u64 {
-    ffi_plain!("rte_malloc_virt2iova", RTE_BAD_IOVA, {
-        malloc::virt2iova(addr.cast())
+    ffi_boundary!(Log, "rte_malloc_virt2iova", fail = RTE_BAD_IOVA, {
+        Ok(malloc::virt2iova(addr.cast()))
     })
 }
 
 /// 1 when `socket_id` is an external heap, 0 when a socket heap, -1 (EINVAL) otherwise.
 #[no_mangle]
 pub extern "C" fn rte_malloc_heap_socket_is_external(socket_id: c_int) -> c_int {
-    ffi_result!("rte_malloc_heap_socket_is_external", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_socket_is_external", {
         malloc::socket_is_external(socket_id).map(c_int::from)
     })
 }
@@ -273,7 +272,7 @@ pub extern "C" fn rte_malloc_heap_socket_is_external(socket_id: c_int) -> c_int 
 /// `heap_name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_heap_create(heap_name: *const c_char) -> c_int {
-    ffi_result!("rte_malloc_heap_create", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_create", {
         // SAFETY: caller's guarantee.
         malloc::heap_create(unsafe { cstr(heap_name, "heap_name") }?).map(|_| 0)
     })
@@ -285,7 +284,7 @@ pub unsafe extern "C" fn rte_malloc_heap_create(heap_name: *const c_char) -> c_i
 /// `heap_name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_heap_destroy(heap_name: *const c_char) -> c_int {
-    ffi_result!("rte_malloc_heap_destroy", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_destroy", {
         // SAFETY: caller's guarantee.
         malloc::heap_destroy(unsafe { cstr(heap_name, "heap_name") }?).map(|_| 0)
     })
@@ -297,7 +296,7 @@ pub unsafe extern "C" fn rte_malloc_heap_destroy(heap_name: *const c_char) -> c_
 /// `name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_malloc_heap_get_socket(name: *const c_char) -> c_int {
-    ffi_result!("rte_malloc_heap_get_socket", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_get_socket", {
         // SAFETY: caller's guarantee.
         malloc::heap_socket(unsafe { cstr(name, "name") }?)
     })
@@ -317,7 +316,7 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_add(
     n_pages: c_uint,
     page_sz: usize,
 ) -> c_int {
-    ffi_result!("rte_malloc_heap_memory_add", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_memory_add", {
         // SAFETY: caller's guarantee.
         let name = unsafe { cstr(heap_name, "heap_name") }?;
         let iovas = if iova_addrs.is_null() {
@@ -340,7 +339,7 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_remove(
     va_addr: *mut c_void,
     len: usize,
 ) -> c_int {
-    ffi_result!("rte_malloc_heap_memory_remove", -1, {
+    ffi_boundary!(Log, "rte_malloc_heap_memory_remove", {
         // SAFETY: caller's guarantee.
         let name = unsafe { cstr(heap_name, "heap_name") }?;
         malloc::heap_memory_remove(name, va_addr as usize, len).map(|_| 0)
@@ -348,17 +347,12 @@ pub unsafe extern "C" fn rte_malloc_heap_memory_remove(
 }
 
 fn attach(func: &str, heap_name: *const c_char, va: *mut c_void, len: usize, on: bool) -> c_int {
-    boundary_quiet(
-        func,
-        -1,
-        |_| false,
-        || {
-            // SAFETY: the exported callers pass their caller's string.
-            let name = unsafe { cstr(heap_name, "heap_name") }?;
-            malloc::heap_socket(name)?;
-            crate::mem::memseg::extmem_attach(va as usize, len, on).map(|_| 0)
-        },
-    )
+    ffi_boundary!(Log, func, {
+        // SAFETY: the exported callers pass their caller's string.
+        let name = unsafe { cstr(heap_name, "heap_name") }?;
+        malloc::heap_socket(name)?;
+        crate::mem::memseg::extmem_attach(va as usize, len, on).map(|_| 0)
+    })
 }
 
 /// Maps another process's external heap memory into this one.

@@ -36,7 +36,7 @@ fn do_walk(func: rte_memseg_walk_t, arg: *mut c_void, locked: bool) -> c_int {
 /// to the end, 1 when `func` stopped it, -1 when `func` failed.
 #[no_mangle]
 pub extern "C" fn rte_memseg_walk(func: rte_memseg_walk_t, arg: *mut c_void) -> c_int {
-    ffi_plain!("rte_memseg_walk", -1, { do_walk(func, arg, true) })
+    ffi_boundary!(Log, "rte_memseg_walk", { Ok(do_walk(func, arg, true)) })
 }
 
 /// [`rte_memseg_walk`] without taking the memory lock (for callers that hold it).
@@ -45,8 +45,8 @@ pub extern "C" fn rte_memseg_walk_thread_unsafe(
     func: rte_memseg_walk_t,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_memseg_walk_thread_unsafe", -1, {
-        do_walk(func, arg, false)
+    ffi_boundary!(Log, "rte_memseg_walk_thread_unsafe", {
+        Ok(do_walk(func, arg, false))
     })
 }
 
@@ -64,8 +64,8 @@ pub extern "C" fn rte_memseg_contig_walk(
     func: rte_memseg_contig_walk_t,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_memseg_contig_walk", -1, {
-        do_contig_walk(func, arg, true)
+    ffi_boundary!(Log, "rte_memseg_contig_walk", {
+        Ok(do_contig_walk(func, arg, true))
     })
 }
 
@@ -75,8 +75,8 @@ pub extern "C" fn rte_memseg_contig_walk_thread_unsafe(
     func: rte_memseg_contig_walk_t,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_memseg_contig_walk_thread_unsafe", -1, {
-        do_contig_walk(func, arg, false)
+    ffi_boundary!(Log, "rte_memseg_contig_walk_thread_unsafe", {
+        Ok(do_contig_walk(func, arg, false))
     })
 }
 
@@ -91,8 +91,8 @@ fn do_list_walk(func: rte_memseg_list_walk_t, arg: *mut c_void, locked: bool) ->
 /// Calls `func` for every memseg list.
 #[no_mangle]
 pub extern "C" fn rte_memseg_list_walk(func: rte_memseg_list_walk_t, arg: *mut c_void) -> c_int {
-    ffi_plain!("rte_memseg_list_walk", -1, {
-        do_list_walk(func, arg, true)
+    ffi_boundary!(Log, "rte_memseg_list_walk", {
+        Ok(do_list_walk(func, arg, true))
     })
 }
 
@@ -102,19 +102,19 @@ pub extern "C" fn rte_memseg_list_walk_thread_unsafe(
     func: rte_memseg_list_walk_t,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_plain!("rte_memseg_list_walk_thread_unsafe", -1, {
-        do_list_walk(func, arg, false)
+    ffi_boundary!(Log, "rte_memseg_list_walk_thread_unsafe", {
+        Ok(do_list_walk(func, arg, false))
     })
 }
 
 /// The memseg list whose address range holds `virt`, or NULL.
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2memseg_list(virt: *const c_void) -> *mut rte_memseg_list {
-    ffi_plain!("rte_mem_virt2memseg_list", std::ptr::null_mut(), {
-        memseg::list_of(virt as usize)
+    ffi_boundary!(Log, "rte_mem_virt2memseg_list", {
+        Ok(memseg::list_of(virt as usize)
             .and_then(memseg::list)
             .map(|l| l as *const rte_memseg_list as *mut rte_memseg_list)
-            .unwrap_or(std::ptr::null_mut())
+            .unwrap_or(std::ptr::null_mut()))
     })
 }
 
@@ -128,12 +128,12 @@ pub unsafe extern "C" fn rte_mem_virt2memseg(
     virt: *const c_void,
     msl: *const rte_memseg_list,
 ) -> *mut rte_memseg {
-    ffi_plain!("rte_mem_virt2memseg", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_mem_virt2memseg", {
         let a = virt as usize;
         let l: &rte_memseg_list = if msl.is_null() {
             match memseg::list_of(a).and_then(memseg::list) {
                 Some(l) => l,
-                None => return std::ptr::null_mut(),
+                None => return Ok(std::ptr::null_mut()),
             }
         } else {
             // SAFETY: the caller passes a list it got from us.
@@ -141,48 +141,48 @@ pub unsafe extern "C" fn rte_mem_virt2memseg(
         };
         let base = l.base_va() as usize;
         if a < base || a >= base + l.len || l.page_sz == 0 {
-            return std::ptr::null_mut();
+            return Ok(std::ptr::null_mut());
         }
         let idx = ((a - base) as u64 / l.page_sz) as u32;
-        match memseg::segs(l).is_used(idx) {
+        Ok(match memseg::segs(l).is_used(idx) {
             Ok(true) => memseg::seg(l, idx).unwrap_or(std::ptr::null_mut()),
             _ => std::ptr::null_mut(),
-        }
+        })
     })
 }
 
 /// Physical address of `virt` from /proc/self/pagemap; RTE_BAD_IOVA when unavailable.
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2phy(virt: *const c_void) -> u64 {
-    ffi_plain!("rte_mem_virt2phy", RTE_BAD_IOVA, {
-        addr::virt2phy(virt as usize)
+    ffi_boundary!(Log, "rte_mem_virt2phy", fail = RTE_BAD_IOVA, {
+        Ok(addr::virt2phy(virt as usize))
     })
 }
 
 /// IOVA of `virt`: the address itself in VA mode, its physical address in PA mode.
 #[no_mangle]
 pub extern "C" fn rte_mem_virt2iova(virt: *const c_void) -> u64 {
-    ffi_plain!("rte_mem_virt2iova", RTE_BAD_IOVA, {
-        addr::virt2iova(virt as usize)
+    ffi_boundary!(Log, "rte_mem_virt2iova", fail = RTE_BAD_IOVA, {
+        Ok(addr::virt2iova(virt as usize))
     })
 }
 
 /// The virtual address of `iova` inside allocated memory, or NULL.
 #[no_mangle]
 pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
-    ffi_plain!("rte_mem_iova2virt", std::ptr::null_mut(), {
-        addr::iova2virt(iova).map_or(std::ptr::null_mut(), |a| a as *mut c_void)
+    ffi_boundary!(Log, "rte_mem_iova2virt", {
+        Ok(addr::iova2virt(iova).map_or(std::ptr::null_mut(), |a| a as *mut c_void))
     })
 }
 
 /// Bytes of memory in use by the EAL (external memory not counted).
 #[no_mangle]
 pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
-    ffi_plain!("rte_eal_get_physmem_size", 0, {
+    ffi_boundary!(Log, "rte_eal_get_physmem_size", {
         mcfg::mem_read_lock();
         let n = memseg::physmem_size();
         mcfg::mem_read_unlock();
-        n
+        Ok(n)
     })
 }
 
@@ -192,35 +192,36 @@ pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
 /// `f` is NULL or a valid `FILE *`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_dump_physmem_layout(f: *mut libc::FILE) {
-    ffi_plain!("rte_dump_physmem_layout", (), {
+    ffi_boundary!(Log, "rte_dump_physmem_layout", {
         if let Some(mut out) = c_stream(f) {
             mcfg::mem_read_lock();
             let _ = memseg::dump(&mut out);
             mcfg::mem_read_unlock();
         }
+        Ok(())
     })
 }
 
 /// Memory channels (`-n`, 0 when not given).
 #[no_mangle]
 pub extern "C" fn rte_memory_get_nchannel() -> c_uint {
-    ffi_plain!("rte_memory_get_nchannel", 0, {
-        mcfg::get().map(|m| m.nchannel).unwrap_or(0)
+    ffi_boundary!(Log, "rte_memory_get_nchannel", {
+        Ok(mcfg::get().map(|m| m.nchannel).unwrap_or(0))
     })
 }
 
 /// Memory ranks (`-r`, 0 when not given).
 #[no_mangle]
 pub extern "C" fn rte_memory_get_nrank() -> c_uint {
-    ffi_plain!("rte_memory_get_nrank", 0, {
-        mcfg::get().map(|m| m.nrank).unwrap_or(0)
+    ffi_boundary!(Log, "rte_memory_get_nrank", {
+        Ok(mcfg::get().map(|m| m.nrank).unwrap_or(0))
     })
 }
 
 /// Locks the page holding `virt` in memory. 0, or -1 with `rte_errno` set.
 #[no_mangle]
 pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
-    ffi_result!("rte_mem_lock_page", -1, {
+    ffi_boundary!(Log, "rte_mem_lock_page", {
         let ps = sys::page_size();
         let page = (virt as usize) & !(ps - 1);
         sys::mlock(page, ps).map(|_| 0)
@@ -230,15 +231,15 @@ pub extern "C" fn rte_mem_lock_page(virt: *const c_void) -> c_int {
 /// 1 when IOVAs are physical addresses read from /proc/self/pagemap.
 #[no_mangle]
 pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
-    ffi_plain!("rte_eal_using_phys_addrs", 0, {
-        c_int::from(addr::using_phys_addrs())
+    ffi_boundary!(Log, "rte_eal_using_phys_addrs", fail = 0, {
+        Ok(c_int::from(addr::using_phys_addrs()))
     })
 }
 
 /// Checks every segment against a `maskbits`-bit DMA mask: 0 fits, 1 does not, -1 bad width.
 #[no_mangle]
 pub extern "C" fn rte_mem_check_dma_mask(maskbits: u8) -> c_int {
-    ffi_result!("rte_mem_check_dma_mask", -1, {
+    ffi_boundary!(Log, "rte_mem_check_dma_mask", {
         mcfg::mem_read_lock();
         let r = memseg::check_dma_mask(maskbits);
         mcfg::mem_read_unlock();
@@ -249,7 +250,7 @@ pub extern "C" fn rte_mem_check_dma_mask(maskbits: u8) -> c_int {
 /// [`rte_mem_check_dma_mask`] without taking the memory lock.
 #[no_mangle]
 pub extern "C" fn rte_mem_check_dma_mask_thread_unsafe(maskbits: u8) -> c_int {
-    ffi_result!("rte_mem_check_dma_mask_thread_unsafe", -1, {
+    ffi_boundary!(Log, "rte_mem_check_dma_mask_thread_unsafe", {
         memseg::check_dma_mask(maskbits)
     })
 }
@@ -257,8 +258,9 @@ pub extern "C" fn rte_mem_check_dma_mask_thread_unsafe(maskbits: u8) -> c_int {
 /// Narrows the DMA mask later allocations must fit.
 #[no_mangle]
 pub extern "C" fn rte_mem_set_dma_mask(maskbits: u8) {
-    ffi_plain!("rte_mem_set_dma_mask", (), {
-        memseg::set_dma_mask(maskbits)
+    ffi_boundary!(Log, "rte_mem_set_dma_mask", {
+        memseg::set_dma_mask(maskbits);
+        Ok(())
     })
 }
 
@@ -270,7 +272,7 @@ fn fd_common(ms: *const rte_memseg) -> crate::error::Result<(i32, u64)> {
 /// The descriptor backing `ms` in this process, or -1 with `rte_errno` set.
 #[no_mangle]
 pub extern "C" fn rte_memseg_get_fd(ms: *const rte_memseg) -> c_int {
-    ffi_result!("rte_memseg_get_fd", -1, {
+    ffi_boundary!(Log, "rte_memseg_get_fd", {
         mcfg::mem_read_lock();
         let r = fd_common(ms);
         mcfg::mem_read_unlock();
@@ -281,7 +283,7 @@ pub extern "C" fn rte_memseg_get_fd(ms: *const rte_memseg) -> c_int {
 /// [`rte_memseg_get_fd`] without taking the memory lock.
 #[no_mangle]
 pub extern "C" fn rte_memseg_get_fd_thread_unsafe(ms: *const rte_memseg) -> c_int {
-    ffi_result!("rte_memseg_get_fd_thread_unsafe", -1, {
+    ffi_boundary!(Log, "rte_memseg_get_fd_thread_unsafe", {
         fd_common(ms).map(|(fd, _)| fd)
     })
 }
@@ -309,7 +311,7 @@ pub unsafe extern "C" fn rte_memseg_get_fd_offset(
     ms: *const rte_memseg,
     offset: *mut usize,
 ) -> c_int {
-    ffi_result!("rte_memseg_get_fd_offset", -1, {
+    ffi_boundary!(Log, "rte_memseg_get_fd_offset", {
         fd_offset(ms, offset, true)
     })
 }
@@ -323,7 +325,7 @@ pub unsafe extern "C" fn rte_memseg_get_fd_offset_thread_unsafe(
     ms: *const rte_memseg,
     offset: *mut usize,
 ) -> c_int {
-    ffi_result!("rte_memseg_get_fd_offset_thread_unsafe", -1, {
+    ffi_boundary!(Log, "rte_memseg_get_fd_offset_thread_unsafe", {
         fd_offset(ms, offset, false)
     })
 }
@@ -338,7 +340,7 @@ pub unsafe extern "C" fn rte_mem_event_callback_register(
     clb: rte_mem_event_callback_t,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_result!("rte_mem_event_callback_register", -1, {
+    ffi_boundary!(Log, "rte_mem_event_callback_register", {
         // SAFETY: caller's guarantee.
         let n = unsafe { cstr(name, "name") }?;
         memevent::register_event(n, clb, arg).map(|_| 0)
@@ -354,7 +356,7 @@ pub unsafe extern "C" fn rte_mem_event_callback_unregister(
     name: *const c_char,
     arg: *mut c_void,
 ) -> c_int {
-    ffi_result!("rte_mem_event_callback_unregister", -1, {
+    ffi_boundary!(Log, "rte_mem_event_callback_unregister", {
         // SAFETY: caller's guarantee.
         let n = unsafe { cstr(name, "name") }?;
         memevent::unregister_event(n, arg).map(|_| 0)
@@ -372,7 +374,7 @@ pub unsafe extern "C" fn rte_mem_alloc_validator_register(
     socket_id: c_int,
     limit: usize,
 ) -> c_int {
-    ffi_result!("rte_mem_alloc_validator_register", -1, {
+    ffi_boundary!(Log, "rte_mem_alloc_validator_register", {
         // SAFETY: caller's guarantee.
         let n = unsafe { cstr(name, "name") }?;
         memevent::register_validator(n, clb, socket_id, limit).map(|_| 0)
@@ -388,7 +390,7 @@ pub unsafe extern "C" fn rte_mem_alloc_validator_unregister(
     name: *const c_char,
     socket_id: c_int,
 ) -> c_int {
-    ffi_result!("rte_mem_alloc_validator_unregister", -1, {
+    ffi_boundary!(Log, "rte_mem_alloc_validator_unregister", {
         // SAFETY: caller's guarantee.
         let n = unsafe { cstr(name, "name") }?;
         memevent::unregister_validator(n, socket_id).map(|_| 0)
@@ -408,7 +410,7 @@ pub unsafe extern "C" fn rte_extmem_register(
     n_pages: c_uint,
     page_sz: usize,
 ) -> c_int {
-    ffi_result!("rte_extmem_register", -1, {
+    ffi_boundary!(Log, "rte_extmem_register", {
         let iovas = if iova_addrs.is_null() {
             None
         } else {
@@ -428,7 +430,7 @@ pub unsafe extern "C" fn rte_extmem_register(
 /// Unregisters external memory. 0, or -1 with `rte_errno` set.
 #[no_mangle]
 pub extern "C" fn rte_extmem_unregister(va_addr: *mut c_void, len: usize) -> c_int {
-    ffi_result!("rte_extmem_unregister", -1, {
+    ffi_boundary!(Log, "rte_extmem_unregister", {
         memseg::extmem_unregister(va_addr as usize, len).map(|_| 0)
     })
 }
@@ -436,7 +438,7 @@ pub extern "C" fn rte_extmem_unregister(va_addr: *mut c_void, len: usize) -> c_i
 /// Maps another process's external memory metadata into this one.
 #[no_mangle]
 pub extern "C" fn rte_extmem_attach(va_addr: *mut c_void, len: usize) -> c_int {
-    ffi_result!("rte_extmem_attach", -1, {
+    ffi_boundary!(Log, "rte_extmem_attach", {
         memseg::extmem_attach(va_addr as usize, len, true).map(|_| 0)
     })
 }
@@ -444,7 +446,7 @@ pub extern "C" fn rte_extmem_attach(va_addr: *mut c_void, len: usize) -> c_int {
 /// Drops this process's mapping of external memory metadata.
 #[no_mangle]
 pub extern "C" fn rte_extmem_detach(va_addr: *mut c_void, len: usize) -> c_int {
-    ffi_result!("rte_extmem_detach", -1, {
+    ffi_boundary!(Log, "rte_extmem_detach", {
         memseg::extmem_attach(va_addr as usize, len, false).map(|_| 0)
     })
 }

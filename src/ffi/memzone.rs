@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
-use super::{boundary_quiet, c_stream, cstr};
+use super::{c_stream, cstr, Mode};
 use crate::abi::rte_memzone;
 use crate::memzone;
 
@@ -15,8 +15,12 @@ fn reserve(
     align: c_uint,
     bound: c_uint,
 ) -> *const rte_memzone {
-    let quiet = |e: &crate::error::Error| e.errno == libc::ENOMEM || e.errno == libc::EEXIST;
-    boundary_quiet(func, std::ptr::null(), quiet, || {
+    // No memory and a taken name are expected answers (DPDK stays silent there).
+    let mode = Mode::Per(|e| match e.errno {
+        libc::ENOMEM | libc::EEXIST => Mode::Quiet,
+        _ => Mode::Log,
+    });
+    ffi_boundary!(mode, func, {
         // SAFETY: the exported callers forward their caller's string.
         let n = unsafe { cstr(name, "name") }?;
         memzone::reserve(n, len, socket, flags, align, bound)
@@ -90,7 +94,7 @@ pub unsafe extern "C" fn rte_memzone_reserve_bounded(
 /// `mz` may be any pointer: it is checked against the memzone table before it is read.
 #[no_mangle]
 pub unsafe extern "C" fn rte_memzone_free(mz: *const rte_memzone) -> c_int {
-    ffi_result!("rte_memzone_free", -libc::EINVAL, {
+    ffi_boundary!(Log, "rte_memzone_free", fail = -libc::EINVAL, {
         if mz.is_null() {
             return Err(crate::err!(libc::EINVAL, "memzone is NULL"));
         }
@@ -105,15 +109,15 @@ pub unsafe extern "C" fn rte_memzone_free(mz: *const rte_memzone) -> c_int {
 /// `name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_memzone_lookup(name: *const c_char) -> *const rte_memzone {
-    ffi_plain!("rte_memzone_lookup", std::ptr::null(), {
+    ffi_boundary!(Log, "rte_memzone_lookup", {
         if name.is_null() {
-            return std::ptr::null();
+            return Ok(std::ptr::null());
         }
         // SAFETY: caller's guarantee.
-        match unsafe { std::ffi::CStr::from_ptr(name) }.to_str() {
+        Ok(match unsafe { std::ffi::CStr::from_ptr(name) }.to_str() {
             Ok(n) => memzone::lookup(n).unwrap_or(std::ptr::null()),
             Err(_) => std::ptr::null(),
-        }
+        })
     })
 }
 
@@ -128,11 +132,12 @@ pub type rte_memzone_walk_fn =
 /// `func` is NULL or a function safe to call with each zone and `arg`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_memzone_walk(func: rte_memzone_walk_fn, arg: *mut c_void) {
-    ffi_plain!("rte_memzone_walk", (), {
+    ffi_boundary!(Log, "rte_memzone_walk", {
         if let Some(f) = func {
             // SAFETY: the application's callback with a live zone.
             memzone::walk(|z| unsafe { f(z, arg) });
         }
+        Ok(())
     })
 }
 
@@ -142,9 +147,10 @@ pub unsafe extern "C" fn rte_memzone_walk(func: rte_memzone_walk_fn, arg: *mut c
 /// `f` is NULL or a valid `FILE *`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_memzone_dump(f: *mut libc::FILE) {
-    ffi_plain!("rte_memzone_dump", (), {
+    ffi_boundary!(Log, "rte_memzone_dump", {
         if let Some(mut out) = c_stream(f) {
             let _ = memzone::dump(&mut out);
         }
+        Ok(())
     })
 }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use crate::abi::{RTE_VER_MINOR, RTE_VER_MONTH, RTE_VER_RELEASE, RTE_VER_YEAR};
 use crate::base::{cpu, hexdump, rand, version};
 use crate::error::Error;
+use crate::ffi::Mode;
 
 // ---------------------------------------------------------------------------------------------
 // Strings
@@ -34,11 +35,17 @@ pub unsafe extern "C" fn rte_strscpy(
     src: *const c_char,
     dsize: usize,
 ) -> libc::ssize_t {
-    ffi_plain!("rte_strscpy", -(libc::EFAULT as libc::ssize_t), {
+    // Truncation is an answer (rte_errno E2BIG, no log); NULL pointers are logged.
+    let mode = Mode::Per(|e| {
+        if e.errno == libc::E2BIG {
+            Mode::Errno
+        } else {
+            Mode::Log
+        }
+    });
+    ffi_boundary!(mode, "rte_strscpy", fail = -errno, {
         if dst.is_null() || src.is_null() {
-            crate::base::log::eal_err("rte_strscpy(): dst or src is NULL");
-            crate::base::errno::set(libc::EINVAL);
-            return -(libc::EINVAL as libc::ssize_t);
+            return Err(Error::new(libc::EINVAL, "dst or src is NULL"));
         }
         let mut i = 0usize;
         while i < dsize {
@@ -48,7 +55,7 @@ pub unsafe extern "C" fn rte_strscpy(
             // SAFETY: i < dsize and dst has dsize writable bytes (caller's guarantee).
             unsafe { *dst.add(i) = c };
             if c == 0 {
-                return i as libc::ssize_t;
+                return Ok(i as libc::ssize_t);
             }
             i += 1;
         }
@@ -56,8 +63,7 @@ pub unsafe extern "C" fn rte_strscpy(
             // SAFETY: dsize - 1 < dsize; terminate the truncated copy.
             unsafe { *dst.add(dsize - 1) = 0 };
         }
-        crate::base::errno::set(libc::E2BIG);
-        -(libc::E2BIG as libc::ssize_t)
+        Err(Error::new(libc::E2BIG, "the string was truncated"))
     })
 }
 
@@ -76,11 +82,11 @@ pub unsafe extern "C" fn rte_strsplit(
     maxtokens: c_int,
     delim: c_char,
 ) -> c_int {
-    ffi_plain!("rte_strsplit", -1, {
+    // DPDK sets errno here; rte_errno too, and nothing is logged.
+    ffi_boundary!(Errno, "rte_strsplit", {
         if string.is_null() || tokens.is_null() {
             crate::sys::set_c_errno(libc::EINVAL);
-            crate::base::errno::set(libc::EINVAL);
-            return -1;
+            return Err(Error::new(libc::EINVAL, "string or tokens is NULL"));
         }
         let mut tok: c_int = 0;
         let mut tokstart = true;
@@ -102,7 +108,7 @@ pub unsafe extern "C" fn rte_strsplit(
                 tokstart = true;
             }
         }
-        tok
+        Ok(tok)
     })
 }
 
@@ -112,13 +118,14 @@ pub unsafe extern "C" fn rte_strsplit(
 /// `str` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_str_to_size(str: *const c_char) -> u64 {
-    ffi_plain!("rte_str_to_size", 0, {
+    ffi_boundary!(Errno, "rte_str_to_size", {
         if str.is_null() {
-            crate::base::errno::set(libc::EINVAL);
-            return 0;
+            return Err(Error::new(libc::EINVAL, "str is NULL"));
         }
         // SAFETY: non-NULL and NUL-terminated (caller's guarantee).
-        crate::options::values::str_to_size(unsafe { CStr::from_ptr(str) }.to_bytes())
+        Ok(crate::options::values::str_to_size(
+            unsafe { CStr::from_ptr(str) }.to_bytes(),
+        ))
     })
 }
 
@@ -178,7 +185,7 @@ pub unsafe extern "C" fn rte_hexdump(
     buf: *const c_void,
     len: c_uint,
 ) {
-    ffi_result!("rte_hexdump", (), {
+    ffi_boundary!(Log, "rte_hexdump", {
         // SAFETY: forwarded caller guarantees.
         let (title, data) = unsafe { dump_args(f, title, buf, len) }?;
         // SAFETY: f checked non-NULL; open (caller's guarantee).
@@ -198,7 +205,7 @@ pub unsafe extern "C" fn rte_memdump(
     buf: *const c_void,
     len: c_uint,
 ) {
-    ffi_result!("rte_memdump", (), {
+    ffi_boundary!(Log, "rte_memdump", {
         // SAFETY: forwarded caller guarantees.
         let (title, data) = unsafe { dump_args(f, title, buf, len) }?;
         // SAFETY: f checked non-NULL; open (caller's guarantee).
@@ -210,13 +217,14 @@ pub unsafe extern "C" fn rte_memdump(
 /// Writes the calling thread's stack to the log (stderr), one frame a line.
 #[no_mangle]
 pub extern "C" fn rte_dump_stack() {
-    ffi_plain!("rte_dump_stack", (), {
+    ffi_boundary!(Log, "rte_dump_stack", {
         let bt = std::backtrace::Backtrace::force_capture();
         crate::base::log::emit(
             crate::base::log::RTE_LOG_ERR,
             crate::base::log::RTE_LOGTYPE_EAL,
             &format!("EAL: stack trace of thread {}:\n{bt}\n", std::process::id()),
         );
+        Ok(())
     })
 }
 
@@ -228,8 +236,8 @@ pub extern "C" fn rte_dump_stack() {
 /// The version string of the DPDK release rtemem implements, e.g. "DPDK 22.11.11".
 #[no_mangle]
 pub extern "C" fn rte_version() -> *const c_char {
-    ffi_plain!("rte_version", c"DPDK".as_ptr(), {
-        version::version().as_ptr()
+    ffi_boundary!(Log, "rte_version", fail = c"DPDK".as_ptr(), {
+        Ok(version::version().as_ptr())
     })
 }
 
@@ -276,20 +284,24 @@ pub extern "C" fn rte_version_release() -> c_uint {
 /// Cycles per second of the time-stamp counter (measured once, about 0.1 s on first call).
 #[no_mangle]
 pub extern "C" fn rte_get_tsc_hz() -> u64 {
-    ffi_plain!("rte_get_tsc_hz", 0, { cpu::tsc_hz() })
+    ffi_boundary!(Log, "rte_get_tsc_hz", { Ok(cpu::tsc_hz()) })
 }
 
 /// Waits `us` microseconds by spinning on the TSC.
 #[no_mangle]
 pub extern "C" fn rte_delay_us_block(us: c_uint) {
-    ffi_plain!("rte_delay_us_block", (), { cpu::delay_us_block(us) })
+    ffi_boundary!(Log, "rte_delay_us_block", {
+        cpu::delay_us_block(us);
+        Ok(())
+    })
 }
 
 /// Waits `us` microseconds by sleeping.
 #[no_mangle]
 pub extern "C" fn rte_delay_us_sleep(us: c_uint) {
-    ffi_plain!("rte_delay_us_sleep", (), {
+    ffi_boundary!(Log, "rte_delay_us_sleep", {
         std::thread::sleep(Duration::from_micros(u64::from(us)));
+        Ok(())
     })
 }
 
@@ -302,7 +314,7 @@ pub static mut rte_delay_us: extern "C" fn(c_uint) = rte_delay_us_block;
 /// Makes `rte_delay_us()` call `userfunc`. A NULL `userfunc` is refused and logged.
 #[no_mangle]
 pub extern "C" fn rte_delay_us_callback_register(userfunc: Option<extern "C" fn(c_uint)>) {
-    ffi_plain!("rte_delay_us_callback_register", (), {
+    ffi_boundary!(Log, "rte_delay_us_callback_register", {
         match userfunc {
             // SAFETY: a plain store of a function pointer to DPDK's exported variable; DPDK
             // documents the same unsynchronised write, done during setup.
@@ -311,6 +323,7 @@ pub extern "C" fn rte_delay_us_callback_register(userfunc: Option<extern "C" fn(
                 "rte_delay_us_callback_register(): userfunc is NULL; kept the current one",
             ),
         }
+        Ok(())
     })
 }
 
@@ -322,25 +335,28 @@ pub extern "C" fn rte_delay_us_callback_register(userfunc: Option<extern "C" fn(
 /// Seeds the generator of every thread (each thread draws its own stream from the seed).
 #[no_mangle]
 pub extern "C" fn rte_srand(seedval: u64) {
-    ffi_plain!("rte_srand", (), { rand::srand(seedval) })
+    ffi_boundary!(Log, "rte_srand", {
+        rand::srand(seedval);
+        Ok(())
+    })
 }
 
 /// A pseudo-random 64-bit number.
 #[no_mangle]
 pub extern "C" fn rte_rand() -> u64 {
-    ffi_plain!("rte_rand", 0, { rand::rand() })
+    ffi_boundary!(Log, "rte_rand", { Ok(rand::rand()) })
 }
 
 /// A pseudo-random number uniform in [0, upper_bound); 0 when upper_bound is 0.
 #[no_mangle]
 pub extern "C" fn rte_rand_max(upper_bound: u64) -> u64 {
-    ffi_plain!("rte_rand_max", 0, { rand::rand_max(upper_bound) })
+    ffi_boundary!(Log, "rte_rand_max", { Ok(rand::rand_max(upper_bound)) })
 }
 
 /// A pseudo-random double uniform in [0, 1).
 #[no_mangle]
 pub extern "C" fn rte_drand() -> f64 {
-    ffi_plain!("rte_drand", 0.0, { rand::drand() })
+    ffi_boundary!(Log, "rte_drand", { Ok(rand::drand()) })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,14 +367,14 @@ pub extern "C" fn rte_drand() -> f64 {
 /// SSE4.2), 0 otherwise.
 #[no_mangle]
 pub extern "C" fn rte_cpu_is_supported() -> c_int {
-    ffi_plain!("rte_cpu_is_supported", 0, {
+    ffi_boundary!(Log, "rte_cpu_is_supported", fail = 0, {
         let ok = cpu::is_supported();
         if !ok {
             crate::base::log::eal_err(
                 "this CPU lacks an instruction set DPDK's x86-64 build needs (SSE to SSE4.2)",
             );
         }
-        c_int::from(ok)
+        Ok(c_int::from(ok))
     })
 }
 
@@ -371,10 +387,15 @@ pub extern "C" fn rte_vect_get_max_simd_bitwidth() -> u16 {
 /// Sets the widest SIMD path: a power of two >= 64 (RTE_VECT_SIMD_*), else -EINVAL.
 #[no_mangle]
 pub extern "C" fn rte_vect_set_max_simd_bitwidth(bitwidth: u16) -> c_int {
-    ffi_result!("rte_vect_set_max_simd_bitwidth", -libc::EINVAL, {
-        cpu::set_max_simd_bitwidth(bitwidth)?;
-        Ok(0)
-    })
+    ffi_boundary!(
+        Log,
+        "rte_vect_set_max_simd_bitwidth",
+        fail = -libc::EINVAL,
+        {
+            cpu::set_max_simd_bitwidth(bitwidth)?;
+            Ok(0)
+        }
+    )
 }
 
 #[cfg(test)]

@@ -1,97 +1,214 @@
 //! The C ABI: every `#[no_mangle] extern "C"` function of rtemem lives below this module.
 //!
 //! Shims are thin: they check arguments, call into the safe core, and translate the result into
-//! DPDK's convention. Every body runs under [`ffi_result!`] or [`ffi_plain!`], which stop panics
-//! at the boundary. On failure the shim logs one line saying why, sets `rte_errno` and returns
-//! the function's failure value (NULL or a negative number). Pointer conversions live in
-//! [`cstr`] and friends so that the unsafe reasoning is in one place.
+//! DPDK's convention. Every body runs under the one boundary macro, [`ffi_boundary!`] (the
+//! model is rustls-ffi's `ffi_panic_boundary!`): the body yields `Result<T, Error>`; an `Err`
+//! is reported as the shim's [`Mode`] says and turned into the function's failure value; a
+//! panic never crosses into C: it is logged, `rte_errno` becomes `EFAULT`, and the failure value
+//! is returned. The failure value of a return type comes from [`FailValue`] (NULL for pointers,
+//! -1 for `int`, ...), unless the shim gives DPDK's own (`fail = 0`, or `fail = -errno` for
+//! functions that return `-rte_errno`). Pointer conversions live in [`cstr`] and friends so that
+//! the unsafe reasoning is in one place.
+//!
+//! Shims that only return a constant (`rte_version_year`, `rte_eal_has_pci`, ...) or read one
+//! atomic cannot panic and have no body to guard.
+//!
+//! Boilerplate that stays for cbindgen: each shim is a separate `#[no_mangle]` function with
+//! DPDK's exact prototype (cbindgen reads prototypes, not macro output), so a family such as the
+//! fbarray searches is a short shim per function over one shared helper.
 
 use std::ffi::{c_char, CStr};
 
+use crate::base::log::{eal_err, RTE_LOG_DEBUG};
 use crate::error::Error;
 
-/// Runs `$body` (which yields `Result<T, Error>`) for the exported function `$name`.
-/// On `Err` it logs the message, sets `rte_errno` and yields `$fail`; a panic does the same
-/// with `EFAULT` instead of unwinding into C.
-macro_rules! ffi_result {
-    ($name:expr, $fail:expr, $body:block) => {{
-        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
-                $crate::ffi::fail($name, &e);
-                $fail
-            }
-            Err(p) => {
-                $crate::ffi::panicked($name, p);
-                $fail
+/// How a shim reports an `Err` from its body (a panic is always logged, with `EFAULT`).
+#[derive(Clone, Copy)]
+pub(crate) enum Mode {
+    /// One ERR log line "`<func>(): <msg>`", `rte_errno` set: DPDK's usual failure.
+    Log,
+    /// The line at DEBUG only, `rte_errno` set: expected failures that applications probe for
+    /// (no memory, a name already taken), where DPDK stays silent.
+    Quiet,
+    /// `rte_errno` set, nothing logged (a search that found nothing).
+    Errno,
+    /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
+    /// alone (the log level setters).
+    Debug,
+    /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
+    Per(fn(&Error) -> Mode),
+}
+
+/// Runs `$body` (a block yielding `Result<T, Error>`) for the exported function `$name` under
+/// the panic boundary; see the module documentation. Forms:
+///
+/// - `ffi_boundary!(Log, "rte_x", { ... })`: on failure, `T`'s [`FailValue`];
+/// - `ffi_boundary!(Quiet, "rte_x", fail = 0, { ... })`: on failure, this value;
+/// - `ffi_boundary!(Log, "rte_x", fail = -errno, { ... })`: on failure, minus the errno that
+///   `rte_errno` gets (`-EFAULT` after a panic).
+///
+/// The mode is a [`Mode`] variant, named bare (`Log`, `Per(|e| ...)`).
+macro_rules! ffi_boundary {
+    ($mode:expr, $name:expr, fail = -errno, $body:block) => {
+        $crate::ffi::boundary(
+            {
+                #[allow(unused_imports)]
+                use $crate::ffi::Mode::*;
+                $mode
+            },
+            $name,
+            |errno| $crate::ffi::NegErrno::neg_errno(errno),
+            || $body,
+        )
+    };
+    ($mode:expr, $name:expr, fail = $fail:expr, $body:block) => {
+        $crate::ffi::boundary(
+            {
+                #[allow(unused_imports)]
+                use $crate::ffi::Mode::*;
+                $mode
+            },
+            $name,
+            |_| $fail,
+            || $body,
+        )
+    };
+    ($mode:expr, $name:expr, $body:block) => {
+        $crate::ffi::boundary(
+            {
+                #[allow(unused_imports)]
+                use $crate::ffi::Mode::*;
+                $mode
+            },
+            $name,
+            |_| $crate::ffi::FailValue::fail_value(),
+            || $body,
+        )
+    };
+}
+
+/// The value an exported function returns when it fails, by DPDK's convention for its type.
+pub(crate) trait FailValue {
+    fn fail_value() -> Self;
+}
+
+impl<T> FailValue for *mut T {
+    fn fail_value() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl<T> FailValue for *const T {
+    fn fail_value() -> Self {
+        std::ptr::null()
+    }
+}
+
+impl<T> FailValue for Option<T> {
+    fn fail_value() -> Self {
+        None
+    }
+}
+
+impl FailValue for () {
+    fn fail_value() -> Self {}
+}
+
+impl FailValue for bool {
+    fn fail_value() -> Self {
+        false
+    }
+}
+
+impl FailValue for f64 {
+    fn fail_value() -> Self {
+        0.0
+    }
+}
+
+macro_rules! fail_values {
+    ($($t:ty => $v:expr),*) => {$(
+        impl FailValue for $t {
+            fn fail_value() -> Self {
+                $v
             }
         }
-    }};
+    )*};
 }
 
-/// Runs `$body` (which yields `T` directly) for the exported function `$name`; a panic is
-/// logged and turned into `$fallback` with `rte_errno` set to `EFAULT`.
-macro_rules! ffi_plain {
-    ($name:expr, $fallback:expr, $body:block) => {{
-        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
-            Ok(v) => v,
-            Err(p) => {
-                $crate::ffi::panicked($name, p);
-                $fallback
-            }
-        }
-    }};
+// Signed results fail with -1, counts and ids with 0.
+fail_values!(i32 => -1, i64 => -1, isize => -1, u16 => 0, u32 => 0, u64 => 0, usize => 0);
+
+/// Return types of functions that fail with `-errno`.
+pub(crate) trait NegErrno {
+    fn neg_errno(errno: i32) -> Self;
 }
 
-#[allow(unused_imports)]
-pub(crate) use {ffi_plain, ffi_result};
-
-/// Reports a failed call the DPDK way: one log line and `rte_errno`.
-pub(crate) fn fail(func: &str, e: &Error) {
-    crate::base::log::eal_err(&format!("{func}(): {}", e.msg));
-    crate::base::errno::set(e.errno);
+impl NegErrno for i32 {
+    fn neg_errno(errno: i32) -> Self {
+        -errno
+    }
 }
 
-/// Reports an expected failure (an allocation that found no memory, a bad size) the DPDK way,
-/// but logs it at DEBUG: applications probe with such calls and DPDK stays silent there.
-pub(crate) fn fail_quiet(func: &str, e: &Error) {
-    crate::eal_log!(crate::base::log::RTE_LOG_DEBUG, "{func}(): {}", e.msg);
-    crate::base::errno::set(e.errno);
+impl NegErrno for isize {
+    fn neg_errno(errno: i32) -> Self {
+        -(errno as isize)
+    }
 }
 
-/// Runs an exported function's body like [`ffi_result!`], but failures for which `quiet`
-/// returns true (expected ones such as "no memory") are logged at DEBUG only.
-pub(crate) fn boundary_quiet<T>(
+/// The boundary [`ffi_boundary!`] expands to.
+#[inline(always)]
+pub(crate) fn boundary<T>(
+    mode: Mode,
     func: &str,
-    fail_value: T,
-    quiet: impl Fn(&Error) -> bool,
+    fail: impl FnOnce(i32) -> T,
     body: impl FnOnce() -> Result<T, Error>,
 ) -> T {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
-            if quiet(&e) {
-                fail_quiet(func, &e);
-            } else {
-                fail(func, &e);
-            }
-            fail_value
+            report(mode, func, &e);
+            fail(e.errno)
         }
         Err(p) => {
             panicked(func, p);
-            fail_value
+            fail(libc::EFAULT)
         }
     }
 }
 
+/// Reports a failed call as `mode` says.
+#[cold]
+#[inline(never)]
+pub(crate) fn report(mode: Mode, func: &str, e: &Error) {
+    match mode {
+        Mode::Log => {
+            eal_err(&format!("{func}(): {}", e.msg));
+            crate::base::errno::set(e.errno);
+        }
+        Mode::Quiet => {
+            crate::eal_log!(RTE_LOG_DEBUG, "{func}(): {}", e.msg);
+            crate::base::errno::set(e.errno);
+        }
+        Mode::Errno => crate::base::errno::set(e.errno),
+        Mode::Debug => crate::eal_log!(RTE_LOG_DEBUG, "{func}(): {}", e.msg),
+        Mode::Per(choose) => match choose(e) {
+            Mode::Per(_) => report(Mode::Log, func, e),
+            m => report(m, func, e),
+        },
+    }
+}
+
 /// Reports a panic caught at the boundary.
-pub(crate) fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
+#[cold]
+#[inline(never)]
+fn panicked(func: &str, p: Box<dyn std::any::Any + Send>) {
     let what = p
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    crate::base::log::eal_err(&format!(
+    eal_err(&format!(
         "{func}(): internal error: {what}; the call failed"
     ));
     crate::base::errno::set(libc::EFAULT);

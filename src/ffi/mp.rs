@@ -11,14 +11,18 @@ use crate::abi::{
     RTE_MP_MAX_NAME_LEN, RTE_MP_MAX_PARAM_LEN,
 };
 use crate::err;
-use crate::error::{Error, Result};
-use crate::ffi::{boundary_quiet, cstr};
+use crate::error::Result;
+use crate::ffi::{cstr, Mode};
 use crate::mp::{self, Msg, Replies};
 
 /// ENOTSUP (IPC disabled) is expected and DPDK logs it at DEBUG only.
-fn quiet(e: &Error) -> bool {
-    e.errno == libc::ENOTSUP
-}
+const MODE: Mode = Mode::Per(|e| {
+    if e.errno == libc::ENOTSUP {
+        Mode::Quiet
+    } else {
+        Mode::Log
+    }
+});
 
 /// Reads an action name of at most `RTE_MP_MAX_NAME_LEN` bytes (E2BIG without a NUL in it).
 ///
@@ -140,7 +144,7 @@ fn timeout_from(ts: *const libc::timespec) -> Result<Duration> {
 /// `name` is NULL or a C string; `action` stays callable until unregistered.
 #[no_mangle]
 pub unsafe extern "C" fn rte_mp_action_register(name: *const c_char, action: rte_mp_t) -> c_int {
-    boundary_quiet("rte_mp_action_register", -1, quiet, || {
+    ffi_boundary!(MODE, "rte_mp_action_register", {
         // SAFETY: name is NULL or a C string (DPDK's contract).
         let name = unsafe { name_from(name) }?;
         let f = action.ok_or_else(|| err!(libc::EINVAL, "action is NULL"))?;
@@ -160,11 +164,12 @@ pub unsafe extern "C" fn rte_mp_action_register(name: *const c_char, action: rte
 /// `name` is NULL or a C string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_mp_action_unregister(name: *const c_char) {
-    ffi_plain!("rte_mp_action_unregister", (), {
+    ffi_boundary!(Log, "rte_mp_action_unregister", {
         // SAFETY: name is NULL or a C string.
         if let Ok(n) = unsafe { name_from(name) } {
             mp::unregister_action(&n);
         }
+        Ok(())
     })
 }
 
@@ -174,7 +179,7 @@ pub unsafe extern "C" fn rte_mp_action_unregister(name: *const c_char) {
 /// `msg` is NULL or points to a readable `struct rte_mp_msg`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_mp_sendmsg(msg: *mut rte_mp_msg) -> c_int {
-    boundary_quiet("rte_mp_sendmsg", -1, quiet, || {
+    ffi_boundary!(MODE, "rte_mp_sendmsg", {
         // SAFETY: per this function's contract.
         let m = unsafe { msg_from(msg) }?;
         mp::sendmsg(&m).map(|_| 0)
@@ -193,7 +198,7 @@ pub unsafe extern "C" fn rte_mp_request_sync(
     reply: *mut rte_mp_reply,
     ts: *const libc::timespec,
 ) -> c_int {
-    boundary_quiet("rte_mp_request_sync", -1, quiet, || {
+    ffi_boundary!(MODE, "rte_mp_request_sync", {
         if reply.is_null() {
             return Err(err!(libc::EINVAL, "reply is NULL"));
         }
@@ -232,7 +237,7 @@ pub unsafe extern "C" fn rte_mp_request_async(
     ts: *const libc::timespec,
     clb: rte_mp_async_reply_t,
 ) -> c_int {
-    boundary_quiet("rte_mp_request_async", -1, quiet, || {
+    ffi_boundary!(MODE, "rte_mp_request_async", {
         // SAFETY: per this function's contract.
         let m = unsafe { msg_from(req) }?;
         let timeout = timeout_from(ts)?;
@@ -264,7 +269,7 @@ pub unsafe extern "C" fn rte_mp_request_async(
 /// `msg` is NULL or readable; `peer` is NULL or a C string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_mp_reply(msg: *mut rte_mp_msg, peer: *const c_char) -> c_int {
-    boundary_quiet("rte_mp_reply", -1, quiet, || {
+    ffi_boundary!(MODE, "rte_mp_reply", {
         // SAFETY: per this function's contract.
         let m = unsafe { msg_from(msg) }?;
         if peer.is_null() {
@@ -279,5 +284,5 @@ pub unsafe extern "C" fn rte_mp_reply(msg: *mut rte_mp_msg, peer: *const c_char)
 /// Forbids secondary processes from now on; false if one has attached already.
 #[no_mangle]
 pub extern "C" fn rte_mp_disable() -> bool {
-    ffi_plain!("rte_mp_disable", false, { mp::disable() })
+    ffi_boundary!(Log, "rte_mp_disable", { Ok(mp::disable()) })
 }

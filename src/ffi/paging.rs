@@ -71,7 +71,7 @@ pub unsafe extern "C" fn rte_mem_map(
     fd: c_int,
     offset: u64,
 ) -> *mut c_void {
-    ffi_result!("rte_mem_map", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_mem_map", {
         let (p, f) = translate(prot, flags)?;
         if size == 0 {
             return Err(err!(libc::EINVAL, "size is 0"));
@@ -89,7 +89,7 @@ pub unsafe extern "C" fn rte_mem_map(
 /// `virt..virt+size` is a mapping the caller owns and no longer uses.
 #[no_mangle]
 pub unsafe extern "C" fn rte_mem_unmap(virt: *mut c_void, size: usize) -> c_int {
-    ffi_result!("rte_mem_unmap", -1, {
+    ffi_boundary!(Log, "rte_mem_unmap", {
         // SAFETY: caller's guarantee.
         unsafe { sys::munmap_raw(virt, size) }.map(|_| 0)
     })
@@ -107,7 +107,7 @@ pub extern "C" fn rte_mem_page_size() -> usize {
 /// `virt..virt+size` lies in mappings of this process (mlock does not access the memory).
 #[no_mangle]
 pub unsafe extern "C" fn rte_mem_lock(virt: *const c_void, size: usize) -> c_int {
-    ffi_result!("rte_mem_lock", -1, {
+    ffi_boundary!(Log, "rte_mem_lock", {
         sys::mlock(virt as usize, size).map(|_| 0)
     })
 }

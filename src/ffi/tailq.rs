@@ -12,7 +12,7 @@ use crate::base::tailq::{self, rte_tailq_elem, rte_tailq_head};
 /// `t` is NULL or points to a `struct rte_tailq_elem` with static storage duration.
 #[no_mangle]
 pub unsafe extern "C" fn rte_eal_tailq_register(t: *mut rte_tailq_elem) -> c_int {
-    ffi_result!("rte_eal_tailq_register", -1, {
+    ffi_boundary!(Log, "rte_eal_tailq_register", {
         if t.is_null() {
             return Err(crate::err!(libc::EINVAL, "tailq element is NULL"));
         }
@@ -27,12 +27,12 @@ pub unsafe extern "C" fn rte_eal_tailq_register(t: *mut rte_tailq_elem) -> c_int
 /// `name` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn rte_eal_tailq_lookup(name: *const c_char) -> *mut rte_tailq_head {
-    ffi_plain!("rte_eal_tailq_lookup", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_eal_tailq_lookup", {
         // SAFETY: caller's guarantee.
-        match unsafe { cstr(name, "name") } {
+        Ok(match unsafe { cstr(name, "name") } {
             Ok(n) => tailq::lookup(n).unwrap_or(std::ptr::null_mut()),
             Err(_) => std::ptr::null_mut(),
-        }
+        })
     })
 }
 
@@ -42,9 +42,10 @@ pub unsafe extern "C" fn rte_eal_tailq_lookup(name: *const c_char) -> *mut rte_t
 /// `f` is NULL or a valid `FILE *`.
 #[no_mangle]
 pub unsafe extern "C" fn rte_dump_tailq(f: *mut libc::FILE) {
-    ffi_plain!("rte_dump_tailq", (), {
+    ffi_boundary!(Log, "rte_dump_tailq", {
         if let Some(mut out) = c_stream(f) {
             let _ = tailq::dump(&mut out);
         }
+        Ok(())
     })
 }

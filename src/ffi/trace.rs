@@ -51,7 +51,7 @@ pub unsafe extern "C" fn __rte_trace_point_register(
     register_fn: Option<unsafe extern "C" fn()>,
 ) -> c_int {
     let _ = register_fn;
-    ffi_result!("__rte_trace_point_register", -crate::base::errno::get(), {
+    ffi_boundary!(Log, "__rte_trace_point_register", fail = -errno, {
         if trace.is_null() {
             return Err(Error::new(libc::EINVAL, "trace is NULL"));
         }
@@ -82,7 +82,7 @@ pub extern "C" fn __rte_trace_point_emit_field(
 /// `name` is NULL or NUL-terminated (it is not read).
 #[no_mangle]
 pub unsafe extern "C" fn rte_trace_point_lookup(name: *const c_char) -> *mut u64 {
-    ffi_plain!("rte_trace_point_lookup", std::ptr::null_mut(), {
+    ffi_boundary!(Log, "rte_trace_point_lookup", {
         if !name.is_null() {
             // SAFETY: non-NULL name is NUL-terminated (caller's guarantee).
             let n = unsafe { CStr::from_ptr(name) }.to_string_lossy();
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn rte_trace_point_lookup(name: *const c_char) -> *mut u64
                 "trace point {n}: tracing is not supported by rtemem"
             );
         }
-        std::ptr::null_mut()
+        Ok(std::ptr::null_mut())
     })
 }
 
