@@ -37,7 +37,7 @@ fi
 [ $huge = 1 ] || notrun+=("hugepage modes: no hugepages reserved or no hugetlbfs mount (tests ran with --no-huge)")
 [ $dpdk = 1 ] || notrun+=("differential tests: Debian's libdpdk-dev (DPDK 22.11) is not installed")
 
-# --- checks: formatting, lints, generated header, exported symbol versions ---------------------
+# --- checks: formatting, lints, generated header, exported symbol versions, layers -------------
 if [ "$filter" = . ]; then
 	cargo fmt --check >"$out/log/fmt.log" 2>&1 && ok check::cargo-fmt || bad check::cargo-fmt "run cargo fmt"
 	cargo clippy --release --all-targets -- -D warnings >"$out/log/clippy.log" 2>&1 &&
@@ -49,6 +49,8 @@ if [ "$filter" = . ]; then
 	fi
 	scripts/check-abi.sh build/lib/librte_eal.so.23 abi/librte_eal.so.23.symbols >"$out/log/abi.log" 2>&1 &&
 		ok check::symbol-versions || bad check::symbol-versions "build/test/log/abi.log"
+	{ scripts/check-layers.sh && scripts/check-layers.sh --self-test; } >"$out/log/layers.log" 2>&1 &&
+		ok check::layers || bad check::layers "an upward import or a libc call outside sys: build/test/log/layers.log"
 fi
 
 # --- tier 1: cargo test ----------------------------------------------------------------------
