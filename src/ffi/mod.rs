@@ -1,7 +1,7 @@
 //! The C ABI: every `#[no_mangle] extern "C"` function of rtemem lives below this module.
 //!
 //! Shims are thin: they check arguments, call into the safe core, and translate the result into
-//! DPDK's convention. Every body runs under the one boundary macro, [`ffi_boundary!`] (the
+//! DPDK's convention. Every body runs under the one boundary macro, `ffi_boundary!` (the
 //! model is rustls-ffi's `ffi_panic_boundary!`): the body yields `Result<T, Error>`; an `Err`
 //! is reported as the shim's [`Mode`] says and turned into the function's failure value; a
 //! panic never crosses into C: it is logged, `rte_errno` becomes `EFAULT`, and the failure value
@@ -156,7 +156,7 @@ impl NegErrno for isize {
     }
 }
 
-/// The boundary [`ffi_boundary!`] expands to.
+/// The boundary `ffi_boundary!` expands to.
 #[inline(always)]
 pub(crate) fn boundary<T>(
     mode: Mode,

@@ -6,7 +6,7 @@
 //! `--lcores` maps groups of lcores onto CPU sets. Each parser returns [`LcoreSet`]: lcore id
 //! -> (index in order of appearance, CPU set), exactly as DPDK fills `lcore_config[]`.
 //! DPDK's parsers lean on C's `strtol`/`strtoul`; the quirks that follow from that (a list item
-//! with no digits reads as 0, blanks are skipped) are reproduced through [`c_strtoul`](super::values::c_strtoul).
+//! with no digits reads as 0, blanks are skipped) are reproduced through [`c_strtoul`].
 //! Nothing here touches global state.
 
 use std::collections::{BTreeMap, BTreeSet};
