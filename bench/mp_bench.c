@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include "common.h" /* c-tests/: test_fork, test_wait */
 
 static double now_us(void)
 {
@@ -51,8 +51,8 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 0;
 	}
-	/* Primary: start the secondary with the same arguments and wait for it. */
-	pid_t pid = fork();
+	/* Primary: start the secondary with the same arguments and wait for it (bounded). */
+	pid_t pid = test_fork();
 	if (pid == 0) {
 		char *args[64];
 		int k = 0;
@@ -65,8 +65,7 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", args);
 		_exit(127);
 	}
-	int st = 0;
-	waitpid(pid, &st, 0);
+	int st = test_wait(pid, 120000);
 	rte_eal_cleanup();
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return st == 0 ? 0 : 1;
 }

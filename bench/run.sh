@@ -8,15 +8,17 @@ out=build/bench; mkdir -p $out
 pkg-config --exists libdpdk || { echo "bench needs Debian's libdpdk-dev (DPDK 22.11)"; exit 1; }
 cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/init_bench.c -o $out/init_bench -lrte_eal || exit 1
 cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/malloc_bench.c -o $out/malloc_bench -lrte_eal || exit 1
-cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) bench/mp_bench.c -o $out/mp_bench -lrte_eal || exit 1
+cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) -Ic-tests bench/mp_bench.c -o $out/mp_bench -lrte_eal || exit 1
+# No run may hang the benchmark: each is bounded, and killed if it ignores SIGTERM.
+bound="timeout -k 5 120"
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 measure() { # impl field args...
 	local impl=$1 field=$2; shift 2
 	for i in $(seq "$runs"); do
 		if [ "$impl" = ours ]; then
-			LD_LIBRARY_PATH=build/lib $out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
+			LD_LIBRARY_PATH=build/lib $bound $out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
 		else
-			$out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
+			$bound $out/init_bench "$@" --file-prefix bench-$$-$i 2>/dev/null
 		fi
 	done | sed -n "s/.*$field=\([0-9.]*\).*/\1/p" | median
 }
@@ -45,9 +47,9 @@ mmeasure() { # impl case args...
 	local impl=$1 c=$2; shift 2
 	for i in $(seq "$runs"); do
 		if [ "$impl" = ours ]; then
-			LD_LIBRARY_PATH=build/lib $out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
+			LD_LIBRARY_PATH=build/lib $bound $out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
 		else
-			$out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
+			$bound $out/malloc_bench "$c" "$@" --file-prefix bench-$$-m$i 2>/dev/null
 		fi
 	done | awk '{print $2}' | median
 }
@@ -73,9 +75,9 @@ mrow "4-64 MiB malloc+touch+free, dynamic" ms/op large "${base[@]}"
 pmeasure() { # impl
 	for i in $(seq "$runs"); do
 		if [ "$1" = ours ]; then
-			LD_LIBRARY_PATH=build/lib $out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
+			LD_LIBRARY_PATH=build/lib $bound $out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
 		else
-			$out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
+			$bound $out/mp_bench -l 0 --no-pci --no-telemetry --file-prefix bench-$$-p$i 2>/dev/null
 		fi
 	done | awk '{print $2}' | median
 }

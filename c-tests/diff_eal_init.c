@@ -2,20 +2,12 @@
  * shared-config lock, compared with DPDK 22.11. The binary re-executes itself for the
  * secondary and second-primary cases. */
 #include <libgen.h>
-#include <sys/wait.h>
 #include <rte_lcore.h>
 #include "common.h"
 
 static int run_self(const char *role)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl("/proc/self/exe", "diff_eal_init", role, (char *)NULL);
-		_exit(127);
-	}
-	int status = 0;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return test_wait(test_spawn_self(NULL, role, (char *)NULL), -1);
 }
 
 static int child(const char *role)

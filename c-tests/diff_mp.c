@@ -13,7 +13,6 @@
 #include <time.h>
 #include "common.h"
 
-static const char *self_exe;
 static atomic_int got_ready, got_quit, got_note, async_done;
 static char note_param[64];
 static char async_param[64];
@@ -236,29 +235,16 @@ static int crasher(void)
 
 static pid_t spawn(const char *role)
 {
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl(self_exe, self_exe, role, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
+	return test_spawn_self(NULL, role, (char *)NULL);
 }
 
 static int reap(pid_t pid)
 {
-	int st = 0;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return test_wait(pid, -1);
 }
 
 int main(int argc, char **argv)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	CHECK(n > 0, "readlink /proc/self/exe");
-	exe[n] = 0;
-	self_exe = exe;
 	if (argc > 1 && strcmp(argv[1], "secondary") == 0)
 		return secondary();
 	if (argc > 1 && strcmp(argv[1], "crash") == 0)

@@ -2,10 +2,13 @@
  * --single-file-segments and --legacy-mem modes: memory a secondary allocates (growing the heap
  * with new pages) is readable in the primary as soon as the allocation returned; memory the
  * primary allocates while a secondary runs is readable there at once; each side frees the
- * other's blocks; zones, pointers and a DPDK ring cross processes. */
+ * other's blocks; zones, pointers and a DPDK ring cross processes.
+ * Legacy mode runs on the default hugepage size's mount alone (--huge-dir, in both processes):
+ * with mounts of two sizes, DPDK 22.11's legacy secondary can fail to open the primary's pages.
+ * Every wait for the other process is bounded (common.h), so a failing side fails the test at
+ * once instead of hanging it. */
 /* LIBS: -lrte_ring */
 #include <stdint.h>
-#include <sys/wait.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
 #include <rte_ring.h>
@@ -26,11 +29,11 @@ static int check_fill(const char *p, char v, size_t n)
 	return 1;
 }
 
-static int secondary(int rfd, int wfd)
+static int secondary(int rfd, int wfd, const char *huge_dir)
 {
-	const char *extra[] = { "--proc-type", "secondary" };
-	CHECK(test_eal_init_argv(2, extra, test_have_hugepages()) >= 0, "secondary init: %s",
-	      rte_strerror(rte_errno));
+	const char *extra[] = { "--proc-type", "secondary", "--huge-dir", huge_dir };
+	CHECK(test_eal_init_argv(huge_dir[0] ? 4 : 2, extra, test_have_hugepages()) >= 0,
+	      "secondary init: %s", rte_strerror(rte_errno));
 	const struct rte_memzone *mz = rte_memzone_lookup("mp_box");
 	CHECK(mz != NULL, "box zone visible in the secondary");
 	struct box *b = mz->addr;
@@ -42,24 +45,35 @@ static int secondary(int rfd, int wfd)
 	CHECK(p != NULL, "secondary allocation");
 	memset(p, 0x5a, BIG);
 	b->from_secondary = p;
-	char c = 'r';
-	CHECK(write(wfd, &c, 1) == 1, "ready");
-	CHECK(read(rfd, &c, 1) == 1 && c == 'g', "go");
+	CHECK(test_send_byte(wfd, 'r') == 0, "ready");
+	CHECK(test_recv_byte(rfd) == 'g', "go");
 	/* The primary allocated while this process was running. */
 	printf("@ sec: primary's block readable %d\n", check_fill(b->from_primary, (char)0xa5, BIG));
 	rte_free(b->from_primary);
 	printf("@ sec: freed the primary's block\n");
 	fflush(stdout);
-	c = 'd';
-	CHECK(write(wfd, &c, 1) == 1, "done");
+	CHECK(test_send_byte(wfd, 'd') == 0, "done");
 	rte_eal_cleanup();
 	return 0;
 }
 
 static int primary(int argc, char **argv)
 {
-	CHECK(test_eal_init_argv(argc, (const char *const *)argv, 1) >= 0, "primary init: %s",
-	      rte_strerror(rte_errno));
+	const char *args[40];
+	const char *huge_dir = "";
+	int n = 0;
+	for (int i = 0; i < argc && n < 38; i++) {
+		args[n++] = argv[i];
+		if (strcmp(argv[i], "--legacy-mem") == 0) {
+			huge_dir = test_default_huge_dir();
+			CHECK(huge_dir != NULL, "no hugetlbfs mount of the default page size");
+		}
+	}
+	if (huge_dir[0]) {
+		args[n++] = "--huge-dir";
+		args[n++] = huge_dir;
+	}
+	CHECK(test_eal_init_argv(n, args, 1) >= 0, "primary init: %s", rte_strerror(rte_errno));
 	struct rte_ring *ring = rte_ring_create("mp_ring", 256, SOCKET_ID_ANY, 0);
 	CHECK(ring != NULL, "ring");
 	const struct rte_memzone *mz = rte_memzone_reserve("mp_box", sizeof(struct box), SOCKET_ID_ANY, 0);
@@ -67,18 +81,9 @@ static int primary(int argc, char **argv)
 	struct box *b = mz->addr;
 	memset(b, 0, sizeof(*b));
 
-	int to_sec[2], from_sec[2];
-	CHECK(pipe(to_sec) == 0 && pipe(from_sec) == 0, "pipes");
-	pid_t pid = fork();
-	if (pid == 0) {
-		char r[16], w[16];
-		snprintf(r, sizeof(r), "%d", to_sec[0]);
-		snprintf(w, sizeof(w), "%d", from_sec[1]);
-		execl("/proc/self/exe", "diff_multiprocess", "secondary", r, w, (char *)NULL);
-		_exit(127);
-	}
-	char c = 0;
-	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'r', "secondary ready");
+	struct test_link sec;
+	pid_t pid = test_spawn_self(&sec, "secondary", huge_dir, (char *)NULL);
+	CHECK(test_recv_byte(sec.from) == 'r', "secondary ready");
 	long sum = 0;
 	void *v;
 	while (rte_ring_dequeue(ring, &v) == 0)
@@ -91,12 +96,10 @@ static int primary(int argc, char **argv)
 	CHECK(q != NULL, "primary allocation");
 	memset(q, 0xa5, BIG);
 	b->from_primary = q;
-	c = 'g';
-	CHECK(write(to_sec[1], &c, 1) == 1, "go");
-	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'd', "secondary done");
-	int st = 0;
-	waitpid(pid, &st, 0);
-	OBS("pri: secondary exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	CHECK(test_send_byte(sec.to, 'g') == 0, "go");
+	CHECK(test_recv_byte(sec.from) == 'd', "secondary done");
+	OBS("pri: secondary exit %d", test_wait(pid, -1));
+	test_link_close(&sec);
 	char *again = rte_malloc(NULL, 4096, 0);
 	OBS("pri: heap still works %d", again != NULL);
 	rte_free(again);
@@ -108,8 +111,8 @@ static int primary(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 4 && strcmp(argv[1], "secondary") == 0)
-		return secondary(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 5 && strcmp(argv[1], "secondary") == 0)
+		return secondary(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (!test_have_hugepages()) {
 		/* DPDK has no secondaries of --no-huge primaries: nothing to compare */
 		fprintf(stderr, "not run: needs hugepages (DPDK 22.11 has no --no-huge secondaries)\n");

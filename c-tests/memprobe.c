@@ -3,7 +3,8 @@
  *   memprobe <eal args...>           init, print "ready segs=N", cleanup, exit 0
  *   HOLD=1 memprobe <eal args...>    init, print "ready", then wait; SIGTERM exits cleanly
  *                                    (rte_eal_cleanup), SIGKILL is a crash
- * Exit 3 (with "init failed: errno N: text") when rte_eal_init fails. */
+ * Exit 3 (with "init failed: errno N: text") when rte_eal_init fails; 5 when a HOLD waited
+ * HOLD_MAX_S seconds for its SIGTERM (the test that started it is gone: give the pages back). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,15 @@
 #include <rte_errno.h>
 #include <rte_memory.h>
 
+#define HOLD_MAX_S 300
+
 static int segs;
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, expired;
 
 static void on_term(int sig)
 {
-	(void)sig;
+	if (sig == SIGALRM)
+		expired = 1;
 	stop = 1;
 }
 
@@ -41,8 +45,12 @@ int main(int argc, char **argv)
 	printf("ready segs=%d\n", segs);
 	fflush(stdout);
 	if (getenv("HOLD")) {
+		signal(SIGALRM, on_term);
+		alarm(HOLD_MAX_S);
 		while (!stop)
 			pause();
 	}
-	return rte_eal_cleanup() == 0 ? 0 : 4;
+	if (expired)
+		printf("no SIGTERM within %d s: giving up\n", HOLD_MAX_S);
+	return rte_eal_cleanup() == 0 ? (expired ? 5 : 0) : 4;
 }

@@ -5,6 +5,7 @@
 # (exhausted pool, size-limited mount) is an ENOMEM failure, not a crash.
 set -u
 root=${RTEMEM_ROOT:-$(pwd)}
+. "$root/c-tests/testlib.sh"
 if ! awk '$1 == "HugePages_Total:" && $2 > 0 {f=1} END {exit !f}' /proc/meminfo ||
 	! awk '$3 == "hugetlbfs" && $2 == "/dev/hugepages" {f=1} END {exit !f}' /proc/mounts; then
 	[ "${CI:-}" = true ] && { echo "CI must reserve hugepages and mount /dev/hugepages"; exit 1; }
@@ -48,7 +49,7 @@ run_modes() { # size-dir sysfs-free-file mem-MiB pages tag
 		check "$tag $mode: ready with $pages segments" "$(grep -o 'segs=[0-9]*' "$tmp/out")" "segs=$pages"
 		check "$tag $mode: page files while running" "$(ls "$dir" | grep -c "^${p}map_")" "$want_files"
 		check "$tag $mode: $pages hugepages taken from sysfs free_hugepages" "$((base - $(cat "$free")))" "$pages"
-		kill -TERM $pid; wait $pid 2>/dev/null
+		stop_wait $pid; [ $? != 124 ] || fail=1
 		check "$tag $mode: no page files after exit" "$(ls "$dir" | grep -c "^${p}map_")" 0
 		check "$tag $mode: every hugepage back after exit" "$(cat "$free")" "$base"
 	done
@@ -64,7 +65,7 @@ else
 fi
 
 # Clean exit: nothing to clear even without a restart.
-"$tmp/probe" "${args[@]}" --file-prefix "$pfx-clean" -m 64 >/dev/null 2>&1
+bounded 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-clean" -m 64 >/dev/null 2>&1
 check "clean exit leaves no page files" "$(files "$pfx-clean")" 0
 check "clean exit returns every hugepage" "$(cat $sysfree)" "$start"
 
@@ -73,10 +74,10 @@ p=$pfx-kill
 HOLD=1 "$tmp/probe" "${args[@]}" --file-prefix "$p" -m 64 >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q ready "$tmp/out" && break; sleep 0.1; done
-kill -KILL $pid; wait $pid 2>/dev/null
+kill -KILL $pid; wait $pid 2>/dev/null # SIGKILL cannot be ignored: this wait is short
 check "after kill -9 the page files are still there" "$(files "$p")" 32
 check "after kill -9 the pages are still taken" "$((start - $(cat $sysfree)))" 32
-out=$("$tmp/probe" "${args[@]}" --file-prefix "$p" 2>&1)
+out=$(bounded 60 "$tmp/probe" "${args[@]}" --file-prefix "$p" 2>&1)
 check "the next primary starts" "$(grep -c ready <<<"$out")" 1
 check "the next primary removed every stale page file" "$(files "$p")" 0
 check "every hugepage is back (0 leaked)" "$(cat $sysfree)" "$start"
@@ -85,7 +86,7 @@ check "every hugepage is back (0 leaked)" "$(cat $sysfree)" "$start"
 free_1g=$(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages 2>/dev/null || echo 0)
 awk '$2 == "/dev/hugepages1G" {f=1} END {exit !f}' /proc/mounts || free_1g=0
 total_mb=$(($(cat $sysfree) * 2 + free_1g * 1024))
-out=$(timeout 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $((total_mb + 64)) 2>&1); rc=$?
+out=$(timeout -k 5 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $((total_mb + 64)) 2>&1); rc=$?
 check "more than the pool: init fails (exit 3)" "$rc" 3
 check "more than the pool: ENOMEM" "$(grep -o 'errno [0-9]*' <<<"$out")" "errno 12"
 check "more than the pool: the message names the fix" "$(grep -c 'nr_hugepages' <<<"$out")" 1
@@ -95,9 +96,9 @@ check "more than the pool: no hugepage leaked" "$(cat $sysfree)" "$start"
 # A size-limited hugetlbfs mount (16 MiB): 8 MiB works, 32 MiB fails with ENOMEM.
 mkdir -p "$tmp/lim"
 if mount -t hugetlbfs -o pagesize=2M,size=16M nodev "$tmp/lim" 2>/dev/null; then
-	out=$("$tmp/probe" -l 0-1 --huge-dir "$tmp/lim" --file-prefix "$pfx-lim" -m 8 2>&1); rc=$?
+	out=$(bounded 60 "$tmp/probe" -l 0-1 --huge-dir "$tmp/lim" --file-prefix "$pfx-lim" -m 8 2>&1); rc=$?
 	check "limited mount: 8 MiB fits" "$rc" 0
-	out=$("$tmp/probe" -l 0-1 --huge-dir "$tmp/lim" --file-prefix "$pfx-lim" -m 32 2>&1); rc=$?
+	out=$(bounded 60 "$tmp/probe" -l 0-1 --huge-dir "$tmp/lim" --file-prefix "$pfx-lim" -m 32 2>&1); rc=$?
 	check "limited mount: 32 MiB fails (exit 3)" "$rc" 3
 	check "limited mount: ENOMEM" "$(grep -o 'errno [0-9]*' <<<"$out")" "errno 12"
 	check "limited mount: nothing left in it" "$(ls "$tmp/lim" | wc -l)" 0
@@ -110,11 +111,11 @@ fi
 HOLD=1 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run1" -m 16 >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q ready "$tmp/out" && break; sleep 0.1; done
-out=$(timeout 20 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run2" -m 16 2>&1); rc=$?
+out=$(timeout -k 5 20 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run2" -m 16 2>&1); rc=$?
 check "a second rtemem primary (other prefix) starts while one runs" "$rc" 0
-out=$(LD_LIBRARY_PATH= timeout 30 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
+out=$(LD_LIBRARY_PATH= timeout -k 5 30 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
 check "a real DPDK primary (other prefix) starts while rtemem runs" "$rc" 0
 rm -rf /var/run/dpdk/"$pfx-dpdk"
-kill -TERM $pid; wait $pid 2>/dev/null
+stop_wait $pid; [ $? != 124 ] || fail=1
 check "hugepages all free at the end" "$(cat $sysfree)" "$start"
 exit $fail

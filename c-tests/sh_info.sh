@@ -6,6 +6,7 @@
 # exits 1 and says to start one.
 set -u
 root=${RTEMEM_ROOT:-$(pwd)}
+. "$root/c-tests/testlib.sh"
 if ! awk '$1 == "HugePages_Total:" && $2 > 0 {f=1} END {exit !f}' /proc/meminfo ||
 	! awk '$3 == "hugetlbfs" {f=1} END {exit !f}' /proc/mounts; then
 	[ "${CI:-}" = true ] && { echo "CI must reserve hugepages and mount hugetlbfs"; exit 1; }
@@ -16,7 +17,7 @@ info=$root/build/bin/rtemem-info
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] && stop_wait "$pid"
 	umount "$tmp/huge" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -36,12 +37,12 @@ check() { if [ "$2" = "$3" ]; then ok "$1 ($2)"; else bad "$1: got '$2', want '$
 pfx=info$$
 
 # No primary: exit 1, the EAL's message names the fix.
-out=$("$info" --file-prefix "$pfx-none" "${huge[@]}" 2>&1); rc=$?
+out=$(bounded 60 "$info" --file-prefix "$pfx-none" "${huge[@]}" 2>&1); rc=$?
 check "no primary: exit 1" "$rc" 1
 grep -q "no primary process is running with --file-prefix $pfx-none" <<<"$out" &&
 	grep -q "start the primary first" <<<"$out" && ok "no primary: the message says to start it" ||
 	bad "no primary: message was: $out"
-out=$("$info" 2>&1); rc=$?
+out=$(bounded 60 "$info" 2>&1); rc=$?
 check "no --file-prefix: usage error (exit 2)" "$rc" 2
 
 "$tmp/primary" -l 0 --file-prefix "$pfx" "${huge[@]}" -m 64 >"$tmp/primary.out" 2>&1 &
@@ -51,7 +52,7 @@ grep -q ready "$tmp/primary.out" || { cat "$tmp/primary.out"; echo "FAIL: primar
 ext=$(sed -n 's/.*ext_socket=\([0-9]*\).*/\1/p' "$tmp/primary.out")
 
 # Text report.
-"$info" --file-prefix "$pfx" "${huge[@]}" >"$tmp/text" 2>"$tmp/text.err"; rc=$?
+bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" >"$tmp/text" 2>"$tmp/text.err"; rc=$?
 check "text: exit 0" "$rc" 0
 cat "$tmp/text"
 for want in "Processes (2)" "Memzones (2)" "Heaps (2)" "Memseg lists (" "Physical memory: 67108864 bytes"; do
@@ -66,10 +67,10 @@ grep -Eq "^ +$pid +primary +primary$" "$tmp/text" && ok "text: primary process" 
 grep -Eq "^ +[0-9]+ +self +rtemem-info$" "$tmp/text" && ok "text: itself" || bad "text: itself"
 
 # JSON report: valid, and the same facts.
-"$info" --file-prefix "$pfx" "${huge[@]}" --json >"$tmp/a.json" 2>/dev/null; rc=$?
+bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" --json >"$tmp/a.json" 2>/dev/null; rc=$?
 check "json: exit 0" "$rc" 0
 python3 -m json.tool "$tmp/a.json" >/dev/null && ok "json: valid (python3 -m json.tool)" || bad "json: invalid"
-"$info" --file-prefix "$pfx" "${huge[@]}" --json >"$tmp/b.json" 2>/dev/null
+bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" --json >"$tmp/b.json" 2>/dev/null
 python3 - "$tmp/a.json" "$tmp/b.json" "$pid" "$ext" <<'PY' || fail=1
 import json, sys
 a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
@@ -113,13 +114,13 @@ sys.exit(bad)
 PY
 
 # Extra EAL options pass through; a bad one is the EAL's error (exit 1).
-"$info" --file-prefix "$pfx" "${huge[@]}" --log-level=lib.eal:debug >/dev/null 2>&1
+bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" --log-level=lib.eal:debug >/dev/null 2>&1
 check "extra EAL options pass through" "$?" 0
-"$info" --file-prefix "$pfx" "${huge[@]}" --no-such-option >/dev/null 2>&1
+bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" --no-such-option >/dev/null 2>&1
 check "a bad EAL option: exit 1" "$?" 1
 
 # The primary is undisturbed and exits cleanly.
-kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
+stop_wait "$pid"; rc=$?; pid=
 check "primary exits cleanly after SIGTERM" "$rc" 0
 grep -q '^intact$' "$tmp/primary.out" && ok "primary: zones and blocks intact" || bad "primary: $(tail -1 "$tmp/primary.out")"
 [ -e "/var/run/dpdk/$pfx/config" ] && bad "config file left behind" || ok "no config file left behind"

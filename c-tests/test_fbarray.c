@@ -81,9 +81,7 @@ static void test_layout(void)
 
 static void wait_byte(int fd)
 {
-	char c;
-
-	CHECK(read(fd, &c, 1) == 1, "pipe read");
+	CHECK(test_recv_byte(fd) >= 0, "pipe read");
 }
 
 static void send_byte(int fd)
@@ -107,8 +105,7 @@ static void test_multiprocess(void)
 	((struct elt *)rte_fbarray_get(&arr, 7))->a = 0xfeed;
 	CHECK(pipe(to_child) == 0 && pipe(to_parent) == 0, "pipes");
 
-	pid = fork();
-	CHECK(pid >= 0, "fork");
+	pid = test_fork();
 	if (pid == 0) {
 		struct rte_fbarray again;
 
@@ -136,8 +133,8 @@ static void test_multiprocess(void)
 	CHECK(rte_fbarray_destroy(&arr) == -1 && rte_errno == EBUSY, "destroy while attached");
 	CHECK(rte_fbarray_is_used(&arr, 7) == 1, "still usable after refused destroy");
 	send_byte(to_child[1]);
-	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		"child failed");
+	status = test_wait(pid, -1);
+	CHECK(status == 0, "child failed: %d", status);
 	CHECK(rte_fbarray_destroy(&arr) == 0, "destroy after detach: %s", rte_strerror(rte_errno));
 #undef arr
 	munmap(shared, sizeof(*shared));

@@ -6,7 +6,6 @@
  * Also: the primary's memory event callbacks hear of the pages the secondary adds and gives
  * back (as in DPDK, where processes other than the allocating one are told on sync). */
 #include <stdint.h>
-#include <sys/wait.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 #include "common.h"
@@ -87,14 +86,9 @@ int main(int argc, char **argv)
 	CHECK(warm != NULL, "warm-up allocation");
 	CHECK(rte_mp_action_register("grow_in_action", in_action) == 0, "register");
 	CHECK(rte_mem_event_callback_register("test", on_mem_event, NULL) == 0, "event callback");
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl("/proc/self/exe", "test_mp_action", "secondary", (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	CHECK(waitpid(pid, &st, 0) == pid, "wait");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "secondary status %d", st);
+	pid_t pid = test_spawn_self(NULL, "secondary", (char *)NULL);
+	int st = test_wait(pid, -1);
+	CHECK(st == 0, "secondary status %d", st);
 	CHECK(event_bytes[RTE_MEM_EVENT_ALLOC] >= BIG, "the primary heard of the secondary's new pages (%zu bytes)",
 	      event_bytes[RTE_MEM_EVENT_ALLOC]);
 	CHECK(event_bytes[RTE_MEM_EVENT_FREE] >= BIG, "the primary heard of the pages given back (%zu bytes)",

@@ -5,7 +5,6 @@
  * to reserve, taking the application's memory and thread stacks with it.) */
 #include <stdint.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <rte_memory.h>
 #include "common.h"
 
@@ -54,14 +53,9 @@ int main(int argc, char **argv)
 	CHECK(rte_memseg_list_walk(nth_list, want) == 1 && want[1] != 0, "a second list");
 	char base[32];
 	snprintf(base, sizeof(base), "%#lx", (unsigned long)want[1]);
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl("/proc/self/exe", "test_mp_attach_fail", "secondary", base, (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	CHECK(waitpid(pid, &st, 0) == pid, "wait");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "secondary status %#x", st);
+	pid_t pid = test_spawn_self(NULL, "secondary", base, (char *)NULL);
+	int st = test_wait(pid, -1);
+	CHECK(st == 0, "secondary status %d", st);
 	CHECK(rte_eal_cleanup() == 0, "cleanup");
 	return 0;
 }

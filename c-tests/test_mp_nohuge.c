@@ -6,7 +6,6 @@
  *   allocates is readable in the primary, and each side frees the other's blocks;
  * - with hugepages, a --no-huge secondary of a hugepage primary is refused at init (EINVAL). */
 #include <stdint.h>
-#include <sys/wait.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
@@ -45,33 +44,20 @@ static int secondary(int rfd, int wfd, int pass_no_huge)
 	CHECK(p != NULL, "secondary allocation: %s", rte_strerror(rte_errno));
 	memset(p, 0x5a, BLK);
 	b->from_secondary = p;
-	char c = 'r';
-	CHECK(write(wfd, &c, 1) == 1, "ready");
-	CHECK(read(rfd, &c, 1) == 1 && c == 'g', "go");
+	CHECK(test_send_byte(wfd, 'r') == 0, "ready");
+	CHECK(test_recv_byte(rfd) == 'g', "go");
 	CHECK(filled(b->from_primary, (char)0xa5), "the primary's block is readable here");
 	rte_free(b->from_primary);
-	c = 'd';
-	CHECK(write(wfd, &c, 1) == 1, "done");
+	CHECK(test_send_byte(wfd, 'd') == 0, "done");
 	rte_eal_cleanup();
 	return 0;
 }
 
 static void run_secondary(struct box *b, int pass_no_huge)
 {
-	int to_sec[2], from_sec[2];
-	CHECK(pipe(to_sec) == 0 && pipe(from_sec) == 0, "pipes");
-	pid_t pid = fork();
-	CHECK(pid >= 0, "fork");
-	if (pid == 0) {
-		char r[16], w[16];
-		snprintf(r, sizeof(r), "%d", to_sec[0]);
-		snprintf(w, sizeof(w), "%d", from_sec[1]);
-		execl("/proc/self/exe", "test_mp_nohuge", "secondary", r, w,
-		      pass_no_huge ? "1" : "0", (char *)NULL);
-		_exit(127);
-	}
-	char c = 0;
-	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'r', "secondary ready (flag %d)", pass_no_huge);
+	struct test_link sec;
+	pid_t pid = test_spawn_self(&sec, "secondary", pass_no_huge ? "1" : "0", (char *)NULL);
+	CHECK(test_recv_byte(sec.from) == 'r', "secondary ready (flag %d)", pass_no_huge);
 	CHECK(filled(b->from_secondary, 0x5a), "the secondary's block is readable in the primary");
 	rte_free(b->from_secondary);
 	b->from_secondary = NULL;
@@ -79,13 +65,11 @@ static void run_secondary(struct box *b, int pass_no_huge)
 	CHECK(q != NULL, "primary allocation");
 	memset(q, 0xa5, BLK);
 	b->from_primary = q;
-	c = 'g';
-	CHECK(write(to_sec[1], &c, 1) == 1, "go");
-	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'd', "secondary done");
-	int st = 0;
-	CHECK(waitpid(pid, &st, 0) == pid, "wait");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "secondary exit status %d", st);
-	close(to_sec[0]), close(to_sec[1]), close(from_sec[0]), close(from_sec[1]);
+	CHECK(test_send_byte(sec.to, 'g') == 0, "go");
+	CHECK(test_recv_byte(sec.from) == 'd', "secondary done");
+	int st = test_wait(pid, -1);
+	CHECK(st == 0, "secondary exit status %d", st);
+	test_link_close(&sec);
 }
 
 static int primary_no_huge(int argc, char **argv)
@@ -114,14 +98,9 @@ static int conflict(int argc, char **argv)
 	(void)argc, (void)argv;
 	CHECK(test_eal_init_argv(0, NULL, 1) >= 0, "hugepage primary init: %s",
 	      rte_strerror(rte_errno));
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl("/proc/self/exe", "test_mp_nohuge", "conflicting-secondary", (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	CHECK(waitpid(pid, &st, 0) == pid, "wait");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the conflicting secondary was refused (%d)", st);
+	pid_t pid = test_spawn_self(NULL, "conflicting-secondary", (char *)NULL);
+	int st = test_wait(pid, -1);
+	CHECK(st == 0, "the conflicting secondary was refused (%d)", st);
 	rte_eal_cleanup();
 	return 0;
 }
@@ -137,20 +116,19 @@ int main(int argc, char **argv)
 		      rte_strerror(rte_errno));
 		return 0;
 	}
-	int st = 0;
-	pid_t pid = fork();
+	pid_t pid = test_fork();
 	if (pid == 0)
 		_exit(primary_no_huge(0, NULL));
-	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "--no-huge primary with two secondaries (status %d)", st);
+	int st = test_wait(pid, -1);
+	CHECK(st == 0, "--no-huge primary with two secondaries (status %d)", st);
 	if (!test_have_hugepages()) {
 		printf("not run: the conflict check needs hugepages\n");
 		return 0;
 	}
-	pid = fork();
+	pid = test_fork();
 	if (pid == 0)
 		_exit(conflict(0, NULL));
-	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "--no-huge secondary of a hugepage primary (status %d)", st);
+	st = test_wait(pid, -1);
+	CHECK(st == 0, "--no-huge secondary of a hugepage primary (status %d)", st);
 	return 0;
 }

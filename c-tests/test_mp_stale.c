@@ -6,8 +6,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <rte_malloc.h>
 #include "common.h"
 
@@ -21,7 +19,7 @@ static int secondary(int rfd, int wfd)
 	uintptr_t a;
 	unsigned char c = 'r';
 	CHECK(write(wfd, &c, 1) == 1, "ready");
-	while (read(rfd, &a, sizeof(a)) == sizeof(a) && a) {
+	while (test_read(rfd, &a, sizeof(a), -1) == sizeof(a) && a) {
 		const unsigned char *p = (const unsigned char *)a;
 		c = p[0] == p[BIG / 2] && p[0] == p[BIG - 1] ? p[0] : 0;
 		CHECK(write(wfd, &c, 1) == 1, "answer");
@@ -55,7 +53,7 @@ static unsigned char ask(int to, int from, const void *p)
 	uintptr_t a = (uintptr_t)p;
 	unsigned char c = 0;
 	CHECK(write(to, &a, sizeof(a)) == sizeof(a), "ask");
-	CHECK(read(from, &c, 1) == 1, "answer");
+	CHECK(test_read(from, &c, 1, -1) == 1, "answer");
 	return c;
 }
 
@@ -69,22 +67,9 @@ int main(int argc, char **argv)
 	}
 	setenv("RTEMEM_SYNC_TIMEOUT_MS", "600", 1);
 	CHECK(test_eal_init_argv(0, NULL, 1) >= 0, "primary init: %s", rte_strerror(rte_errno));
-	int to_sec[2], from_sec[2];
-	CHECK(pipe(to_sec) == 0 && pipe(from_sec) == 0, "pipes");
-	pid_t sec = fork();
-	if (sec == 0) {
-		/* die with the primary, and see EOF when it goes (no stray copies of its pipe ends) */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(to_sec[1]);
-		close(from_sec[0]);
-		char r[16], w[16];
-		snprintf(r, sizeof(r), "%d", to_sec[0]);
-		snprintf(w, sizeof(w), "%d", from_sec[1]);
-		execl("/proc/self/exe", "test_mp_stale", "secondary", r, w, (char *)NULL);
-		_exit(127);
-	}
-	unsigned char c;
-	CHECK(read(from_sec[0], &c, 1) == 1 && c == 'r', "secondary ready");
+	struct test_link link;
+	pid_t sec = test_spawn_self(&link, "secondary", (char *)NULL);
+	CHECK(test_recv_byte(link.from) == 'r', "secondary ready");
 
 	void *warm = rte_malloc(NULL, 64, 0); /* small blocks get a region of their own */
 	CHECK(warm != NULL, "warm-up");
@@ -94,7 +79,7 @@ int main(int argc, char **argv)
 		a = rte_malloc(NULL, BIG, 0);
 		CHECK(a != NULL, "first block");
 		memset(a, 0xaa, BIG);
-		CHECK(ask(to_sec[1], from_sec[0], a) == 0xaa, "the secondary reads the first block");
+		CHECK(ask(link.to, link.from, a) == 0xaa, "the secondary reads the first block");
 		struct rte_malloc_socket_stats before, after;
 		CHECK(rte_malloc_get_socket_stats(0, &before) == 0, "stats");
 		/* The secondary misses the free: its sync times out. */
@@ -108,7 +93,7 @@ int main(int argc, char **argv)
 	}
 	CHECK(attempt < 10, "a freed block's pages never went back to the pool");
 	/* It wakes up while the next allocation's sync waits, and answers the old request first. */
-	pid_t waker = fork();
+	pid_t waker = test_fork();
 	if (waker == 0) {
 		usleep(200 * 1000);
 		kill(sec, SIGCONT);
@@ -120,8 +105,8 @@ int main(int argc, char **argv)
 		b = rte_malloc(NULL, BIG, 0);
 	CHECK(b != NULL, "second block after %d tries", tries);
 	memset(b, 0xbb, BIG);
-	waitpid(waker, NULL, 0);
-	unsigned char got = ask(to_sec[1], from_sec[0], b);
+	CHECK(test_wait(waker, -1) == 0, "waker");
+	unsigned char got = ask(link.to, link.from, b);
 	CHECK(got == 0xbb, "the secondary reads the new block's contents (got %#x%s)", got,
 	      b == a ? ", same address as the freed block" : "");
 	printf("second block %s the freed one's address, %d tries, %d attempts\n",
@@ -130,10 +115,10 @@ int main(int argc, char **argv)
 	rte_free(b);
 	rte_free(warm);
 	uintptr_t zero = 0;
-	CHECK(write(to_sec[1], &zero, sizeof(zero)) == sizeof(zero), "stop the secondary");
-	int st = 0;
-	CHECK(waitpid(sec, &st, 0) == sec && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "secondary status %d", st);
+	CHECK(write(link.to, &zero, sizeof(zero)) == sizeof(zero), "stop the secondary");
+	int st = test_wait(sec, -1);
+	CHECK(st == 0, "secondary status %d", st);
+	test_link_close(&link);
 	CHECK(rte_eal_cleanup() == 0, "cleanup");
 	return 0;
 }

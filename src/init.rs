@@ -204,18 +204,14 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
 fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage::HugepageSize>> {
     let roots = hugepage::Roots::default();
     let all = hugepage::discover(&roots, cfg.huge_dir.as_deref())?;
-    // --in-memory takes pages from memfd and needs no mount.
-    // As DPDK: every size with a mount counts (a size without pages still gets its memseg
-    // lists), but some size must have pages. --in-memory needs pages, not mounts.
+    // As DPDK 22.11: every size with a mount counts, and a size without pages still gets its
+    // memseg lists; but some size must have pages. --in-memory takes its pages from hugetlb
+    // memfds and needs no mount, so there every size the kernel offers counts, mounted or not,
+    // with or without reserved pages (DPDK's hugepage_info_init treats an unmounted size as
+    // valid in in-memory mode when the kernel can map it anonymously).
     let usable: Vec<_> = all
         .iter()
-        .filter(|h| {
-            if cfg.in_memory {
-                h.total > 0
-            } else {
-                h.dir.is_some()
-            }
-        })
+        .filter(|h| cfg.in_memory || h.dir.is_some())
         .cloned()
         .collect();
     if usable.iter().all(|h| h.total == 0) {

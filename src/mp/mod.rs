@@ -16,8 +16,16 @@
 //!
 //! Asynchronous requests and their timeouts are run by the IPC thread: the callback runs there,
 //! once, with every reply or when the deadline passes. The thread sleeps in `poll` until a
-//! datagram arrives or the next deadline; other threads wake it with a [`MsgType::Wake`]
-//! datagram to its own socket.
+//! datagram arrives, the next deadline, or a wake-up: other threads (a new async request,
+//! `cleanup`) write to the channel's eventfd, which is in the poll set.
+//!
+//! Stopping: `cleanup` sets `stop`, then writes the eventfd, then joins. The thread reads the
+//! eventfd (resetting it) before it checks `stop`, so whichever way the two interleave, it
+//! either sees `stop` or finds the eventfd readable and loops round to see it. An eventfd write
+//! cannot fail for want of room; the wake-up used to be a datagram to the thread's own socket,
+//! which fails with EAGAIN when the socket's send buffer is full of datagrams that stopped or
+//! stuck peers have not read, and then the thread slept on in `poll` while `cleanup` waited in
+//! `pthread_join` forever (`c-tests/test_mp_cleanup.c` recreates that).
 //!
 //! With `--no-shconf`/`--in-memory` IPC is disabled: no socket, no thread; registering and
 //! sending fail with ENOTSUP, replying succeeds doing nothing (DPDK's behaviour).
@@ -72,6 +80,8 @@ pub struct Replies {
 
 struct Channel {
     sock: OwnedFd,
+    /// Wakes the IPC thread (see the module note: how the thread learns to stop).
+    waker: sys::Waker,
     dir: PathBuf,
     own: PathBuf,
     primary: bool,
@@ -248,8 +258,16 @@ pub fn init(shared_files: bool, primary: bool) -> Result<()> {
     let lock = DirLock::lock(&dir, LockMode::Exclusive)?;
     let sock =
         wire::bind(&own).map_err(|e| Error::os(format!("failed to bind {}", own.display()), e))?;
+    let waker = match sys::Waker::new() {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = std::fs::remove_file(&own);
+            return Err(Error::os("failed to create the IPC thread's eventfd", e));
+        }
+    };
     let ch = Arc::new(Channel {
         sock,
+        waker,
         dir,
         own: own.clone(),
         primary,
@@ -334,15 +352,10 @@ fn send_request(ch: &Channel, to: &Path, msg: &Msg, deadline: Instant) -> Result
     send_one(ch, to, MsgType::Req, msg, wait)
 }
 
+/// Wakes the IPC thread. The eventfd's counter only fails to take a write when it would pass
+/// `u64::MAX - 1`; the thread resets it at every wake-up, so that never happens.
 fn wake(ch: &Channel) {
-    // A full queue wakes the IPC thread anyway.
-    let _ = wire::send(
-        ch.sock.as_raw_fd(),
-        &ch.own,
-        &encode(MsgType::Wake, &Msg::new("wake", b"")),
-        &[],
-        Duration::ZERO,
-    );
+    ch.waker.wake();
 }
 
 /// The sockets a message from this process goes to: every secondary's (primary), or the
@@ -654,6 +667,7 @@ fn start_thread(ch: &Arc<Channel>) -> Result<()> {
 
 fn ipc_loop(ch: &Channel) {
     let fd = ch.sock.as_raw_fd();
+    // Reset the eventfd before checking `stop` (never after): see the module note.
     while !ch.stop.load(Ordering::Acquire) {
         let next = with_pending(|p| p.batches.values().map(|b| b.deadline).min());
         let timeout_ms = match next {
@@ -663,7 +677,11 @@ fn ipc_loop(ch: &Channel) {
                 left.as_millis().saturating_add(1).min(i32::MAX as u128) as i32
             }
         };
-        if sys::poll_readable(fd, timeout_ms) {
+        let (sock_ready, woken) = sys::poll_readable2(fd, ch.waker.fd(), timeout_ms);
+        if woken {
+            ch.waker.clear();
+        }
+        if sock_ready {
             drain(ch);
         }
         run_finished_batches();

@@ -219,6 +219,51 @@ pub fn poll_readable(fd: RawFd, timeout_ms: i32) -> bool {
     n > 0
 }
 
+/// Waits up to `timeout_ms` (-1: forever) until `a` or `b` is readable; says which are.
+pub fn poll_readable2(a: RawFd, b: RawFd, timeout_ms: i32) -> (bool, bool) {
+    let mut pfd = [
+        libc::pollfd {
+            fd: a,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: b,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // SAFETY: pfd is an array of two valid pollfds, its length passed with it.
+    let n = unsafe { libc::poll(pfd.as_mut_ptr(), pfd.len() as libc::nfds_t, timeout_ms) };
+    if n <= 0 {
+        return (false, false);
+    }
+    (pfd[0].revents != 0, pfd[1].revents != 0)
+}
+
+/// An eventfd that wakes a thread sleeping in [`poll_readable2`]: `wake` from any thread,
+/// `clear` on the woken one (non-blocking, so a wake-up already consumed is harmless).
+pub struct Waker(nix::sys::eventfd::EventFd);
+
+impl Waker {
+    pub fn new() -> std::io::Result<Waker> {
+        use nix::sys::eventfd::{EfdFlags, EventFd};
+        EventFd::from_flags(EfdFlags::EFD_CLOEXEC | EfdFlags::EFD_NONBLOCK)
+            .map(Waker)
+            .map_err(|e| std::io::Error::from_raw_os_error(e as i32))
+    }
+    pub fn wake(&self) {
+        let _ = self.0.write(1);
+    }
+    pub fn clear(&self) {
+        let _ = self.0.read();
+    }
+    pub fn fd(&self) -> RawFd {
+        use std::os::fd::AsRawFd;
+        self.0.as_raw_fd()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
