@@ -41,6 +41,15 @@ out=$("$tmp/app-dpdk" -l 0-1 $mem --no-pci --file-prefix inst-b-$$ 2>/dev/null)
 [ "$out" = "lcores 2 physmem 67108864" ] && echo "ok: pkg-config libdpdk ($out)" || { echo "FAIL: libdpdk app printed '$out'"; fail=1; }
 ldd "$tmp/app-dpdk" | grep -q "librte_eal.so.23 => $prefix" && echo "ok: finds rtemem's librte_eal.so.23 through its rpath" || { echo "FAIL: not linked to rtemem's librte_eal"; fail=1; }
 
+# Which EAL is running: one line at init, and -v, name rtemem, its version and the DPDK ABI;
+# rte_version() stays DPDK's.
+ver=$(pkg-config --modversion rtemem)
+err=$("$tmp/app-dpdk" -l 0 $mem --no-pci --file-prefix inst-v-$$ 2>&1 >/dev/null)
+grep -qx "EAL: rtemem $ver, the EAL of DPDK 22.11.11 (ABI 23)" <<<"$err" && echo "ok: init names rtemem $ver and DPDK 22.11.11 ABI 23" || { echo "FAIL: init said: $err"; fail=1; }
+err=$("$tmp/app-dpdk" -l 0 $mem --no-pci -v --file-prefix inst-v-$$ 2>&1 >/dev/null)
+grep -qx "EAL: RTE Version: 'DPDK 22.11.11' (rtemem $ver, DPDK ABI 23)" <<<"$err" && echo "ok: -v names rtemem too" || { echo "FAIL: -v said: $err"; fail=1; }
+[ "$(pkg-config --modversion libdpdk)" = 22.11.11 ] && echo "ok: libdpdk.pc is version 22.11.11" || { echo "FAIL: libdpdk.pc version $(pkg-config --modversion libdpdk)"; fail=1; }
+
 # 3. Chained to the installed DPDK (when there is one): a ring from DPDK's librte_ring.
 cat >"$tmp/ring.c" <<'C'
 #include <stdio.h>

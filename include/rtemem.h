@@ -1522,6 +1522,12 @@ void rte_dump_stack(void);
 const char *rte_version(void);
 
 /**
+ * rtemem's own version, e.g. "0.2.0" (semantic versioning). rte_version() reports the DPDK
+ * release rtemem implements instead, because programs parse it.
+ */
+const char *rtemem_version(void);
+
+/**
  * "DPDK".
  */
 const char *rte_version_prefix(void);

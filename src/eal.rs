@@ -165,8 +165,16 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     for i in &cfg.ignored {
         eal_log!(log::RTE_LOG_NOTICE, "{i}");
     }
+    // Which EAL this is: the one sign that a drop-in or preload took effect.
+    eal_log!(log::RTE_LOG_NOTICE, "{}", crate::identity());
     if cfg.show_version {
-        eal_log!(log::RTE_LOG_CRIT, "RTE Version: '{}'", crate::VERSION);
+        eal_log!(
+            log::RTE_LOG_CRIT,
+            "RTE Version: '{}' (rtemem {}, DPDK ABI {})",
+            crate::dpdk_version(),
+            crate::RTEMEM_VERSION,
+            crate::DPDK_ABI
+        );
     }
     plugin::load_all(&cfg.plugins)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);

@@ -27,8 +27,32 @@ pub mod options;
 pub mod plugin;
 pub mod runtime;
 pub mod shlock;
-/// The DPDK version rtemem is compatible with, as `rte_version()` reports it.
-pub(crate) const VERSION: &str = "DPDK 22.11.0";
+/// rtemem's own version (semantic versioning; Cargo.toml), as `rtemem_version()` reports it.
+pub(crate) const RTEMEM_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The ABI version of the DPDK release rtemem implements (`librte_eal.so.23`).
+pub(crate) const DPDK_ABI: u32 = 23;
+
+/// The DPDK release rtemem implements, as `rte_version()` reports it ("DPDK 22.11.11"), built
+/// from the one set of release numbers in [`abi`]: prefix, year, month, minor, then "-rcN"
+/// for a release candidate.
+pub(crate) fn dpdk_version() -> String {
+    use abi::{RTE_VER_MINOR, RTE_VER_MONTH, RTE_VER_RELEASE, RTE_VER_YEAR};
+    let rc = if RTE_VER_RELEASE < 16 {
+        format!("-rc{RTE_VER_RELEASE}")
+    } else {
+        String::new()
+    };
+    format!("DPDK {RTE_VER_YEAR}.{RTE_VER_MONTH:02}.{RTE_VER_MINOR}{rc}")
+}
+
+/// Which EAL is running, for the init log line and `-v`:
+/// "rtemem 0.2.0, the EAL of DPDK 22.11.11 (ABI 23)".
+pub(crate) fn identity() -> String {
+    format!(
+        "rtemem {RTEMEM_VERSION}, the EAL of {} (ABI {DPDK_ABI})",
+        dpdk_version()
+    )
+}
 
 pub mod sys;
 pub mod tailq;

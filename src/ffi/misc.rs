@@ -329,12 +329,7 @@ pub extern "C" fn rte_dump_stack() {
 static VERSION: OnceLock<std::ffi::CString> = OnceLock::new();
 
 pub(crate) fn version_string() -> String {
-    let rc = if RTE_VER_RELEASE < 16 {
-        format!("-rc{RTE_VER_RELEASE}")
-    } else {
-        String::new()
-    };
-    format!("DPDK {RTE_VER_YEAR}.{RTE_VER_MONTH:02}.{RTE_VER_MINOR}{rc}")
+    crate::dpdk_version()
 }
 
 /// The version string of the DPDK release rtemem implements, e.g. "DPDK 22.11.11".
@@ -345,6 +340,13 @@ pub extern "C" fn rte_version() -> *const c_char {
             .get_or_init(|| std::ffi::CString::new(version_string()).unwrap_or_default())
             .as_ptr()
     })
+}
+
+/// rtemem's own version, e.g. "0.2.0" (semantic versioning). rte_version() reports the DPDK
+/// release rtemem implements instead, because programs parse it.
+#[no_mangle]
+pub extern "C" fn rtemem_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
 /// "DPDK".
@@ -717,6 +719,20 @@ mod tests {
     #[test]
     fn version_is_dpdk_22_11() {
         assert_eq!(version_string(), "DPDK 22.11.11");
+    }
+
+    #[test]
+    fn rtemem_version_is_the_package_version_and_names_the_dpdk_abi() {
+        // SAFETY: rtemem_version returns a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(rtemem_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+        assert_eq!(
+            crate::identity(),
+            format!(
+                "rtemem {}, the EAL of DPDK 22.11.11 (ABI 23)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
     }
 
     #[test]
