@@ -261,7 +261,11 @@ fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage
         .cloned()
         .collect();
     if usable.iter().all(|h| h.total == 0) {
-        return Err(hugepage::no_hugepages_error(&all, cfg.huge_dir.as_deref()));
+        return Err(hugepage::no_hugepages_error(
+            &all,
+            &hugepage::mounts(&roots),
+            cfg.huge_dir.as_deref(),
+        ));
     }
     let mut locks = HUGE_DIR_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
     for h in &usable {
