@@ -1,6 +1,6 @@
 //! rtemem: DPDK 22.11's EAL memory subsystem in Rust.
 //!
-//! The crate is layered as `../shared/DESIGN.md` describes; data flows down and a module only
+//! The crate is layered as ARCHITECTURE.md describes; data flows down and a module only
 //! imports modules below it. `ffi` is the only module with `#[no_mangle] extern "C"` functions.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
