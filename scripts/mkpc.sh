@@ -45,7 +45,7 @@ find_dpdk() {
 		why="no installed DPDK found (pkg-config libdpdk; apt install libdpdk-dev, or set DPDK_PC_DIR)"
 		return 1
 	fi
-	if grep -qs '^rtemem=' "$(pkg-config --path libdpdk 2>/dev/null)"; then
+	if [ -n "$(pkg-config --variable=rtemem libdpdk)" ]; then
 		why="the only libdpdk.pc found is rtemem's own"; return 1
 	fi
 	local v
@@ -53,7 +53,7 @@ find_dpdk() {
 	case $v in 22.11 | 22.11.*) ;; *) why="the installed DPDK is $v, not 22.11"; return 1 ;; esac
 	dpdk_cflags=$(pkg-config --cflags libdpdk)
 	dpdk_libs=$(pkg-config --libs libdpdk)
-	dpdk_pc_dir=$(dirname "$(pkg-config --path libdpdk)")
+	dpdk_pc_dir=$(pkg-config --variable=pcfiledir libdpdk)
 	local dpdk_libdir
 	dpdk_libdir=$(pkg-config --variable=libdir libdpdk)
 	if [ -e "$dpdk_libdir/librte_mempool_ring.so" ]; then
