@@ -6,12 +6,18 @@
 #   make demo       builds examples/ and runs the demo
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
+#
+# DPDK_PC_DIR=<dir>  the installed DPDK 22.11 whose libdpdk.pc rtemem's libdpdk.pc chains to for
+#                    the non-EAL libraries (default: the one pkg-config finds; none: EAL only).
 
 CARGO     ?= cargo
 CC        ?= cc
 PREFIX    ?= /usr/local
 DESTDIR   ?=
-VERSION   := 22.11.0
+# rtemem's own version (Cargo.toml), and the DPDK release it implements (include/rte_build_config.h,
+# which the compiler checks against the Rust constants in rtemem.h).
+VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+DPDK_VERSION := $(shell sed -n 's/^.define RTE_VER_\(YEAR\|MONTH\|MINOR\) \([0-9]*\).*/\2/p' include/rte_build_config.h | paste -sd.)
 ABI       := abi/librte_eal.so.23.symbols
 BUILD     := build
 LIBDIR    := $(BUILD)/lib
@@ -27,7 +33,7 @@ cargo-build:
 
 $(STATIC): cargo-build
 
-lib: $(STATIC) $(ABI) scripts/mkmap.sh
+lib: $(STATIC) $(ABI) scripts/mkmap.sh scripts/mkpc.sh
 	@mkdir -p $(LIBDIR)/pkgconfig
 	scripts/mkmap.sh $(STATIC) $(ABI) $(BUILD)
 	$(CC) -shared -o $(LIBDIR)/librte_eal.so.23 -Wl,-soname,librte_eal.so.23 \
@@ -41,10 +47,8 @@ lib: $(STATIC) $(ABI) scripts/mkmap.sh
 		-Wl,--gc-sections -Wl,--no-undefined -Wl,-z,now -Wl,-z,relro $(SYSLIBS)
 	ln -sf librtemem.so.0 $(LIBDIR)/librtemem.so
 	cp $(STATIC) $(LIBDIR)/librtemem.a
-	sed -e 's|@PREFIX@|$(abspath $(BUILD))|; s|@INCLUDEDIR@|$(abspath include)|; s|@VERSION@|$(VERSION)|' \
-		pkgconfig/rtemem.pc.in > $(LIBDIR)/pkgconfig/rtemem.pc
-	sed -e 's|@PREFIX@|$(abspath $(BUILD))|; s|@INCLUDEDIR@|$(abspath include)|; s|@VERSION@|$(VERSION)|' \
-		pkgconfig/libdpdk.pc.in > $(LIBDIR)/pkgconfig/libdpdk.pc
+	scripts/mkpc.sh $(LIBDIR)/pkgconfig $(abspath $(BUILD)) $(abspath $(LIBDIR)) $(abspath include) \
+		$(VERSION) $(DPDK_VERSION) $(abspath include)
 
 tool: $(BUILD)/bin/rtemem-info
 
@@ -78,9 +82,8 @@ install: lib tool
 	ln -sf librte_eal.so.23 $(DESTDIR)$(PREFIX)/lib/librte_eal.so
 	ln -sf librtemem.so.0 $(DESTDIR)$(PREFIX)/lib/librtemem.so
 	install -m 0644 include/*.h $(DESTDIR)$(PREFIX)/include/rtemem/
-	for pc in rtemem libdpdk; do \
-		sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(PREFIX)/include/rtemem|; s|@VERSION@|$(VERSION)|' \
-			pkgconfig/$$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+	scripts/mkpc.sh $(DESTDIR)$(PREFIX)/lib/pkgconfig $(PREFIX) $(PREFIX)/lib $(PREFIX)/include/rtemem \
+		$(VERSION) $(DPDK_VERSION) $(abspath include)
 
 clean:
 	$(CARGO) clean

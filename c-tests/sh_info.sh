@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # rtemem-info against a running primary (c-tests/info_primary.c: two memzones, socket-heap
 # blocks, an external heap): the text and --json reports show the zones, heaps with statistics,
-# memseg lists, physical memory and processes; the JSON is valid; inspecting twice changes
-# nothing in the primary (same heap statistics, its data intact at exit); with no primary it
-# exits 1 and says to start one.
+# memseg lists, physical memory and processes, sizes in bytes and binary units; the JSON is
+# valid; inspecting twice changes nothing in the primary (same heap statistics, its data intact
+# at exit); with no primary it exits 1 and says to start one; without --file-prefix it inspects
+# DPDK's default prefix, rte; a real DPDK primary is recognised at once (no 5 s wait).
 set -u
 root=${RTEMEM_ROOT:-$(pwd)}
 . "$root/c-tests/testlib.sh"
@@ -43,7 +44,47 @@ grep -q "no primary process is running with --file-prefix $pfx-none" <<<"$out" &
 	grep -q "start the primary first" <<<"$out" && ok "no primary: the message says to start it" ||
 	bad "no primary: message was: $out"
 out=$(bounded 60 "$info" 2>&1); rc=$?
-check "no --file-prefix: usage error (exit 2)" "$rc" 2
+if [ "$rc" = 1 ]; then
+	grep -q "no primary process is running with --file-prefix rte " <<<"$out" &&
+		grep -q "cannot attach to the primary of --file-prefix rte (the default" <<<"$out" &&
+		ok "no --file-prefix: inspects the default prefix rte" || bad "no --file-prefix: $out"
+else
+	# Someone runs a primary with the default prefix on this machine: it was inspected.
+	check "no --file-prefix: inspects the running rte primary" "$rc" 0
+	grep -q "^prefix rte " <<<"$out" && ok "no --file-prefix: prefix rte" || bad "no --file-prefix: $out"
+fi
+
+# A real DPDK primary: recognised at once as not rtemem's.
+if [ "${RTEMEM_DPDK:-0}" = 1 ]; then
+	cat >"$tmp/dpdk_primary.c" <<'C'
+#include <stdio.h>
+#include <unistd.h>
+#include <rte_eal.h>
+int main(int argc, char **argv)
+{
+	if (rte_eal_init(argc, argv) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	pause();
+	return 0;
+}
+C
+	cc -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags libdpdk) "$tmp/dpdk_primary.c" -o "$tmp/dpdk_primary" \
+		$(pkg-config --libs libdpdk) || exit 1
+	timeout -k 5 120 "$tmp/dpdk_primary" -l 0 --no-huge --no-pci --no-telemetry --file-prefix "$pfx-dpdk" >"$tmp/dpdk.out" 2>&1 &
+	dpid=$!
+	for _ in $(seq 200); do grep -q ready "$tmp/dpdk.out" && break; sleep 0.1; done
+	grep -q ready "$tmp/dpdk.out" || { cat "$tmp/dpdk.out"; bad "the DPDK primary did not start"; }
+	t0=$(date +%s%N)
+	out=$("$info" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	kill "$dpid"; wait "$dpid" 2>/dev/null
+	check "DPDK primary: exit 1" "$rc" 1
+	grep -q "the primary process of --file-prefix $pfx-dpdk is not an rtemem process: it is a DPDK 22.11.[0-9]* primary" <<<"$out" &&
+		ok "DPDK primary: the message says it is DPDK's" || bad "DPDK primary: $out"
+	[ "$ms" -lt 2000 ] && ok "DPDK primary: told at once (${ms} ms)" || bad "DPDK primary: took ${ms} ms"
+fi
 
 "$tmp/primary" -l 0 --file-prefix "$pfx" "${huge[@]}" -m 64 >"$tmp/primary.out" 2>&1 &
 pid=$!
@@ -55,13 +96,13 @@ ext=$(sed -n 's/.*ext_socket=\([0-9]*\).*/\1/p' "$tmp/primary.out")
 bounded 60 "$info" --file-prefix "$pfx" "${huge[@]}" >"$tmp/text" 2>"$tmp/text.err"; rc=$?
 check "text: exit 0" "$rc" 0
 cat "$tmp/text"
-for want in "Processes (2)" "Memzones (2)" "Heaps (2)" "Memseg lists (" "Physical memory: 67108864 bytes"; do
+for want in "Processes (2)" "Memzones (2)" "Heaps (2)" "Memseg lists (" "Physical memory: 67108864 bytes (64 MiB)"; do
 	grep -qF "$want" "$tmp/text" && ok "text: '$want'" || bad "text: no '$want'"
 done
-grep -Eq "^  info_zone_a +1048576 0x[0-9a-f]+ +0x[0-9a-f]+ +[0-9]+ +2M +-$" "$tmp/text" &&
+grep -Eq "^  info_zone_a +1048576 \(1 MiB\) +0x[0-9a-f]+ +0x[0-9a-f]+ +[0-9]+ +2M +-$" "$tmp/text" &&
 	ok "text: info_zone_a row" || bad "text: info_zone_a row"
-grep -Eq "^  info_zone_b +65536 .* IOVA_CONTIG$" "$tmp/text" && ok "text: info_zone_b row" || bad "text: info_zone_b row"
-grep -Eq "^ +0 socket_0 +socket +67108864 " "$tmp/text" && ok "text: socket_0 heap with 64 MiB" || bad "text: socket_0 heap"
+grep -Eq "^  info_zone_b +65536 \(64 KiB\) .* IOVA_CONTIG$" "$tmp/text" && ok "text: info_zone_b row" || bad "text: info_zone_b row"
+grep -Eq "^ +0 socket_0 +socket +67108864 \(64 MiB\) +[0-9]+ \([0-9.]+ [KMG]iB\) " "$tmp/text" && ok "text: socket_0 heap with 64 MiB" || bad "text: socket_0 heap"
 grep -Eq "^ +$ext info_ext +external" "$tmp/text" && ok "text: external heap info_ext" || bad "text: external heap"
 grep -Eq "^ +$pid +primary +primary$" "$tmp/text" && ok "text: primary process" || bad "text: primary process"
 grep -Eq "^ +[0-9]+ +self +rtemem-info$" "$tmp/text" && ok "text: itself" || bad "text: itself"

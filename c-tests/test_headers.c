@@ -3,6 +3,7 @@
  * constructors and the small EAL functions that need no rte_eal_init. Built with
  * -Wall -Wextra -Werror like every C test; any wrong result exits 1.
  */
+#define ALLOW_EXPERIMENTAL_API /* rte_atomic128_cmp_exchange */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <rte_memcpy.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
+#include <rte_pause.h>
 #include <rte_random.h>
 #include <rte_rwlock.h>
 #include <rte_spinlock.h>
@@ -176,6 +178,24 @@ int main(void)
 	CHECK(rte_atomic16_cmpset(&w, 3, 4) && w == 4 && rte_atomic16_exchange(&w, 9) == 4, "cmpset");
 	rte_smp_mb();
 	rte_compiler_barrier();
+
+	/* 128-bit compare-and-exchange: stores on a match, reports the current value otherwise. */
+	rte_int128_t q = {.val = {1, 2}}, exp = {.val = {1, 2}}, src = {.val = {3, 4}};
+	CHECK(sizeof(q) == 16 && _Alignof(rte_int128_t) == 16, "rte_int128_t is 16 bytes, 16-aligned");
+	CHECK(rte_atomic128_cmp_exchange(&q, &exp, &src, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) == 1 &&
+		      q.val[0] == 3 && q.val[1] == 4 && exp.val[0] == 1,
+	      "cmp_exchange128 swaps on a match");
+	exp.val[0] = 9;
+	CHECK(rte_atomic128_cmp_exchange(&q, &exp, &src, 1, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) == 0 &&
+		      exp.val[0] == 3 && exp.val[1] == 4,
+	      "cmp_exchange128 returns the current value on a mismatch");
+	uint32_t flags = 0x5a;
+	RTE_WAIT_UNTIL_MASKED(&flags, 0xf0, ==, 0x50, __ATOMIC_RELAXED);
+	RTE_WAIT_UNTIL_MASKED(&flags, 0x0f, !=, 0, __ATOMIC_ACQUIRE);
+	unaligned_uint64_t u64 = 1;
+	unaligned_uint32_t u32 = 2;
+	unaligned_uint16_t u16 = 3;
+	CHECK(u64 + u32 + u16 == 6 && GCC_VERSION >= 40000, "unaligned types, GCC_VERSION");
 
 	/* String helpers. */
 	char small[4];

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_compat.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -168,6 +169,44 @@ static inline int rte_atomic64_dec_and_test(rte_atomic64_t *v) { return __atomic
 /** Sets the counter to 1 if it was 0; returns true when it did. */
 static inline int rte_atomic64_test_and_set(rte_atomic64_t *v) { return rte_atomic64_cmpset((volatile uint64_t *)&v->cnt, 0, 1); }
 static inline void rte_atomic64_clear(rte_atomic64_t *v) { v->cnt = 0; }
+
+/* ---- 128-bit ---------------------------------------------------------------------------- */
+
+/** A 16-byte aligned 128-bit value, seen as two 64-bit halves or one __int128. */
+typedef struct {
+	RTE_STD_C11
+	union {
+		uint64_t val[2];
+		__extension__ __int128 int128;
+	};
+} __rte_aligned(16) rte_int128_t;
+
+/**
+ * 128-bit compare-and-exchange (lock cmpxchg16b): when *dst equals *exp, *src is stored in
+ * *dst and 1 is returned; otherwise *dst is copied to *exp and 0 is returned. x86-64's locked
+ * instruction is a full barrier, so weak, success and failure change nothing.
+ */
+__rte_experimental
+static inline int
+rte_atomic128_cmp_exchange(rte_int128_t *dst, rte_int128_t *exp, const rte_int128_t *src,
+			   unsigned int weak, int success, int failure)
+{
+	uint64_t lo = exp->val[0], hi = exp->val[1];
+	uint8_t swapped;
+
+	RTE_SET_USED(weak);
+	RTE_SET_USED(success);
+	RTE_SET_USED(failure);
+	asm volatile("lock cmpxchg16b %[mem]\n\tsete %[ok]"
+		     : [mem] "+m"(*dst), [ok] "=q"(swapped), "+a"(lo), "+d"(hi)
+		     : "b"(src->val[0]), "c"(src->val[1])
+		     : "memory", "cc");
+	if (!swapped) {
+		exp->val[0] = lo;
+		exp->val[1] = hi;
+	}
+	return swapped;
+}
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include <rte_config.h>
+#include <rte_os.h>
 #include <rtemem.h>
 
 #ifdef __cplusplus
@@ -61,6 +62,19 @@ extern "C" {
 #else
 #define __rte_restrict restrict
 #endif
+
+/** The compiler version as one number (12.2.0 is 120200), for version-dependent workarounds. */
+#ifdef RTE_TOOLCHAIN_GCC
+#define GCC_VERSION (__GNUC__ * 10000 + __GNUC_MINOR__ * 100 + __GNUC_PATCHLEVEL__)
+#endif
+
+/*
+ * Integers that may sit at any address. x86-64 loads and stores them unaligned at no cost, so
+ * they are the plain types (DPDK's definition on x86; DPDK's ring copies objects through them).
+ */
+typedef uint64_t unaligned_uint64_t;
+typedef uint32_t unaligned_uint32_t;
+typedef uint16_t unaligned_uint16_t;
 
 /** Silences "unused" warnings for x. */
 #define RTE_SET_USED(x) (void)(x)

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <rte_atomic.h>
 #include <rte_common.h>
 
 #ifdef __cplusplus
@@ -40,6 +41,16 @@ rte_wait_until_equal_64(volatile uint64_t *addr, uint64_t expected, int memorder
 	while (__atomic_load_n(addr, memorder) != expected)
 		rte_pause();
 }
+
+/**
+ * Spins until (*addr & mask) cond expected, where cond is a comparison operator (==, !=, ...)
+ * and *addr is read with the given __ATOMIC_* order on every round.
+ */
+#define RTE_WAIT_UNTIL_MASKED(addr, mask, cond, expected, memorder) \
+	do { \
+		while (!((__atomic_load_n((addr), (memorder)) & (mask)) cond (expected))) \
+			rte_pause(); \
+	} while (0)
 
 #ifdef __cplusplus
 }

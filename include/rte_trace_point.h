@@ -23,12 +23,29 @@ extern "C" {
 /** Wraps the argument list of a trace point definition. */
 #define RTE_TRACE_POINT_ARGS
 
-/* The trace point object stays declared (libraries export them); the function is empty. */
+/*
+ * The trace point object stays declared (libraries export them). In an application the body
+ * keeps only the emit statements, which mark their arguments used (see below): nothing is
+ * recorded and no parameter draws an unused-parameter warning. In a library's registration
+ * file (it includes <rte_trace_point_register.h> first, which defines the header and string
+ * emitters) the body also announces the event header, and each emitter describes its field.
+ */
+#ifdef _RTE_TRACE_POINT_REGISTER_H_
 #define __RTE_TRACE_POINT(_mode, _tp, _args, ...) \
 	extern rte_trace_point_t __##_tp; \
 	static __rte_always_inline void _tp _args \
 	{ \
+		__rte_trace_point_emit_header_##_mode(&__##_tp); \
+		__VA_ARGS__ \
 	}
+#else
+#define __RTE_TRACE_POINT(_mode, _tp, _args, ...) \
+	extern rte_trace_point_t __##_tp; \
+	static __rte_always_inline void _tp _args \
+	{ \
+		__VA_ARGS__ \
+	}
+#endif
 
 /** Defines a slow-path trace point: an inline function that records nothing. */
 #define RTE_TRACE_POINT(tp, args, ...) __RTE_TRACE_POINT(generic, tp, args, __VA_ARGS__)
@@ -38,6 +55,24 @@ extern "C" {
 #define __RTE_TRACE_EMIT_STRING_LEN_MAX 32
 #define __RTE_TRACE_EVENT_HEADER_SZ sizeof(uint64_t)
 
+#ifdef _RTE_TRACE_POINT_REGISTER_H_
+/* Registration: each emitter names its field and C type (rte_trace_point_emit_string comes
+ * from rte_trace_point_register.h). */
+#define rte_trace_point_emit_u64(in) __rte_trace_point_emit(in, uint64_t)
+#define rte_trace_point_emit_i64(in) __rte_trace_point_emit(in, int64_t)
+#define rte_trace_point_emit_u32(in) __rte_trace_point_emit(in, uint32_t)
+#define rte_trace_point_emit_i32(in) __rte_trace_point_emit(in, int32_t)
+#define rte_trace_point_emit_u16(in) __rte_trace_point_emit(in, uint16_t)
+#define rte_trace_point_emit_i16(in) __rte_trace_point_emit(in, int16_t)
+#define rte_trace_point_emit_u8(in) __rte_trace_point_emit(in, uint8_t)
+#define rte_trace_point_emit_i8(in) __rte_trace_point_emit(in, int8_t)
+#define rte_trace_point_emit_int(in) __rte_trace_point_emit(in, int32_t)
+#define rte_trace_point_emit_long(in) __rte_trace_point_emit(in, long)
+#define rte_trace_point_emit_size_t(in) __rte_trace_point_emit(in, size_t)
+#define rte_trace_point_emit_float(in) __rte_trace_point_emit(in, float)
+#define rte_trace_point_emit_double(in) __rte_trace_point_emit(in, double)
+#define rte_trace_point_emit_ptr(in) __rte_trace_point_emit(in, uintptr_t)
+#else
 /* Emitters used inside trace point bodies; nothing is recorded. */
 #define rte_trace_point_emit_u64(in) RTE_SET_USED(in)
 #define rte_trace_point_emit_i64(in) RTE_SET_USED(in)
@@ -54,6 +89,7 @@ extern "C" {
 #define rte_trace_point_emit_double(in) RTE_SET_USED(in)
 #define rte_trace_point_emit_ptr(in) RTE_SET_USED(in)
 #define rte_trace_point_emit_string(in) RTE_SET_USED(in)
+#endif
 
 /** Whether fast-path trace points were compiled in; never in rtemem. */
 static __rte_always_inline bool

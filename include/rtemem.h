@@ -412,6 +412,11 @@
 #define RTE_TAILQ_NAMESIZE 32
 
 /**
+ * The ABI version of the DPDK release rtemem implements (`librte_eal.so.23`).
+ */
+#define DPDK_ABI 23
+
+/**
  * Largest number of lcores (RTE_MAX_LCORE).
  */
 #define RTE_MAX_LCORE 128
@@ -1522,6 +1527,12 @@ void rte_dump_stack(void);
  * The version string of the DPDK release rtemem implements, e.g. "DPDK 22.11.11".
  */
 const char *rte_version(void);
+
+/**
+ * rtemem's own version, e.g. "0.2.0" (semantic versioning). rte_version() reports the DPDK
+ * release rtemem implements instead, because programs parse it.
+ */
+const char *rtemem_version(void);
 
 /**
  * "DPDK".

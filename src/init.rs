@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::base::{lcore, log, mcfg, plugin, runtime, tailq};
+use crate::base::{lcore, log, mcfg, plugin, runtime, tailq, version};
 use crate::config::{self, EalState};
 use crate::error::{Error, Result};
 use crate::mem::{hugepage, meminit};
@@ -125,11 +125,15 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     for i in &cfg.ignored {
         eal_log!(log::RTE_LOG_NOTICE, "{i}");
     }
+    // Which EAL this is: the one sign that a drop-in or preload took effect.
+    eal_log!(log::RTE_LOG_NOTICE, "{}", version::identity());
     if cfg.show_version {
         eal_log!(
             log::RTE_LOG_CRIT,
-            "RTE Version: '{}'",
-            crate::base::version::version_string()
+            "RTE Version: '{}' (rtemem {}, DPDK ABI {})",
+            version::version_string(),
+            version::RTEMEM_VERSION,
+            version::DPDK_ABI
         );
     }
     plugin::load_all(&cfg.plugins)?;
@@ -215,7 +219,11 @@ fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage
         .cloned()
         .collect();
     if usable.iter().all(|h| h.total == 0) {
-        return Err(hugepage::no_hugepages_error(&all, cfg.huge_dir.as_deref()));
+        return Err(hugepage::no_hugepages_error(
+            &all,
+            &hugepage::mounts(&roots),
+            cfg.huge_dir.as_deref(),
+        ));
     }
     let mut locks = HUGE_DIR_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
     for h in &usable {

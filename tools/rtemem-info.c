@@ -2,12 +2,12 @@
  * rtemem-info: what a running rtemem primary has in memory (the memory counterpart of
  * dpdk-proc-info).
  *
- *   rtemem-info --file-prefix <prefix> [--json] [EAL options...]
+ *   rtemem-info [--file-prefix <prefix>] [--json] [EAL options...]
  *
- * Attaches to the primary of <prefix> as a secondary process on one CPU, reads the memzones,
+ * Attaches to the primary of <prefix> (default "rte", DPDK's) as a secondary process on one CPU, reads the memzones,
  * the malloc heaps and their statistics, the memseg lists, the physical memory total and the
- * processes attached to the prefix, prints them (aligned text, or one JSON object with --json)
- * and detaches with rte_eal_cleanup. It only reads: it reserves, allocates and frees nothing,
+ * processes attached to the prefix, prints them (aligned text with sizes in bytes and in binary
+ * units, or one JSON object with --json, in bytes) and detaches with rte_eal_cleanup. It only reads: it reserves, allocates and frees nothing,
  * so the primary is not disturbed.
  *
  * Everything comes from DPDK's public API except three things DPDK cannot tell a secondary,
@@ -15,7 +15,8 @@
  * not enumerable through rte_malloc_heap_socket_is_external: destroyed ids leave gaps), each
  * heap's name, and the pids of the primary and the attached processes.
  *
- * Exit: 0 printed, 1 could not attach (no primary running: the EAL's message says so), 2 usage.
+ * Exit: 0 printed, 1 could not attach (no primary running, or one that is not rtemem's: the EAL's
+ * message says so).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -164,6 +165,23 @@ static const char *size_text(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* "67108864 (64 MiB)", "1536 (1.5 KiB)", "100 (100 B)": raw bytes, then a readable size. */
+static const char *bytes_text(uint64_t v, char *buf, size_t len)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	unsigned u = 0;
+	uint64_t div = 1;
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && v / div >= 1024) {
+		div *= 1024;
+		u++;
+	}
+	if (v % div == 0)
+		snprintf(buf, len, "%" PRIu64 " (%" PRIu64 " %s)", v, v / div, units[u]);
+	else
+		snprintf(buf, len, "%" PRIu64 " (%.1f %s)", v, (double)v / (double)div, units[u]);
+	return buf;
+}
+
 static void json_str(const char *s)
 {
 	putchar('"');
@@ -216,11 +234,11 @@ static bool heap_mapped(int id)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rtemem-info --file-prefix <prefix> [--json] [EAL options...]\n"
-		"  Attaches to the running primary of <prefix> as a secondary process (read-only) and\n"
-		"  prints its memzones, malloc heaps with statistics, memseg lists, physical memory\n"
-		"  and attached processes.\n"
-		"  --json   print one JSON object instead of text\n"
+		"usage: rtemem-info [--file-prefix <prefix>] [--json] [EAL options...]\n"
+		"  Attaches to the running primary of <prefix> (default: rte, as every DPDK tool) as a\n"
+		"  secondary process (read-only) and prints its memzones, malloc heaps with statistics,\n"
+		"  memseg lists, physical memory and attached processes.\n"
+		"  --json   print one JSON object instead of text (sizes in bytes)\n"
 		"  EAL options are passed to rte_eal_init (after --proc-type=secondary -l <one CPU>).\n");
 }
 
@@ -267,10 +285,11 @@ int main(int argc, char **argv)
 			have_lcores = true;
 		eal[n++] = argv[i];
 	}
-	if (prefix == NULL) {
-		fprintf(stderr, "rtemem-info: --file-prefix <prefix> is required: it names the primary to inspect\n");
-		usage(stderr);
-		return 2;
+	bool default_prefix = prefix == NULL;
+	if (default_prefix) {
+		/* DPDK's default prefix, as every DPDK tool assumes. */
+		prefix = "rte";
+		eal[n++] = "--file-prefix=rte";
 	}
 	if (have_lcores) {
 		memmove(&eal[lpos], &eal[lpos + 2], (size_t)(n - lpos - 2) * sizeof(char *));
@@ -283,8 +302,9 @@ int main(int argc, char **argv)
 	eal[n] = NULL;
 
 	if (rte_eal_init(n, eal) < 0) {
-		fprintf(stderr, "rtemem-info: cannot attach to the primary of --file-prefix %s: %s\n",
-			prefix, rte_strerror(rte_errno));
+		fprintf(stderr, "rtemem-info: cannot attach to the primary of --file-prefix %s%s: %s\n",
+			prefix, default_prefix ? " (the default; name another with --file-prefix)" : "",
+			rte_strerror(rte_errno));
 		return 1;
 	}
 
@@ -421,7 +441,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < nzones; i++)
 			w = (int)strlen(zones[i].name) > w ? (int)strlen(zones[i].name) : w;
 		printf("\nMemzones (%u)\n", nzones);
-		printf("  %-*s %12s %-18s %-18s %6s %5s  %s\n", w, "NAME", "LENGTH", "VIRT", "IOVA",
+		printf("  %-*s %-22s %-18s %-18s %6s %5s  %s\n", w, "NAME", "LENGTH", "VIRT", "IOVA",
 		       "SOCKET", "PAGE", "FLAGS");
 		for (unsigned i = 0; i < nzones; i++) {
 			struct zone *z = &zones[i];
@@ -430,17 +450,17 @@ int main(int argc, char **argv)
 				snprintf(iv, sizeof(iv), "-");
 			else
 				snprintf(iv, sizeof(iv), "0x%" PRIx64, z->iova);
-			printf("  %-*s %12" PRIu64 " 0x%-16" PRIx64 " %-18s %6d %5s  %s\n", w, z->name,
-			       z->len, z->va, iv, z->socket, size_text(z->page_sz, b1, sizeof(b1)),
-			       flags_text(z->flags, fl, sizeof(fl)));
+			printf("  %-*s %-22s 0x%-16" PRIx64 " %-18s %6d %5s  %s\n", w, z->name,
+			       bytes_text(z->len, b2, sizeof(b2)), z->va, iv, z->socket,
+			       size_text(z->page_sz, b1, sizeof(b1)), flags_text(z->flags, fl, sizeof(fl)));
 		}
 
 		w = 4;
 		for (int i = 0; i < nheaps; i++)
 			w = (int)strlen(heaps[i].name) > w ? (int)strlen(heaps[i].name) : w;
 		printf("\nHeaps (%d)\n", nheaps);
-		printf("  %4s %-*s %-8s %14s %14s %14s %14s %8s %8s\n", "ID", w, "NAME", "TYPE", "TOTAL",
-		       "FREE", "ALLOCATED", "GREATEST_FREE", "ALLOCS", "FREE_EL");
+		printf("  %4s %-*s %-8s %-22s %-22s %-22s %-22s %8s %8s\n", "ID", w, "NAME", "TYPE",
+		       "TOTAL", "FREE", "ALLOCATED", "GREATEST_FREE", "ALLOCS", "FREE_EL");
 		for (int i = 0; i < nheaps; i++) {
 			struct heap *h = &heaps[i];
 			if (!h->mapped) {
@@ -448,10 +468,14 @@ int main(int argc, char **argv)
 				       "(memory not mapped in this process: no statistics)");
 				continue;
 			}
-			printf("  %4d %-*s %-8s %14zu %14zu %14zu %14zu %8u %8u\n", h->id, w, h->name,
-			       h->external ? "external" : "socket", h->st.heap_totalsz_bytes,
-			       h->st.heap_freesz_bytes, h->st.heap_allocsz_bytes, h->st.greatest_free_size,
-			       h->st.alloc_count, h->st.free_count);
+			char t1[48], t2[48], t3[48], t4[48];
+			printf("  %4d %-*s %-8s %-22s %-22s %-22s %-22s %8u %8u\n", h->id, w, h->name,
+			       h->external ? "external" : "socket",
+			       bytes_text(h->st.heap_totalsz_bytes, t1, sizeof(t1)),
+			       bytes_text(h->st.heap_freesz_bytes, t2, sizeof(t2)),
+			       bytes_text(h->st.heap_allocsz_bytes, t3, sizeof(t3)),
+			       bytes_text(h->st.greatest_free_size, t4, sizeof(t4)), h->st.alloc_count,
+			       h->st.free_count);
 		}
 
 		printf("\nMemseg lists (%u)\n", nlists);
@@ -465,8 +489,8 @@ int main(int argc, char **argv)
 			       l->external ? "yes" : "no");
 		}
 
-		printf("\nPhysical memory: %" PRIu64 " bytes (%.1f MiB)\n", physmem,
-		       (double)physmem / (1024.0 * 1024.0));
+		bytes_text(physmem, b2, sizeof(b2));
+		printf("\nPhysical memory: %" PRIu64 " bytes%s\n", physmem, strchr(b2, ' '));
 	}
 	fflush(stdout);
 	free(zones);

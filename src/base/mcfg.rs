@@ -257,6 +257,65 @@ fn read_primary_pid(f: &File) -> Option<i32> {
     Some(i32::from_ne_bytes(buf[off..off + 4].try_into().ok()?)).filter(|&p| p > 0)
 }
 
+/// DPDK's own shared config starts with this magic (`RTE_MAGIC`), then its `RTE_VERSION`.
+const DPDK_MCFG_MAGIC: u32 = 19_820_526;
+
+/// What the start of a prefix's config file says about its primary.
+#[derive(Debug, PartialEq, Eq)]
+enum Header {
+    /// Not published yet (an rtemem primary still initialising).
+    NotReady,
+    /// Published by an rtemem primary.
+    Ready { version: u32, addr: u64, len: u64 },
+    /// Not an rtemem primary's: why.
+    Foreign(String),
+}
+
+/// Reads the config file's header with `pread` (never a mapping: the file may be shorter than
+/// the struct while a primary sizes it).
+fn read_header(f: &File) -> std::io::Result<Header> {
+    use std::os::unix::fs::FileExt;
+    let word = |off: usize| -> std::io::Result<u32> {
+        let mut b = [0u8; 4];
+        f.read_exact_at(&mut b, off as u64)?;
+        Ok(u32::from_ne_bytes(b))
+    };
+    let dword = |off: usize| -> std::io::Result<u64> {
+        let mut b = [0u8; 8];
+        f.read_exact_at(&mut b, off as u64)?;
+        Ok(u64::from_ne_bytes(b))
+    };
+    let file_len = f.metadata()?.len();
+    let ours = size_of_config() as u64;
+    if file_len < 8 {
+        return Ok(Header::NotReady);
+    }
+    // The magic is written last: once it is there, the fields before it are complete.
+    Ok(match word(std::mem::offset_of!(MemConfig, magic))? {
+        MCFG_MAGIC => Header::Ready {
+            version: word(std::mem::offset_of!(MemConfig, version))?,
+            addr: dword(std::mem::offset_of!(MemConfig, mem_cfg_addr))?,
+            len: dword(std::mem::offset_of!(MemConfig, map_len))?,
+        },
+        DPDK_MCFG_MAGIC => {
+            let v = word(4)?;
+            Header::Foreign(format!(
+                "it is a DPDK {}.{:02}.{} primary (its shared config has DPDK's magic and layout, {file_len} bytes)",
+                v >> 24,
+                (v >> 16) & 0xff,
+                (v >> 8) & 0xff
+            ))
+        }
+        0 if file_len == ours => Header::NotReady,
+        0 => Header::Foreign(format!(
+            "its shared config is {file_len} bytes where rtemem's is {ours} (a DPDK primary still initialising, or another rtemem build)"
+        )),
+        m => Header::Foreign(format!(
+            "its shared config starts with {m:#010x}, neither rtemem's magic nor DPDK's"
+        )),
+    })
+}
+
 /// Maps the primary's shared config at the primary's address (secondary process).
 pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
     let path = config_path(&cfg.file_prefix)?;
@@ -276,21 +335,25 @@ pub fn attach_secondary(cfg: &EalConfig, wait: Duration) -> Result<()> {
             path.display()
         ));
     }
-    // Wait for the primary to publish the config, then read where it lives.
+    // Wait for the primary to publish the config, then read where it lives. A primary that is
+    // not rtemem's (a DPDK process) is told apart at once.
     let deadline = Instant::now() + wait;
     let (want_addr, len) = loop {
-        let probe = sys::map_shared(Some(f.as_raw_fd()), size_of_config(), Placement::Anywhere)?;
-        // SAFETY: probe maps at least size_of::<MemConfig>() bytes of the config file.
-        let m = unsafe { &*probe.as_ptr().cast::<MemConfig>() };
-        let ready = m.magic.load(Ordering::Acquire) == MCFG_MAGIC;
-        let (v, a, l) = (m.version, m.mem_cfg_addr, m.map_len);
-        // SAFETY: probe was mapped just above and m is not used after this.
-        unsafe { sys::unmap(probe, size_of_config()) };
-        if ready {
-            if v != MCFG_VERSION {
-                return Err(err!(libc::EPROTO, "the primary's shared config has layout version {v}, this process expects {MCFG_VERSION}: run the same rtemem build in every process"));
+        let header =
+            read_header(&f).map_err(|e| Error::os(format!("cannot read {}", path.display()), e))?;
+        match header {
+            Header::Ready { version, .. } if version != MCFG_VERSION => {
+                return Err(err!(libc::EPROTO, "the primary's shared config has layout version {version}, this process expects {MCFG_VERSION}: run the same rtemem build in every process"));
             }
-            break (a as usize, l as usize);
+            Header::Ready { addr, len, .. } => break (addr as usize, len as usize),
+            Header::Foreign(what) => {
+                return Err(err!(
+                    libc::EPROTO,
+                    "the primary process of --file-prefix {} is not an rtemem process: {what}. An rtemem process attaches only to an rtemem primary: run the primary on rtemem too, or inspect a DPDK primary with DPDK's own tools (dpdk-proc-info)",
+                    cfg.file_prefix
+                ));
+            }
+            Header::NotReady => {}
         }
         if Instant::now() >= deadline {
             return Err(err!(
@@ -441,4 +504,79 @@ pub fn timer_unlock() {
         .map(|m| &m.timer_lock)
         .unwrap_or(&local().timer_lock)
         .write_unlock()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(tag: &str, bytes: &[u8], len: u64) -> File {
+        let p = std::env::temp_dir().join(format!("rtemem-mcfg-{tag}-{}", std::process::id()));
+        let mut f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&p)
+            .unwrap();
+        f.write_all(bytes).unwrap();
+        f.set_len(len).unwrap();
+        std::fs::remove_file(&p).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_dpdk_primary_is_recognised_at_once_with_its_release() {
+        let mut b = 19_820_526u32.to_ne_bytes().to_vec();
+        b.extend(((22u32 << 24) | (11 << 16) | (11 << 8) | 99).to_ne_bytes());
+        let h = read_header(&file("dpdk", &b, 25344)).unwrap();
+        assert_eq!(
+            h,
+            Header::Foreign(
+                "it is a DPDK 22.11.11 primary (its shared config has DPDK's magic and layout, 25344 bytes)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn an_unpublished_config_of_another_size_is_foreign_but_ours_is_waited_for() {
+        let ours = size_of_config() as u64;
+        assert_eq!(
+            read_header(&file("empty", &[], 0)).unwrap(),
+            Header::NotReady
+        );
+        assert_eq!(
+            read_header(&file("init", &[], ours)).unwrap(),
+            Header::NotReady
+        );
+        let h = read_header(&file("other", &[], 25344)).unwrap();
+        assert!(
+            matches!(&h, Header::Foreign(w) if w.starts_with(&format!("its shared config is 25344 bytes where rtemem's is {ours}"))),
+            "{h:?}"
+        );
+        let h = read_header(&file("junk", &0xdead_beefu32.to_ne_bytes(), ours)).unwrap();
+        assert!(
+            matches!(&h, Header::Foreign(w) if w.contains("0xdeadbeef")),
+            "{h:?}"
+        );
+    }
+
+    #[test]
+    fn a_published_rtemem_config_gives_its_address_and_length() {
+        let ours = size_of_config() as u64;
+        let mut b = vec![0u8; 24];
+        b[..4].copy_from_slice(&MCFG_MAGIC.to_ne_bytes());
+        b[4..8].copy_from_slice(&MCFG_VERSION.to_ne_bytes());
+        b[8..16].copy_from_slice(&ours.to_ne_bytes());
+        b[16..24].copy_from_slice(&0x1_0000_0000u64.to_ne_bytes());
+        assert_eq!(
+            read_header(&file("ready", &b, ours)).unwrap(),
+            Header::Ready {
+                version: MCFG_VERSION,
+                addr: 0x1_0000_0000,
+                len: ours
+            }
+        );
+    }
 }

@@ -9,6 +9,20 @@ use std::sync::OnceLock;
 
 use crate::abi::{RTE_VER_MINOR, RTE_VER_MONTH, RTE_VER_RELEASE, RTE_VER_YEAR};
 
+/// rtemem's own version (semantic versioning; Cargo.toml), as `rtemem_version()` reports it.
+pub const RTEMEM_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The ABI version of the DPDK release rtemem implements (`librte_eal.so.23`).
+pub const DPDK_ABI: u32 = 23;
+
+/// Which EAL is running, for the init log line and `-v`:
+/// "rtemem 0.2.0, the EAL of DPDK 22.11.11 (ABI 23)".
+pub fn identity() -> String {
+    format!(
+        "rtemem {RTEMEM_VERSION}, the EAL of {} (ABI {DPDK_ABI})",
+        version_string()
+    )
+}
+
 /// "DPDK 22.11.11": prefix, year, month, minor, then "-rcN" for a release candidate.
 pub fn version_string() -> String {
     let rc = if RTE_VER_RELEASE < 16 {

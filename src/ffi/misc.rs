@@ -241,6 +241,13 @@ pub extern "C" fn rte_version() -> *const c_char {
     })
 }
 
+/// rtemem's own version, e.g. "0.2.0" (semantic versioning). rte_version() reports the DPDK
+/// release rtemem implements instead, because programs parse it.
+#[no_mangle]
+pub extern "C" fn rtemem_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
 /// "DPDK".
 #[no_mangle]
 pub extern "C" fn rte_version_prefix() -> *const c_char {

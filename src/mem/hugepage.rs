@@ -154,28 +154,109 @@ fn free_per_node(roots: &Roots, sizedir: &str, global: &Path) -> Vec<u64> {
     per
 }
 
-/// The message for "no usable hugepages", naming both fixes.
-pub fn no_hugepages_error(sizes: &[HugepageSize], huge_dir: Option<&Path>) -> Error {
-    let reserved: Vec<String> = sizes
+/// A page or memory size for messages: "2 MiB", "1 GiB", "4 KiB", "1536 MiB", "100 B".
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (1 << 40, "TiB"),
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+    ];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    if bytes >= 1 << 20 {
+        return format!("{} MiB", bytes >> 20);
+    }
+    format!("{bytes} B")
+}
+
+/// "/dev/hugepages (2 MiB pages, 512 of 512 free)" for every hugetlbfs mount.
+fn mounts_text(sizes: &[HugepageSize], mounts: &[(PathBuf, u64)]) -> String {
+    let list: Vec<String> = mounts
         .iter()
-        .filter(|h| h.total > 0)
-        .map(|h| format!("{} x {} KiB", h.total, h.size >> 10))
+        .map(|(m, sz)| {
+            let h = sizes.iter().find(|h| h.size == *sz);
+            let (free, total) = h.map(|h| (h.free(), h.total)).unwrap_or((0, 0));
+            format!(
+                "{} ({} pages, {free} of {total} free)",
+                m.display(),
+                size_text(*sz)
+            )
+        })
         .collect();
-    let why = match (reserved.is_empty(), huge_dir) {
-        (_, Some(d)) => format!(
-            "no hugetlbfs with reserved pages is mounted at --huge-dir {}",
-            d.display()
-        ),
-        (true, None) => "no hugepages are reserved".to_string(),
-        (false, None) => format!(
-            "{} reserved, but no hugetlbfs is mounted for that size",
-            reserved.join(", ")
-        ),
+    list.join(", ")
+}
+
+/// The message for "no usable hugepages": what was found (the hugetlbfs mounts with their page
+/// sizes and free pages), and the fix: a `--huge-dir` that would work, or how to reserve and
+/// mount pages, or `--no-huge`.
+pub fn no_hugepages_error(
+    sizes: &[HugepageSize],
+    mounts: &[(PathBuf, u64)],
+    huge_dir: Option<&Path>,
+) -> Error {
+    const RESERVE: &str = "reserve and mount hugepages (as root: echo 512 > /proc/sys/vm/nr_hugepages; mkdir -p /dev/hugepages; mount -t hugetlbfs nodev /dev/hugepages)";
+    const NO_HUGE: &str = "or run without hugepages with --no-huge";
+    // Mounts that serve a size with free pages: each would work as --huge-dir.
+    let working: Vec<&PathBuf> = mounts
+        .iter()
+        .filter(|(_, sz)| sizes.iter().any(|h| h.size == *sz && h.free() > 0))
+        .map(|(m, _)| m)
+        .collect();
+    let found = if mounts.is_empty() {
+        "no hugetlbfs is mounted".to_string()
+    } else {
+        format!("hugetlbfs mounts: {}", mounts_text(sizes, mounts))
     };
-    err!(
-        libc::EACCES,
-        "cannot use hugepages: {why}. Reserve and mount them (as root: echo 512 > /proc/sys/vm/nr_hugepages; mkdir -p /dev/hugepages; mount -t hugetlbfs nodev /dev/hugepages), or run without hugepages with --no-huge"
-    )
+    let msg = match huge_dir {
+        Some(d) => {
+            let what = if !d.exists() {
+                format!("--huge-dir {} does not exist", d.display())
+            } else if let Some((m, sz)) = mounts.iter().find(|(m, _)| d.starts_with(m)) {
+                format!(
+                    "--huge-dir {} is on the hugetlbfs mount {}, but no {} pages are reserved",
+                    d.display(),
+                    m.display(),
+                    size_text(*sz)
+                )
+            } else {
+                format!("--huge-dir {} is not a hugetlbfs mount", d.display())
+            };
+            let fix = if working.is_empty() {
+                format!("{RESERVE}, {NO_HUGE}")
+            } else {
+                let dirs: Vec<String> = working
+                    .iter()
+                    .map(|m| format!("--huge-dir {}", m.display()))
+                    .collect();
+                format!(
+                    "use {}, or leave --huge-dir out to use every mount; {NO_HUGE}",
+                    dirs.join(" or ")
+                )
+            };
+            format!("{what}; {found}. Fix: {fix}")
+        }
+        None => {
+            let reserved: Vec<String> = sizes
+                .iter()
+                .filter(|h| h.total > 0)
+                .map(|h| format!("{} x {}", h.total, size_text(h.size)))
+                .collect();
+            let what = if reserved.is_empty() {
+                "no hugepages are reserved".to_string()
+            } else {
+                format!(
+                    "{} reserved, but no hugetlbfs is mounted for that size",
+                    reserved.join(", ")
+                )
+            };
+            format!("{what}; {found}. Fix: {RESERVE}, {NO_HUGE}")
+        }
+    };
+    err!(libc::EACCES, "cannot use hugepages: {msg}")
 }
 
 /// Locks the hugetlbfs directory `dir` shared while init creates page files in it (other
@@ -298,26 +379,87 @@ mod tests {
         fs::remove_dir_all(root).unwrap();
     }
 
+    fn machine() -> (Vec<HugepageSize>, Vec<(PathBuf, u64)>) {
+        let sizes = vec![
+            HugepageSize {
+                size: 2 << 20,
+                dir: None,
+                total: 512,
+                free_per_node: vec![500],
+            },
+            HugepageSize {
+                size: 1 << 30,
+                dir: None,
+                total: 2,
+                free_per_node: vec![1],
+            },
+        ];
+        let mounts = vec![
+            ("/dev/hugepages".into(), 2 << 20),
+            ("/dev/hugepages1G".into(), 1 << 30),
+        ];
+        (sizes, mounts)
+    }
+
     #[test]
     fn no_hugepages_error_names_both_fixes() {
-        let e = no_hugepages_error(&[], None);
+        let e = no_hugepages_error(&[], &[], None);
         assert_eq!(e.errno, libc::EACCES);
         assert!(
-            e.msg.contains("nr_hugepages")
+            e.msg
+                .contains("no hugepages are reserved; no hugetlbfs is mounted")
+                && e.msg.contains("nr_hugepages")
                 && e.msg.contains("mount -t hugetlbfs")
                 && e.msg.contains("--no-huge"),
             "{}",
             e.msg
         );
-        let reserved = [HugepageSize {
-            size: 2 << 20,
-            dir: None,
-            total: 512,
-            free_per_node: vec![512],
-        }];
-        assert!(no_hugepages_error(&reserved, None)
+        let (sizes, _) = machine();
+        assert!(no_hugepages_error(&sizes[..1], &[], None)
             .msg
-            .contains("512 x 2048 KiB reserved, but no hugetlbfs"));
+            .contains("512 x 2 MiB reserved, but no hugetlbfs is mounted for that size"));
+    }
+
+    #[test]
+    fn huge_dir_that_does_not_exist_lists_the_mounts_and_the_dirs_that_work() {
+        let (sizes, mounts) = machine();
+        let e = no_hugepages_error(&sizes, &mounts, Some(Path::new("/nonexistent")));
+        assert_eq!(
+            e.msg,
+            "cannot use hugepages: --huge-dir /nonexistent does not exist; hugetlbfs mounts: \
+             /dev/hugepages (2 MiB pages, 500 of 512 free), /dev/hugepages1G (1 GiB pages, 1 of 2 free). \
+             Fix: use --huge-dir /dev/hugepages or --huge-dir /dev/hugepages1G, or leave --huge-dir out \
+             to use every mount; or run without hugepages with --no-huge"
+        );
+    }
+
+    #[test]
+    fn huge_dir_that_is_no_mount_says_so_and_skips_mounts_without_free_pages() {
+        let (mut sizes, mounts) = machine();
+        sizes[1].free_per_node = vec![0];
+        let e = no_hugepages_error(&sizes, &mounts, Some(Path::new("/tmp")));
+        assert!(
+            e.msg.starts_with("cannot use hugepages: --huge-dir /tmp is not a hugetlbfs mount; hugetlbfs mounts: /dev/hugepages (2 MiB pages, 500 of 512 free), /dev/hugepages1G (1 GiB pages, 0 of 2 free). Fix: use --huge-dir /dev/hugepages, or leave"),
+            "{}",
+            e.msg
+        );
+        sizes[0].free_per_node = vec![0];
+        let e = no_hugepages_error(&sizes, &mounts, Some(Path::new("/tmp")));
+        assert!(
+            e.msg.contains("Fix: reserve and mount hugepages"),
+            "{}",
+            e.msg
+        );
+    }
+
+    #[test]
+    fn sizes_print_in_binary_units() {
+        assert_eq!(size_text(2 << 20), "2 MiB");
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(4096), "4 KiB");
+        assert_eq!(size_text(3008 << 20), "3008 MiB");
+        assert_eq!(size_text((1 << 20) + 1), "1 MiB");
+        assert_eq!(size_text(100), "100 B");
     }
 
     #[test]

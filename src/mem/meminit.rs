@@ -13,7 +13,7 @@
 use crate::abi::{rte_memseg, RTE_MEMSEG_FLAG_DO_NOT_FREE};
 use crate::base::{log, mcfg};
 use crate::error::Result;
-use crate::mem::hugepage::HugepageSize;
+use crate::mem::hugepage::{self, HugepageSize};
 use crate::mem::memalloc::{self, Ctx};
 use crate::mem::memseg::{self, ListPlan};
 use crate::options::{EalConfig, IovaMode};
@@ -145,13 +145,62 @@ fn pages_for(
         }
     }
     if left > 0 {
-        return Err(err!(
-            libc::ENOMEM,
-            "not enough free hugepages on socket {socket} for the {} MiB requested: reserve more (echo N > /sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages) or ask for less with -m/--socket-mem",
-            bytes >> 20
-        ));
+        return Err(not_enough_hugepages(hugepages, sizes, socket, bytes));
     }
     Ok(out)
+}
+
+/// The message for -m/--socket-mem asking more than `socket` has free: what is free there, per
+/// page size, and both fixes (ask for at most that, or reserve the missing pages).
+fn not_enough_hugepages(
+    hugepages: &[HugepageSize],
+    sizes: &[u64],
+    socket: i32,
+    bytes: u64,
+) -> crate::error::Error {
+    let node = socket.max(0) as usize;
+    let free_of = |sz: u64| {
+        hugepages
+            .iter()
+            .find(|h| h.size == sz)
+            .and_then(|h| h.free_per_node.get(node).copied())
+            .unwrap_or(0)
+    };
+    let free: u64 = sizes
+        .iter()
+        .map(|&sz| free_of(sz).saturating_mul(sz))
+        .fold(0, u64::saturating_add);
+    let per_size: Vec<String> = sizes
+        .iter()
+        .map(|&sz| format!("{} x {}", free_of(sz), hugepage::size_text(sz)))
+        .collect();
+    // Reserve the shortfall in the smallest size (the finest grain).
+    let reserve = sizes.iter().min().map(|&sz| {
+        let missing = bytes.saturating_sub(free).div_ceil(sz);
+        let h = hugepages.iter().find(|h| h.size == sz);
+        let kb = sz >> 10;
+        if h.is_some_and(|h| h.free_per_node.len() > 1) {
+            format!(
+                "reserve {missing} more {} pages on node {node} (as root, raise /sys/devices/system/node/node{node}/hugepages/hugepages-{kb}kB/nr_hugepages by {missing})",
+                hugepage::size_text(sz)
+            )
+        } else {
+            let total = h.map_or(0, |h| h.total).saturating_add(missing);
+            format!(
+                "reserve {missing} more {} pages (as root: echo {total} > /sys/kernel/mm/hugepages/hugepages-{kb}kB/nr_hugepages)",
+                hugepage::size_text(sz)
+            )
+        }
+    });
+    err!(
+        libc::ENOMEM,
+        "not enough free hugepages on socket {socket}: {} requested, {} free ({}). Fix: ask for at most {} MiB with -m/--socket-mem{}",
+        hugepage::size_text(bytes),
+        hugepage::size_text(free),
+        per_size.join(" + "),
+        free >> 20,
+        reserve.map(|r| format!(", or {r}")).unwrap_or_default()
+    )
 }
 
 /// Allocates `bytes` on `socket` and pins it.
@@ -371,4 +420,66 @@ fn attach_lists(mut fds: std::collections::BTreeMap<usize, std::os::fd::OwnedFd>
 pub fn cleanup(primary: bool) {
     memalloc::close_all(primary);
     memseg::destroy_all(primary);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn machine(free_2m: Vec<u64>, free_1g: Vec<u64>) -> Vec<HugepageSize> {
+        vec![
+            HugepageSize {
+                size: 2 << 20,
+                dir: None,
+                total: 512,
+                free_per_node: free_2m,
+            },
+            HugepageSize {
+                size: 1 << 30,
+                dir: None,
+                total: 2,
+                free_per_node: free_1g,
+            },
+        ]
+    }
+
+    #[test]
+    fn requests_are_covered_largest_pages_first() {
+        let hp = machine(vec![480], vec![1]);
+        let sizes = [1 << 30, 2 << 20];
+        assert_eq!(
+            pages_for(&hp, &sizes, 0, (1 << 30) + (6 << 20)).unwrap(),
+            vec![(1 << 30, 1), (2 << 20, 3)]
+        );
+    }
+
+    #[test]
+    fn too_much_memory_says_what_is_free_per_page_size_and_both_fixes() {
+        let hp = machine(vec![480], vec![1]);
+        let e = pages_for(&hp, &[1 << 30, 2 << 20], 0, 100_000 << 20).unwrap_err();
+        assert_eq!(e.errno, libc::ENOMEM);
+        assert_eq!(
+            e.msg,
+            "not enough free hugepages on socket 0: 100000 MiB requested, 1984 MiB free \
+             (1 x 1 GiB + 480 x 2 MiB). Fix: ask for at most 1984 MiB with -m/--socket-mem, or \
+             reserve 49008 more 2 MiB pages (as root: echo 49520 > \
+             /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)"
+        );
+    }
+
+    #[test]
+    fn too_much_memory_on_a_numa_node_names_that_node() {
+        let hp = machine(vec![10, 0], vec![0, 0]);
+        let e = pages_for(&hp, &[1 << 30, 2 << 20], 1, 64 << 20).unwrap_err();
+        assert!(
+            e.msg.starts_with(
+                "not enough free hugepages on socket 1: 64 MiB requested, 0 B free (0 x 1 GiB + 0 x 2 MiB)"
+            ) && e.msg.ends_with(
+                "reserve 32 more 2 MiB pages on node 1 (as root, raise \
+                 /sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages by 32)"
+            ),
+            "{}",
+            e.msg
+        );
+    }
 }
