@@ -241,7 +241,12 @@ fn set_name(e: &mut HeapEntry, name: &str) {
 }
 
 /// Gives every sub-heap of a socket its page source in this process (sources are per process).
+/// With `--legacy-mem` there is none: as in DPDK, legacy memory is all taken at init, and the
+/// heaps neither grow nor give pages back.
 fn attach_sources() {
+    if mcfg::get().is_some_and(|m| m.legacy_mem != 0) {
+        return;
+    }
     for (_, e) in entries() {
         if e.external == 0 {
             let src: &'static PageSource = Box::leak(Box::new(PageSource {
