@@ -12,8 +12,11 @@
 //! - **Medium and large blocks** (`tlsf.rs`): a TLSF allocator with 64-byte boundary-tag
 //!   headers, O(1) allocation and coalescing, honouring any power-of-two alignment and DPDK's
 //!   `bound`. Spans are carved from it too.
-//! - **Regions**: page-aligned memory handed to the heap (`add_memory`) or obtained on demand
-//!   from a [`MemorySource`] (the memseg layer), given back when a grown region is wholly free.
+//! - **Regions** (`region.rs`): one per [`Area`] (a memseg list) whose pages the heap takes on
+//!   demand from a [`MemorySource`] (the memseg layer) or is given at init, merged with the
+//!   pages next to them, and given back page by page once free (never the pinned `-m` pages);
+//!   plus memory handed over whole (`add_memory`, external memory). A heap can use every page
+//!   its areas hold: there is no count of growths, only a region per memseg list.
 //!
 //! All state lives in the [`Heap`] struct (placed by the caller in shared memory, zeroed =
 //! empty) and in the regions themselves, addressed by raw pointers that are valid in every
@@ -34,6 +37,7 @@
 
 mod cache;
 pub mod lock;
+mod region;
 mod span;
 mod tlsf;
 mod validate;
@@ -45,6 +49,7 @@ mod tests_mt;
 
 use cache::{current_slot, Slot, NSLOTS};
 use lock::{Locked, RobustMutex};
+use region::{Region, Regions, CHUNK_PRESENT, CHUNK_SPAN_BITS};
 use span::{
     class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC,
     ST_CACHED_CLEAN, ST_CACHED_DIRTY,
@@ -53,20 +58,23 @@ use std::cell::UnsafeCell;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
-use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
+use tlsf::{blk, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
 pub use cache::forget_heap;
+pub(crate) use region::CHUNK_SIZE;
+pub use region::{Area, Grant};
 pub use validate::HeapStats;
 
 const HEAP_MAGIC: u64 = 0x7274_656d_6865_6170;
 
-/// Where a heap gets more memory and gives whole free regions back (the memseg layer).
+/// Where a heap gets more pages and gives free ones back (the memseg layer).
 pub trait MemorySource: Send + Sync {
-    /// Maps at least `min_bytes` of zero-filled memory (page-aligned address and length;
-    /// `align` is a hint for the address) and returns (address, length), or None.
-    fn grow(&self, min_bytes: usize, align: usize) -> Option<(usize, usize)>;
-    /// Takes back a region earlier returned by `grow`, wholly free. Returning false keeps the
-    /// memory in the heap (e.g. pinned `-m` memory); the heap will not offer it again.
+    /// Maps at least `min_bytes` of zero-filled memory, whole contiguous pages of one area
+    /// (`align` is a hint for the address), or None.
+    fn grow(&self, min_bytes: usize, align: usize) -> Option<Grant>;
+    /// Takes back whole pages `[addr, addr+len)` of an area, earlier granted (or added with
+    /// [`Heap::add_pages`] unpinned) and now free. Returning false keeps them in the heap,
+    /// which will not offer them again.
     fn release(&self, addr: usize, len: usize) -> bool;
 }
 
@@ -138,13 +146,15 @@ impl Heap {
             .map(|x| x.1)
     }
 
-    /// Adds fresh, zero-filled memory (new pages) to the heap. It is pinned: never released.
+    /// Adds fresh, zero-filled memory to the heap, handed over whole (external memory): it is
+    /// one region, never given back by pages, taken back only whole by
+    /// [`Heap::remove_memory`].
     /// # Safety
     /// `[addr, addr+len)` is mapped read-write at the same address in every process using the
     /// heap, zero-filled, and from now on owned by the heap.
     pub unsafe fn add_memory(&self, addr: *mut u8, len: usize) -> Result<(), AddMemoryError> {
         // SAFETY: forwarded contract.
-        unsafe { self.add_region(addr as usize, len, true, true) }
+        unsafe { self.add_memory_impl(addr as usize, len, true) }
     }
 
     /// As [`Heap::add_memory`] for memory whose contents are unknown (zeroed on demand).
@@ -152,22 +162,44 @@ impl Heap {
     /// As `add_memory`, except that the memory need not be zero-filled.
     pub unsafe fn add_memory_dirty(&self, addr: *mut u8, len: usize) -> Result<(), AddMemoryError> {
         // SAFETY: forwarded contract.
-        unsafe { self.add_region(addr as usize, len, true, false) }
+        unsafe { self.add_memory_impl(addr as usize, len, false) }
     }
 
     /// # Safety
     /// As `add_memory`.
-    unsafe fn add_region(
+    unsafe fn add_memory_impl(
         &self,
         addr: usize,
         len: usize,
-        pinned: bool,
         zeroed: bool,
     ) -> Result<(), AddMemoryError> {
         let _g = self.lock_heap();
         // SAFETY: heap lock held; forwarded contract for the memory.
-        unsafe { (*self.tlsf.get()).add_region(&self.regions, addr, len, pinned, zeroed) }
+        unsafe { (*self.tlsf.get()).add_memory(&self.regions, addr, len, zeroed) }
             .map_err(AddMemoryError)
+    }
+
+    /// Adds fresh, zero-filled pages `[addr, addr+len)` of `area` (whole pages, starting and
+    /// ending on 64 KiB boundaries or at the area's ends), merged with the pages of the area
+    /// the heap already holds. Pinned pages are never given back; others go back to the
+    /// heap's source once free.
+    /// # Safety
+    /// The pages are mapped read-write at the same address in every process using the heap,
+    /// zero-filled, and from now on owned by the heap; `area` is as [`Area`] says, the same
+    /// for every call with this area.
+    pub unsafe fn add_pages(
+        &self,
+        area: Area,
+        addr: *mut u8,
+        len: usize,
+        pinned: bool,
+    ) -> Result<(), AddMemoryError> {
+        let _g = self.lock_heap();
+        // SAFETY: heap lock held; forwarded contract for the memory.
+        unsafe {
+            (*self.tlsf.get()).add_pages(&self.regions, &area, addr as usize, len, pinned, true)
+        }
+        .map_err(AddMemoryError)
     }
 
     /// Takes the heap lock; repairs TLSF if the lock was taken from a dead process.
@@ -229,19 +261,20 @@ impl Heap {
             (n <= MAX_BLOCK).then_some(n.next_multiple_of(4096))
         };
         let Some(n) = need() else { return false };
-        let Some((addr, len)) = src.grow(n, a.max(4096)) else {
+        let Some(g) = src.grow(n, a.max(4096)) else {
             return false;
         };
-        // SAFETY: the source hands us fresh zero-filled memory mapped in every process.
-        if unsafe { self.add_region(addr, len, false, true) }.is_err() {
-            src.release(addr, len);
+        // SAFETY: the source hands us fresh zero-filled pages of the area, mapped in every
+        // process.
+        if unsafe { self.add_pages(g.area, g.addr as *mut u8, g.len, false) }.is_err() {
+            src.release(g.addr, g.len);
             return false;
         }
         true
     }
 
     /// Frees TLSF block `h` under the heap lock if `check` (run first, under the lock) agrees,
-    /// and gives its region back to the source if that leaves a grown region wholly free.
+    /// and gives the whole free pages of the merged block back to the source.
     fn tlsf_free_block<E>(
         &self,
         h: usize,
@@ -253,17 +286,28 @@ impl Heap {
         let t = unsafe { &mut *self.tlsf.get() };
         // SAFETY: as above.
         let merged = unsafe { t.free(h) };
-        // SAFETY: as above; `merged` is a free block header.
-        let Some((base, len)) = (unsafe { t.take_whole_region(&self.regions, merged) }) else {
-            return Ok(());
-        };
-        drop(g);
-        if self.source().is_some_and(|s| s.release(base, len)) {
+        // Page runs to give back: at most one, unless pinned pages lie between free ones.
+        let mut give: Vec<(usize, usize)> = Vec::new();
+        // SAFETY: as above; `merged` is a listed free block header, and so is what
+        // `take_pages` leaves at `merged` unless the pages it took start there.
+        while let Some((a, l)) = unsafe { t.take_pages(&self.regions, merged) } {
+            give.push((a, l));
+            if a == merged {
+                break;
+            }
+        }
+        if give.is_empty() {
             return Ok(());
         }
-        let _g = self.lock_heap();
-        // SAFETY: the region was just taken out intact and is still mapped; lock held.
-        unsafe { (*self.tlsf.get()).restore_region(&self.regions, base, len) };
+        drop(g);
+        let src = self.source();
+        for (a, l) in give {
+            if !src.is_some_and(|s| s.release(a, l)) {
+                let _g = self.lock_heap();
+                // SAFETY: the pages were just taken out intact and are still mapped; lock held.
+                unsafe { (*self.tlsf.get()).restore_pages(&self.regions, a, l) };
+            }
+        }
         Ok(())
     }
 
@@ -407,17 +451,23 @@ impl Heap {
     }
 
     /// Where `a` is: a small object (class, state byte), a medium block header, or an error.
+    /// Reads nothing at `a` before the region's chunk map says the heap holds that memory.
     #[inline(always)]
     fn classify(&self, a: usize) -> Result<Kind<'_>, FreeError> {
         let r = self.regions.find(a).ok_or(FreeError::NotInHeap)?;
         let v = r.chunk(a).load(Ordering::Acquire);
-        if a.wrapping_sub(r.base as usize) >= HDR && v != 0 {
+        if v & CHUNK_PRESENT == 0 {
+            return Err(FreeError::NotInHeap);
+        }
+        if v & CHUNK_SPAN_BITS != 0 {
             return match object_check(a, span::base_from_chunk(a, v)) {
                 Ok((c, st)) => Ok(Kind::Small(c, st)),
                 Err(NotObject::Interior) | Err(NotObject::Corrupt) => Err(FreeError::NotABlock),
             };
         }
-        if !a.is_multiple_of(HDR) || a < r.first_block as usize + HDR || a >= r.end() - HDR {
+        // The header before `a` must be memory the heap holds too (it is in the previous chunk
+        // when `a` starts one).
+        if !a.is_multiple_of(HDR) || a < r.first() + HDR || !r.holds(a - HDR) {
             return Err(FreeError::NotABlock);
         }
         Ok(Kind::Medium(r, a - HDR))
@@ -582,31 +632,21 @@ impl Heap {
     pub unsafe fn remove_memory(&self, addr: *mut u8, len: usize) -> Result<(), &'static str> {
         self.flush_thread_cache();
         self.release_empty_spans_in(addr as usize, len);
-        let _g = self.lock.lock();
-        let r = self
-            .regions
-            .find(addr as usize)
-            .ok_or("the memory is not in this heap")?;
-        if r.base as usize != addr as usize || r.len as usize != len {
-            return Err("the range is not exactly one region added to this heap");
-        }
-        let first = r.first_block as usize;
-        // SAFETY: heap lock held; the region's first block header is valid.
-        let t = unsafe { &mut *self.tlsf.get() };
-        // SAFETY: as above.
-        unsafe { t.take_region(&self.regions, first, true) }
-            .map(|_| ())
-            .ok_or("memory in the region is still in use")
+        let _g = self.lock_heap();
+        // SAFETY: heap lock held.
+        unsafe { (*self.tlsf.get()).remove_memory(&self.regions, addr as usize, len) }
     }
 
-    /// True when `p` lies inside one of the heap's regions.
+    /// True when `p` lies in memory the heap holds.
     pub fn contains(&self, p: *const u8) -> bool {
-        self.regions.find(p as usize).is_some()
+        self.regions
+            .find(p as usize)
+            .is_some_and(|r| r.holds(p as usize))
     }
 }
 
 enum Kind<'a> {
     Small(usize, &'a AtomicU8),
     #[allow(dead_code)]
-    Medium(&'a RegionHdr, usize),
+    Medium(&'a Region, usize),
 }

@@ -31,7 +31,8 @@
 //! dead holder, the taker returns the dead slots' chains of that class and recomputes `nfree`,
 //! the partial list and the empty count from the state bytes (the source of truth).
 
-use super::tlsf::{blk, RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, SPAN};
+use super::region::{Region, CHUNK_PRESENT, CHUNK_SPAN, CHUNK_SPAN_BITS};
+use super::tlsf::{blk, FLAG_SPAN, HDR, SPAN, SPAN_SHIFT};
 use super::Heap;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -150,10 +151,20 @@ pub(crate) fn span_base(o: usize, c: usize) -> usize {
 const BIG_CLASS: usize = 20;
 const _: () = assert!(CLASS_SIZES[BIG_CLASS - 1] == 2048 && CLASS_SIZES[BIG_CLASS] > 2048);
 
-/// Base of the span covering `a`, from its chunk-map byte `v` (1 = first chunk, 1 + k = k-th).
+/// Base of the span covering `a`, from its chunk-map byte `v` (span bits 1 = first chunk,
+/// 1 + k = k-th).
 #[inline]
 pub(crate) fn base_from_chunk(a: usize, v: u8) -> usize {
-    (a & !(SPAN - 1)) - (v as usize - 1) * SPAN
+    (a & !(SPAN - 1)) - ((v & CHUNK_SPAN_BITS) as usize - 1) * SPAN
+}
+
+/// Sets the span bits of the chunk byte `c` to `bits`, keeping its other bits. Heap lock held
+/// (the only writers of chunk bytes hold it).
+fn set_span_bits(c: &AtomicU8, bits: u8) {
+    c.store(
+        (c.load(Ordering::Relaxed) & !CHUNK_SPAN_BITS) | bits,
+        Ordering::Release,
+    );
 }
 
 /// Span header, at chunk base + 64.
@@ -240,7 +251,7 @@ pub(crate) fn is_object_of(heap: &Heap, a: usize, c: usize) -> bool {
         return false;
     };
     let v = r.chunk(a).load(Ordering::Acquire);
-    if a.wrapping_sub(r.base as usize) < HDR || v == 0 {
+    if v & CHUNK_PRESENT == 0 || v & CHUNK_SPAN_BITS == 0 {
         return false;
     }
     matches!(object_check(a, base_from_chunk(a, v)), Ok((cc, _)) if cc == c)
@@ -321,10 +332,9 @@ impl Heap {
             }
             let r = self.regions.find(h).expect("span inside a region");
             for k in (1..sz / SPAN).rev() {
-                r.chunk(h + k * SPAN)
-                    .store(CHUNK_SPAN + k as u8, Ordering::Release);
+                set_span_bits(r.chunk(h + k * SPAN), CHUNK_SPAN + k as u8);
             }
-            r.chunk(h).store(CHUNK_SPAN, Ordering::Release);
+            set_span_bits(r.chunk(h), CHUNK_SPAN);
         })?;
         // SAFETY: initialised above; class lock held.
         let s = unsafe { &mut *span_of(h) };
@@ -375,7 +385,7 @@ impl Heap {
             // SAFETY: heap lock held; `h` is the span's block header.
             let sz = unsafe { blk(h).size } as usize;
             for k in 0..sz / SPAN {
-                r.chunk(h + k * SPAN).store(0, Ordering::Release);
+                set_span_bits(r.chunk(h + k * SPAN), 0);
             }
             // SAFETY: heap lock held; `h` is the span's block header.
             unsafe { blk(h).flags &= !FLAG_SPAN };
@@ -526,18 +536,20 @@ impl Heap {
     }
 
     /// Calls `f` on every span header of the heap. Heap lock must be held (regions stable).
-    pub(crate) fn for_each_span(&self, mut f: impl FnMut(&RegionHdr, &mut SpanHdr)) {
+    pub(crate) fn for_each_span(&self, mut f: impl FnMut(&Region, &mut SpanHdr)) {
         self.regions.for_each(|r| {
-            for i in 0..r.nchunks as usize {
-                let a =
-                    ((r.base as usize >> super::tlsf::SPAN_SHIFT) + i) << super::tlsf::SPAN_SHIFT;
-                if a < r.base as usize {
-                    continue;
+            let (lo, hi) = r.extent();
+            let mut a = (lo >> SPAN_SHIFT) << SPAN_SHIFT;
+            while a < hi {
+                // A span chunk is always whole inside its region.
+                if a >= r.base() {
+                    let v = r.chunk(a).load(Ordering::Acquire);
+                    if v & CHUNK_PRESENT != 0 && v & CHUNK_SPAN_BITS == CHUNK_SPAN {
+                        // SAFETY: the chunk map marks a live span at `a`.
+                        f(r, unsafe { &mut *span_of(a) });
+                    }
                 }
-                if r.chunk(a).load(Ordering::Acquire) == CHUNK_SPAN {
-                    // SAFETY: the chunk map marks a live span at `a`.
-                    f(r, unsafe { &mut *span_of(a) });
-                }
+                a += SPAN;
             }
         });
     }

@@ -49,26 +49,156 @@ pub(crate) fn new_heap(pinned: usize) -> &'static Heap {
     h
 }
 
-/// A memory source over anonymous mmap that records what it did.
-#[derive(Default)]
+/// A memory source over anonymous memory, as the memseg layer is over memseg lists: `areas`
+/// reserved (inaccessible) ranges whose pages it maps on demand, lowest free run first, and
+/// makes inaccessible again when they are given back, so a heap that touched a page it gave
+/// back would fault. Records what it did.
 pub(crate) struct FakeSource {
     pub grown: AtomicUsize,
     pub released: AtomicUsize,
+    pub grows: AtomicUsize,
+    /// Bytes of pages it refused to take back.
+    pub refused: AtomicUsize,
     pub refuse: AtomicBool,
+    pub areas: Vec<Area>,
+    used: Mutex<Vec<Vec<bool>>>,
 }
+
+impl Default for FakeSource {
+    fn default() -> Self {
+        FakeSource::new(1 << 16, 2, 256 << 20)
+    }
+}
+
+/// Reserves `len` bytes of inaccessible address space aligned to `align`.
+fn reserve(len: usize, align: usize) -> usize {
+    // SAFETY: a fresh inaccessible reservation touches no existing memory; it is never unmapped.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len + align,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(p, libc::MAP_FAILED);
+    (p as usize).next_multiple_of(align)
+}
+
+/// Maps `[addr, addr+len)` of a reservation read-write (shared) or back to inaccessible.
+fn remap(addr: usize, len: usize, on: bool) {
+    let (prot, flags) = if on {
+        (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED)
+    } else {
+        (libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_NORESERVE)
+    };
+    // SAFETY: the range is inside a reservation made by `reserve` and owned by the fake source.
+    let p = unsafe {
+        libc::mmap(
+            addr as *mut libc::c_void,
+            len,
+            prot,
+            flags | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+            -1,
+            0,
+        )
+    };
+    assert_eq!(p as usize, addr);
+}
+
+impl FakeSource {
+    /// `n_areas` areas of `area_len` bytes, in pages of `page` bytes.
+    pub(crate) fn new(page: usize, n_areas: usize, area_len: usize) -> Self {
+        let areas: Vec<Area> = (0..n_areas)
+            .map(|_| {
+                let base = reserve(area_len, page);
+                Area {
+                    base,
+                    len: area_len,
+                    page,
+                    map: map(Area::map_len(base, area_len)),
+                }
+            })
+            .collect();
+        let used = areas.iter().map(|a| vec![false; a.len / page]).collect();
+        FakeSource {
+            grown: AtomicUsize::new(0),
+            released: AtomicUsize::new(0),
+            grows: AtomicUsize::new(0),
+            refused: AtomicUsize::new(0),
+            refuse: AtomicBool::new(false),
+            areas,
+            used: Mutex::new(used),
+        }
+    }
+
+    /// Maps the lowest run of `n` free pages of any area and marks it taken.
+    pub(crate) fn take(&self, n: usize) -> Option<Grant> {
+        let mut used = self.used.lock().unwrap();
+        for (area, u) in self.areas.iter().zip(used.iter_mut()) {
+            let mut run = 0;
+            for i in 0..u.len() {
+                run = if u[i] { 0 } else { run + 1 };
+                if run == n {
+                    let first = i + 1 - n;
+                    u[first..=i].iter_mut().for_each(|x| *x = true);
+                    let addr = area.base + first * area.page;
+                    remap(addr, n * area.page, true);
+                    return Some(Grant {
+                        area: *area,
+                        addr,
+                        len: n * area.page,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Bytes of pages mapped now.
+    pub(crate) fn held(&self) -> usize {
+        let used = self.used.lock().unwrap();
+        self.areas
+            .iter()
+            .zip(used.iter())
+            .map(|(a, u)| u.iter().filter(|&&x| x).count() * a.page)
+            .sum()
+    }
+}
+
 impl MemorySource for FakeSource {
-    fn grow(&self, min: usize, _align: usize) -> Option<(usize, usize)> {
-        let len = min.next_multiple_of(1 << 16);
-        self.grown.fetch_add(len, Ordering::Relaxed);
-        Some((map(len), len))
+    fn grow(&self, min: usize, _align: usize) -> Option<Grant> {
+        let page = self.areas[0].page;
+        let g = self.take(min.div_ceil(page))?;
+        self.grows.fetch_add(1, Ordering::Relaxed);
+        self.grown.fetch_add(g.len, Ordering::Relaxed);
+        Some(g)
     }
     fn release(&self, addr: usize, len: usize) -> bool {
         if self.refuse.load(Ordering::Relaxed) {
+            self.refused.fetch_add(len, Ordering::Relaxed);
             return false;
         }
+        let mut used = self.used.lock().unwrap();
+        let (i, area) = self
+            .areas
+            .iter()
+            .enumerate()
+            .find(|(_, a)| addr >= a.base && addr + len <= a.base + a.len)
+            .expect("released pages lie in an area");
+        assert!(
+            addr.is_multiple_of(area.page) && len.is_multiple_of(area.page) && len > 0,
+            "released pages are whole pages"
+        );
+        let first = (addr - area.base) / area.page;
+        for k in first..first + len / area.page {
+            assert!(used[i][k], "page {k} given back twice or never granted");
+            used[i][k] = false;
+        }
+        remap(addr, len, false);
         self.released.fetch_add(len, Ordering::Relaxed);
-        // SAFETY: the region came from `grow` and the heap no longer uses it.
-        unsafe { libc::munmap(addr as *mut libc::c_void, len) };
         true
     }
 }
@@ -105,7 +235,7 @@ fn random_request(rng: &mut Rng) -> (usize, usize, usize) {
     (size, align, bound)
 }
 
-fn check_model(h: &Heap, live: &[Live]) {
+fn check_model(h: &Heap, live: &[Live], src: Option<&FakeSource>) {
     let mut v: Vec<(usize, usize)> = live.iter().map(|l| (l.p, l.size)).collect();
     v.sort();
     for w in v.windows(2) {
@@ -131,16 +261,51 @@ fn check_model(h: &Heap, live: &[Live]) {
         s.heap_totalsz_bytes
     );
     h.validate().unwrap();
+    if let Some(src) = src {
+        // Growth heaps hold exactly the pages the source has mapped (nothing pinned, nothing
+        // leaked), and one region per area at most.
+        assert_eq!(s.heap_totalsz_bytes, src.held(), "heap and source disagree");
+        assert!(
+            h.regions().0 <= src.areas.len(),
+            "{} regions",
+            h.regions().0
+        );
+    }
 }
 
-fn run_property(seed: u64, ops: usize, grow: bool) {
-    let h = new_heap(if grow { 0 } else { 64 << 20 });
-    if grow {
-        h.set_source(Box::leak(Box::new(FakeSource::default())));
+/// How a property run gets its memory.
+#[derive(Clone, Copy)]
+enum Mem {
+    /// 64 MiB added at the start.
+    Pinned,
+    /// None of its own: it grows from a [`FakeSource`] with pages of this size.
+    Grow(usize),
+    /// As `Grow`, with a source that now and then refuses to take pages back.
+    GrowRefusing(usize),
+}
+
+/// Random allocations, frees and reallocs against a model of the live blocks.
+fn run_property(seed: u64, ops: usize, mem: Mem) {
+    let (grow, refusing) = match mem {
+        Mem::Pinned => (None, false),
+        Mem::Grow(p) => (Some(p), false),
+        Mem::GrowRefusing(p) => (Some(p), true),
+    };
+    let h = new_heap(if grow.is_some() { 0 } else { 64 << 20 });
+    let src: Option<&'static FakeSource> =
+        grow.map(|page| &*Box::leak(Box::new(FakeSource::new(page, 2, 256 << 20))));
+    if let Some(src) = src {
+        h.set_source(src);
     }
+    let grow = src.is_some();
     let mut rng = Rng(seed);
     let mut live: Vec<Live> = Vec::new();
     for i in 0..ops {
+        if let Some(src) = src.filter(|_| refusing) {
+            if rng.below(200) == 0 {
+                src.refuse.fetch_xor(true, Ordering::Relaxed);
+            }
+        }
         match rng.below(10) {
             0..=4 => {
                 let (size, align, bound) = random_request(&mut rng);
@@ -203,29 +368,58 @@ fn run_property(seed: u64, ops: usize, grow: bool) {
             _ => {}
         }
         if i % 500 == 0 {
-            check_model(h, &live);
+            check_model(h, &live, src);
         }
     }
-    check_model(h, &live);
+    check_model(h, &live, src);
     for l in live.drain(..) {
         h.free(l.p as *mut u8).unwrap();
     }
     h.flush_thread_cache();
-    check_model(h, &live);
+    check_model(h, &live, src);
     let s = h.stats();
     assert_eq!(s.alloc_count, 0);
+    if let Some(src) = src {
+        // Without the reserve spans every free block is what frees left: none holds a page it
+        // could give back, and only pages the source refused (pinned since) are still held.
+        src.refuse.store(false, Ordering::Relaxed);
+        h.release_empty_spans_in(0, usize::MAX);
+        assert_eq!(h.pages_left_to_give(), 0, "free pages were kept");
+        assert_eq!(h.stats().heap_totalsz_bytes, src.held());
+        let refused = src.refused.load(Ordering::Relaxed);
+        assert!(
+            src.held() <= refused,
+            "{} bytes held, {refused} refused",
+            src.held()
+        );
+        h.validate().unwrap();
+        if !refusing {
+            assert_eq!(src.held(), 0, "pages kept");
+            // Regrow: fresh pages come and go back in turn.
+            let p = h.alloc(3 << 20, 0, 0).expect("regrows").as_ptr();
+            assert!(src.held() > 3 << 20);
+            h.free(p).unwrap();
+            assert_eq!(src.held(), 0);
+            h.validate().unwrap();
+        }
+    }
 }
 
 #[test]
 fn random_operations_match_the_model() {
     for seed in 1..=4u64 {
-        run_property(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 6000, false);
+        run_property(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 6000, Mem::Pinned);
     }
 }
 
 #[test]
-fn random_operations_match_the_model_with_growth() {
-    run_property(77, 6000, true);
+fn random_grow_merge_shrink_regrow_matches_the_model() {
+    // 64 KiB pages: growth, merging and giving back happen at almost every medium operation.
+    run_property(77, 6000, Mem::Grow(1 << 16));
+    run_property(78, 6000, Mem::GrowRefusing(1 << 16));
+    // 2 MiB pages, as hugepages.
+    run_property(79, 4000, Mem::Grow(2 << 20));
+    run_property(80, 4000, Mem::GrowRefusing(2 << 20));
 }
 
 #[test]
@@ -373,7 +567,7 @@ fn realloc_grows_in_place_and_keeps_alignment() {
 }
 
 #[test]
-fn heap_grows_from_the_source_and_gives_whole_regions_back() {
+fn heap_grows_from_the_source_and_gives_free_pages_back() {
     let pinned = 1 << 20;
     let h = new_heap(pinned);
     let src: &'static FakeSource = Box::leak(Box::new(FakeSource::default()));
@@ -394,7 +588,7 @@ fn heap_grows_from_the_source_and_gives_whole_regions_back() {
     );
     h.validate().unwrap();
 
-    // Many small objects: spans come from grown regions; once all are freed and the caches
+    // Many small objects: spans come from grown pages; once all are freed and the caches
     // flushed, everything but one reserve span per class goes back.
     let mut ps = Vec::new();
     for _ in 0..50_000 {
@@ -411,13 +605,185 @@ fn heap_grows_from_the_source_and_gives_whole_regions_back() {
         "{:?}",
         h.stats()
     );
+    assert_eq!(h.stats().heap_totalsz_bytes, pinned + src.held());
 
-    // A source that refuses keeps its memory in the heap.
+    // A source that refuses keeps its pages in the heap, pinned: not offered again.
     src.refuse.store(true, Ordering::Relaxed);
     let p = h.alloc(4 << 20, 0, 0).unwrap().as_ptr();
     let total = h.stats().heap_totalsz_bytes;
     h.free(p).unwrap();
     assert_eq!(h.stats().heap_totalsz_bytes, total);
+    h.validate().unwrap();
+    src.refuse.store(false, Ordering::Relaxed);
+    let released = src.released.load(Ordering::Relaxed);
+    let p = h.alloc(4 << 20, 0, 0).unwrap().as_ptr();
+    h.free(p).unwrap();
+    assert_eq!(src.released.load(Ordering::Relaxed), released);
+    assert_eq!(h.stats().heap_totalsz_bytes, total);
+    assert_eq!(h.pages_left_to_give(), 0);
+    h.validate().unwrap();
+}
+
+#[test]
+fn growth_has_no_count_limit_and_merges_adjacent_pages() {
+    // 64 KiB pages, one 64 MiB area: every 40 KiB block needs a growth of one page. Merged,
+    // the pages hold a block per 40 KiB + 64 B; one region per area, however many growths.
+    let h = new_heap(0);
+    let src: &'static FakeSource = Box::leak(Box::new(FakeSource::new(1 << 16, 1, 64 << 20)));
+    h.set_source(src);
+    let size = 40 << 10;
+    let mut ps = Vec::new();
+    while let Some(p) = h.alloc(size, 0, 0) {
+        ps.push(p.as_ptr());
+    }
+    let n = ps.len();
+    assert!(
+        n >= (64 << 20) / (size + 64) - 2,
+        "{n} blocks of 40 KiB in 64 MiB"
+    );
+    assert!(
+        src.grows.load(Ordering::Relaxed) > 1000,
+        "grew page by page"
+    );
+    assert_eq!(h.regions().0, 1, "one region for the area");
+    assert_eq!(src.held(), 64 << 20, "every page of the area was used");
+    h.validate().unwrap();
+    // Free everything: every page goes back; allocate again: the same capacity.
+    for p in ps.drain(..) {
+        h.free(p).unwrap();
+    }
+    assert_eq!(src.held(), 0);
+    assert_eq!(h.stats().heap_totalsz_bytes, 0);
+    h.validate().unwrap();
+    while let Some(p) = h.alloc(size, 0, 0) {
+        ps.push(p.as_ptr());
+    }
+    assert_eq!(ps.len(), n, "capacity lost after giving every page back");
+    for p in ps {
+        h.free(p).unwrap();
+    }
+    h.validate().unwrap();
+}
+
+#[test]
+fn capacity_is_the_same_after_a_free_everything_round() {
+    // Each block size, twice: the second round reaches the first round's count.
+    for (page, size) in [
+        (1usize << 16, 1usize << 20),
+        (1 << 16, 100_000),
+        (2 << 20, 1 << 20),
+        (2 << 20, 4 << 20),
+        (2 << 20, 5000),
+    ] {
+        let h = new_heap(0);
+        let src: &'static FakeSource = Box::leak(Box::new(FakeSource::new(page, 2, 32 << 20)));
+        h.set_source(src);
+        let mut counts = Vec::new();
+        for _ in 0..2 {
+            let mut ps = Vec::new();
+            while let Some(p) = h.alloc(size, 0, 0) {
+                ps.push(p.as_ptr());
+            }
+            counts.push(ps.len());
+            for p in ps {
+                h.free(p).unwrap();
+            }
+            h.flush_thread_cache();
+            h.validate().unwrap();
+            assert_eq!(h.pages_left_to_give(), 0);
+        }
+        assert!(
+            counts[0] as u64 * (size as u64 + 64)
+                >= (60u64 << 20) - 2 * (size as u64 + page as u64) * 2,
+            "page {page}, size {size}: only {} blocks in 64 MiB",
+            counts[0]
+        );
+        assert_eq!(counts[0], counts[1], "page {page}, size {size}");
+    }
+}
+
+#[test]
+fn free_gives_back_the_whole_pages_inside_a_block_and_regrows_there() {
+    // Three blocks back to back in one run of 64 KiB pages; freeing the middle one gives back
+    // the pages wholly inside it, cutting the run in two; its neighbours stay intact.
+    let h = new_heap(0);
+    let src: &'static FakeSource = Box::leak(Box::new(FakeSource::new(1 << 16, 1, 16 << 20)));
+    h.set_source(src);
+    let size = 300_000;
+    let ps: Vec<usize> = (0..3)
+        .map(|i| {
+            let p = h.alloc(size, 0, 0).unwrap().as_ptr() as usize;
+            fill(p, size, i + 1);
+            p
+        })
+        .collect();
+    assert!(ps[0] < ps[1] && ps[1] < ps[2], "blocks in address order");
+    assert_eq!(h.regions().0, 1);
+    let held = src.held();
+    h.free(ps[1] as *mut u8).unwrap();
+    let gone = held - src.held();
+    assert!(
+        gone >= size - 2 * (1 << 16) && gone <= size,
+        "{gone} bytes given back of a {size} byte block"
+    );
+    assert_eq!(h.stats().heap_totalsz_bytes, src.held());
+    h.validate().unwrap();
+    assert!(check(ps[0], size, 1) && check(ps[2], size, 3));
+    // A pointer into a page given back is refused without touching it (it is inaccessible).
+    let hole = ps[1].next_multiple_of(1 << 16) + (1 << 16);
+    assert_eq!(h.free(hole as *mut u8), Err(FreeError::NotInHeap));
+    assert!(!h.contains(hole as *const u8));
+    // Pages that fit the hole land there (the source gives the lowest free pages) and join
+    // the runs on both sides.
+    let q = h.alloc(100_000, 0, 0).unwrap().as_ptr() as usize;
+    assert!(q > ps[0] && q < ps[2], "regrown in the hole");
+    h.validate().unwrap();
+    assert_eq!(h.stats().heap_totalsz_bytes, src.held());
+    let r = h.alloc(size, 0, 0).unwrap().as_ptr() as usize;
+    fill(q, 100_000, 4);
+    fill(r, size, 5);
+    assert!(check(ps[0], size, 1) && check(ps[2], size, 3));
+    for p in [ps[0], q, ps[2], r] {
+        h.free(p as *mut u8).unwrap();
+    }
+    assert_eq!(src.held(), 0);
+    assert_eq!(h.stats().heap_totalsz_bytes, 0);
+    h.validate().unwrap();
+}
+
+#[test]
+fn pinned_pages_are_never_given_back() {
+    // The first 4 MiB of an area are added pinned (as -m memory is); growth follows them and
+    // merges; freeing everything gives back exactly the grown pages.
+    let h = new_heap(0);
+    let src: &'static FakeSource = Box::leak(Box::new(FakeSource::new(1 << 16, 1, 64 << 20)));
+    h.set_source(src);
+    let g = src.take(64).unwrap();
+    // SAFETY: fresh zeroed pages of the area, handed to the heap for good.
+    unsafe { h.add_pages(g.area, g.addr as *mut u8, g.len, true) }.unwrap();
+    assert_eq!(h.stats().heap_totalsz_bytes, 4 << 20);
+    let ps: Vec<_> = (0..20)
+        .map(|_| h.alloc(1 << 20, 0, 0).unwrap().as_ptr())
+        .collect();
+    assert!(src.grown.load(Ordering::Relaxed) > 0);
+    assert_eq!(
+        h.regions().0,
+        1,
+        "pinned and grown pages share the area's region"
+    );
+    for p in ps {
+        h.free(p).unwrap();
+    }
+    assert_eq!(
+        src.released.load(Ordering::Relaxed),
+        src.grown.load(Ordering::Relaxed)
+    );
+    assert_eq!(h.stats().heap_totalsz_bytes, 4 << 20);
+    assert_eq!(h.stats().greatest_free_size, (4 << 20) - 2 * HDR);
+    h.validate().unwrap();
+    // SAFETY: the pages are already in the heap: refused before anything is touched.
+    let again = unsafe { h.add_pages(g.area, g.addr as *mut u8, 1 << 16, false) };
+    assert!(again.is_err(), "pages added twice");
     h.validate().unwrap();
 }
 
@@ -460,7 +826,13 @@ fn soak_random_operations_match_the_model() {
         run_property(
             seed.wrapping_mul(0x2545_f491_4f6c_dd1d),
             30_000,
-            seed % 3 == 0,
+            [
+                Mem::Pinned,
+                Mem::Grow(1 << 16),
+                Mem::GrowRefusing(1 << 16),
+                Mem::Grow(2 << 20),
+                Mem::GrowRefusing(2 << 20),
+            ][seed as usize % 5],
         );
     }
 }

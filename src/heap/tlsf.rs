@@ -1,37 +1,31 @@
-//! Regions and the TLSF allocator: the heap's page-level and medium/large allocator.
+//! The TLSF allocator: the heap's medium/large allocator, over the runs of its regions.
 //!
-//! **Regions.** Memory arrives as page-aligned regions (`Heap::add_memory`, or a
-//! `MemorySource::grow`). Each region starts with a [`RegionHdr`] (magic, bounds, flags) followed
-//! by the *chunk map*: one byte per 64 KiB-aligned chunk the region touches, `CHUNK_SPAN` when a
-//! small-object span occupies that chunk. The region ends with a 64-byte sentinel block header
-//! marked in use, so coalescing never runs off the end. The heap's region table
-//! ([`Regions`]) packs each region's base and length into one `AtomicU64`, so the lock-free
-//! `free` path can find the region of any pointer without tearing, before it reads anything
-//! at that pointer (which is how foreign pointers are refused without a fault).
-//!
-//! **TLSF** (two-level segregated fits, Masmano et al.): every block in a region has a 64-byte
-//! header — a tag (`address ^ TAG_*`, so a stray pointer is very unlikely to look like a header),
-//! its total size, the previous block's size (boundary tag, for O(1) coalescing), flags, and for
-//! free blocks the free-list links (the links live in the header, never in the payload, so a
-//! free block's payload stays zero when it was zero). Free blocks sit on one of
+//! **TLSF** (two-level segregated fits, Masmano et al.): every block has a 64-byte header — a
+//! tag (`address ^ TAG_*`, so a stray pointer is very unlikely to look like a header), its total
+//! size, the previous block's size (boundary tag, for O(1) coalescing), flags, and for free
+//! blocks the free-list links (the links live in the header, never in the payload, so a free
+//! block's payload stays zero when it was zero). Free blocks sit on one of
 //! `FL_COUNT x SL_COUNT` lists indexed by size; two bitmaps find the first non-empty list at
 //! least as large as a request in O(1). User data starts right after the header, so every
 //! payload is 64-byte aligned; larger alignments and DPDK's `bound` are placed inside a larger
 //! block and the slack is split off as free blocks.
 //!
-//! **Zero tracking.** `FLAG_DIRTY` says a block's payload may be non-zero. Fresh regions are
+//! Blocks tile each *run* of a region (`region.rs`: a maximal range of memory the heap holds)
+//! from its first block, whose `prev_size` is 0, to a 64-byte sentinel block at the run's end,
+//! marked neither free nor used, so coalescing never runs off the end of a run.
+//!
+//! **Zero tracking.** `FLAG_DIRTY` says a block's payload may be non-zero. Fresh memory is
 //! clean. Freed user blocks are dirty. Merging two clean free blocks zeroes the absorbed header
 //! so the result stays clean; otherwise the result is dirty.
 //!
-//! Invariants (checked by `validate`): blocks tile each region from the first block to the
+//! Invariants (checked by `validate`): blocks tile each run from its first block to the
 //! sentinel; `next.prev_size == size`; `FLAG_PREV_FREE` mirrors the previous block's state; no
 //! two free blocks are adjacent; every free block is on exactly the list its size maps to; the
 //! bitmaps mark exactly the non-empty lists; `free_bytes`/`free_blocks` equal the sums.
 //!
-//! Locking: everything here except [`Regions::find`] runs under the heap lock.
+//! Locking: everything here runs under the heap lock.
 
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Granule and header size of TLSF blocks.
 pub(crate) const HDR: usize = 64;
@@ -50,18 +44,11 @@ const FL_COUNT: usize = 32;
 const TAG_USED: u64 = 0x5553_4544_b10c_a11c;
 const TAG_FREE: u64 = 0x4652_4545_b10c_f4ee;
 const TAG_SENTINEL: u64 = 0x454e_4421_b10c_e0d0;
-const REGION_MAGIC: u64 = 0x7274_6572_6567_696f;
 
 pub(crate) const FLAG_PREV_FREE: u64 = 1;
 pub(crate) const FLAG_DIRTY: u64 = 2;
 /// The block is a small-object span.
 pub(crate) const FLAG_SPAN: u64 = 4;
-
-/// Chunk map value: a span starts at this chunk.
-pub(crate) const CHUNK_SPAN: u8 = 1;
-
-/// Maximum number of regions a heap tracks.
-pub(crate) const MAX_REGIONS: usize = 128;
 
 /// Header of every TLSF block (64 bytes).
 #[repr(C)]
@@ -75,91 +62,6 @@ pub(crate) struct Block {
     _pad: [u64; 2],
 }
 const _: () = assert!(std::mem::size_of::<Block>() == HDR);
-
-/// Header at the base of every region.
-#[repr(C)]
-pub(crate) struct RegionHdr {
-    magic: u64,
-    pub(crate) base: u64,
-    pub(crate) len: u64,
-    /// Pinned regions (added by `add_memory`) are never given back.
-    pub(crate) pinned: u64,
-    /// Number of chunk-map bytes that follow the header.
-    pub(crate) nchunks: u64,
-    pub(crate) first_block: u64,
-    _pad: [u64; 2],
-}
-const _: () = assert!(std::mem::size_of::<RegionHdr>() == 64);
-
-impl RegionHdr {
-    /// The chunk-map byte of the chunk containing `addr` (which must lie in this region).
-    #[inline]
-    pub(crate) fn chunk(&self, addr: usize) -> &AtomicU8 {
-        let i = (addr >> SPAN_SHIFT) - (self.base as usize >> SPAN_SHIFT);
-        debug_assert!(
-            (i as u64) < self.nchunks,
-            "chunk index outside the region's map"
-        );
-        // SAFETY: the map has `nchunks` bytes right after the header, inside the region, and
-        // `i < nchunks` for any address in the region.
-        unsafe { &*((self as *const Self as *const u8).add(HDR + i) as *const AtomicU8) }
-    }
-    pub(crate) fn end(&self) -> usize {
-        (self.base + self.len) as usize
-    }
-}
-
-/// The region table: packed (base, len) words readable without the lock.
-#[repr(C)]
-pub(crate) struct Regions {
-    slots: [AtomicU64; MAX_REGIONS],
-    /// One past the highest slot ever used.
-    hw: AtomicU32,
-    _pad: u32,
-}
-
-fn pack(base: usize, len: usize) -> u64 {
-    ((base as u64 >> 12) << 28) | (len as u64 >> 12)
-}
-fn unpack(w: u64) -> (usize, usize) {
-    (
-        ((w >> 28) << 12) as usize,
-        ((w & ((1 << 28) - 1)) << 12) as usize,
-    )
-}
-
-impl Regions {
-    /// The region header of the region containing `addr`, if any. Lock-free.
-    #[inline]
-    pub(crate) fn find(&self, addr: usize) -> Option<&RegionHdr> {
-        let hw = self.hw.load(Ordering::Acquire) as usize;
-        for s in &self.slots[..hw.min(MAX_REGIONS)] {
-            let (base, len) = unpack(s.load(Ordering::Acquire));
-            if addr.wrapping_sub(base) < len {
-                // SAFETY: a region in the table is mapped and starts with its header, written
-                // before the slot was published (Release) and observed here (Acquire).
-                return Some(unsafe { &*(base as *const RegionHdr) });
-            }
-        }
-        None
-    }
-    /// Calls `f` with every region header.
-    pub(crate) fn for_each(&self, mut f: impl FnMut(&RegionHdr)) {
-        let hw = self.hw.load(Ordering::Acquire) as usize;
-        for s in &self.slots[..hw.min(MAX_REGIONS)] {
-            let w = s.load(Ordering::Acquire);
-            if w != 0 {
-                // SAFETY: as in `find`.
-                f(unsafe { &*(unpack(w).0 as *const RegionHdr) });
-            }
-        }
-    }
-    fn overlaps(&self, base: usize, len: usize) -> bool {
-        let mut hit = false;
-        self.for_each(|r| hit |= base < r.end() && (r.base as usize) < base + len);
-        hit
-    }
-}
 
 /// TLSF free lists and totals. Zeroed memory is an empty allocator.
 #[repr(C)]
@@ -234,16 +136,40 @@ impl Block {
     pub(crate) fn is_used(&self) -> bool {
         self.tag == self as *const _ as u64 ^ TAG_USED
     }
-    fn addr(&self) -> usize {
+    pub(crate) fn is_sentinel(&self) -> bool {
+        self.tag == self as *const _ as u64 ^ TAG_SENTINEL && self.size == 0
+    }
+    pub(crate) fn addr(&self) -> usize {
         self as *const _ as usize
     }
-    fn next_phys(&self) -> usize {
+    pub(crate) fn next_phys(&self) -> usize {
         self.addr() + self.size as usize
+    }
+    /// Makes this header the sentinel that ends a run, after a block of `prev_size` bytes.
+    pub(crate) fn make_sentinel(&mut self, prev_size: u64) {
+        self.tag = self.addr() as u64 ^ TAG_SENTINEL;
+        self.size = 0;
+        self.prev_size = prev_size;
+        self.flags = 0;
+        self.next_free = null_mut();
+        self.prev_free = null_mut();
+    }
+    /// Marks the header as neither a block nor a sentinel (memory absorbed into another block).
+    pub(crate) fn clear_tag(&mut self) {
+        self.tag = 0;
+    }
+    /// Marks the header as a used block (repairs after a dead lock holder).
+    pub(crate) fn mark_used(&mut self) {
+        self.tag = self.addr() as u64 ^ TAG_USED;
+    }
+    /// Marks the header as a free block that is not on a list yet (repairs).
+    pub(crate) fn mark_free_unlisted(&mut self) {
+        self.tag = self.addr() as u64 ^ TAG_FREE;
     }
 }
 
 impl Tlsf {
-    fn insert(&mut self, b: &mut Block) {
+    pub(crate) fn insert(&mut self, b: &mut Block) {
         let (fl, sl) = mapping(b.size as usize);
         b.tag = b.addr() as u64 ^ TAG_FREE;
         b.prev_free = null_mut();
@@ -261,7 +187,7 @@ impl Tlsf {
         unsafe { blk(b.next_phys()).flags |= FLAG_PREV_FREE };
     }
 
-    fn remove(&mut self, b: &mut Block) {
+    pub(crate) fn remove(&mut self, b: &mut Block) {
         debug_assert!(b.is_free(), "removing a block that is not free");
         let (fl, sl) = mapping(b.size as usize);
         // SAFETY: list neighbours are free block headers in heap memory (lock held).
@@ -334,7 +260,7 @@ impl Tlsf {
     }
 
     /// Merges free-to-be `b` with free physical neighbours, then lists it.
-    fn coalesce_and_insert(&mut self, b: &mut Block) -> usize {
+    pub(crate) fn coalesce_and_insert(&mut self, b: &mut Block) -> usize {
         let mut b: &mut Block = b;
         // SAFETY: physical neighbours of a block in a region are block headers (the first block
         // has no PREV_FREE flag, the last neighbour is the sentinel); lock held.
@@ -479,188 +405,8 @@ impl Tlsf {
         true
     }
 
-    /// Formats fresh region memory: header, chunk map, one free block, sentinel.
-    /// # Safety
-    /// `[base, base+len)` is mapped, writable, owned by this heap, and in no region; lock held.
-    pub(crate) unsafe fn add_region(
-        &mut self,
-        regs: &Regions,
-        base: usize,
-        len: usize,
-        pinned: bool,
-        zeroed: bool,
-    ) -> Result<(), &'static str> {
-        if !base.is_multiple_of(4096)
-            || !len.is_multiple_of(4096)
-            || len == 0
-            || len >= 1 << 40
-            || base >= 1 << 48
-        {
-            return Err("region must be page-aligned, below 2^48 and under 1 TiB");
-        }
-        let nchunks = ((base + len - 1) >> SPAN_SHIFT) - (base >> SPAN_SHIFT) + 1;
-        let first = (HDR + nchunks).next_multiple_of(HDR);
-        if first + MIN_BLOCK + HDR > len {
-            return Err("region too small");
-        }
-        if regs.overlaps(base, len) {
-            return Err("region overlaps a region of the heap");
-        }
-        let slot = regs
-            .slots
-            .iter()
-            .position(|s| s.load(Ordering::Relaxed) == 0)
-            .ok_or("region table full")?;
-        // SAFETY: the caller gives us the region; header, map, first block and sentinel are in it.
-        unsafe {
-            if !zeroed {
-                std::ptr::write_bytes(base as *mut u8, 0, first);
-            }
-            let r = &mut *(base as *mut RegionHdr);
-            r.magic = REGION_MAGIC;
-            r.base = base as u64;
-            r.len = len as u64;
-            r.pinned = pinned as u64;
-            r.nchunks = nchunks as u64;
-            r.first_block = (base + first) as u64;
-            let s = blk(base + len - HDR);
-            s.tag = s.addr() as u64 ^ TAG_SENTINEL;
-            s.size = 0;
-            let b = blk(base + first);
-            b.size = (len - first - HDR) as u64;
-            b.prev_size = 0;
-            b.flags = if zeroed { 0 } else { FLAG_DIRTY };
-            s.prev_size = b.size;
-            s.flags = 0;
-            self.insert(b);
-        }
-        self.total_bytes += len as u64;
-        regs.slots[slot].store(pack(base, len), Ordering::Release);
-        regs.hw.fetch_max(slot as u32 + 1, Ordering::AcqRel);
-        Ok(())
-    }
-
-    /// If the merged free block `b` is the whole of an unpinned region, unlists it and drops the
-    /// region from the table; returns the region's (base, len) for the caller to release.
-    /// # Safety
-    /// `b` is a free block header; lock held.
-    pub(crate) unsafe fn take_whole_region(
-        &mut self,
-        regs: &Regions,
-        b: usize,
-    ) -> Option<(usize, usize)> {
-        // SAFETY: forwarded contract.
-        unsafe { self.take_region(regs, b, false) }
-    }
-
-    /// As [`Tlsf::take_whole_region`]; with `allow_pinned`, pinned regions are taken too (the
-    /// owner of added memory asking for it back).
-    /// # Safety
-    /// As `take_whole_region`.
-    pub(crate) unsafe fn take_region(
-        &mut self,
-        regs: &Regions,
-        b: usize,
-        allow_pinned: bool,
-    ) -> Option<(usize, usize)> {
-        let r = regs.find(b)?;
-        // SAFETY: caller's contract.
-        let bb = unsafe { blk(b) };
-        if (r.pinned != 0 && !allow_pinned)
-            || r.first_block as usize != b
-            || !bb.is_free()
-            || bb.next_phys() != r.end() - HDR
-        {
-            return None;
-        }
-        let (base, len) = (r.base as usize, r.len as usize);
-        self.remove(bb);
-        self.total_bytes -= len as u64;
-        for s in &regs.slots {
-            if unpack(s.load(Ordering::Relaxed)) == (base, len) {
-                s.store(0, Ordering::Release);
-            }
-        }
-        Some((base, len))
-    }
-
-    /// Puts a region back after a source refused to take it.
-    /// # Safety
-    /// As `add_region`, for a region just removed by `take_whole_region` (header intact).
-    pub(crate) unsafe fn restore_region(&mut self, regs: &Regions, base: usize, len: usize) {
-        // SAFETY: the region's header and first block are intact; it is ours again.
-        unsafe {
-            let r = &mut *(base as *mut RegionHdr);
-            r.pinned = 1; // the source wants to keep it: do not ask again
-            let slot = regs
-                .slots
-                .iter()
-                .position(|s| s.load(Ordering::Relaxed) == 0)
-                .expect("slot freed just now");
-            self.total_bytes += len as u64;
-            regs.slots[slot].store(pack(base, len), Ordering::Release);
-            regs.hw.fetch_max(slot as u32 + 1, Ordering::AcqRel);
-            let b = blk(r.first_block as usize);
-            self.insert(b);
-        }
-    }
-
-    /// Largest free block payload and a full structural check of one region's block chain.
-    pub(crate) fn walk_region(
-        &self,
-        r: &RegionHdr,
-        mut on_block: impl FnMut(usize, &Block),
-    ) -> Result<(), String> {
-        let mut at = r.first_block as usize;
-        let end = r.end() - HDR;
-        let mut prev_size = 0u64;
-        let mut prev_free = false;
-        while at < end {
-            // SAFETY: `at` follows the size chain from the region's first block and stays below
-            // the sentinel; each header was validated before we stepped past it.
-            let b = unsafe { blk(at) };
-            if !b.is_free() && !b.is_used() {
-                return Err(format!("block {at:#x}: bad tag"));
-            }
-            if b.size < MIN_BLOCK as u64 || b.size % HDR as u64 != 0 || at + b.size as usize > end {
-                return Err(format!("block {at:#x}: bad size {}", b.size));
-            }
-            if b.prev_size != prev_size {
-                return Err(format!(
-                    "block {at:#x}: prev_size {} != {}",
-                    b.prev_size, prev_size
-                ));
-            }
-            if (b.flags & FLAG_PREV_FREE != 0) != prev_free {
-                return Err(format!("block {at:#x}: PREV_FREE flag wrong"));
-            }
-            if prev_free && b.is_free() {
-                return Err(format!("block {at:#x}: two adjacent free blocks"));
-            }
-            on_block(at, b);
-            prev_size = b.size;
-            prev_free = b.is_free();
-            at += b.size as usize;
-        }
-        // SAFETY: the sentinel header is at the region's end.
-        let s = unsafe { blk(end) };
-        if at != end || s.tag != end as u64 ^ TAG_SENTINEL || s.prev_size != prev_size {
-            return Err(format!(
-                "region {:#x}: chain does not end at the sentinel",
-                r.base
-            ));
-        }
-        if (s.flags & FLAG_PREV_FREE != 0) != prev_free {
-            return Err(format!("region {:#x}: sentinel PREV_FREE wrong", r.base));
-        }
-        Ok(())
-    }
-
-    /// Rebuilds the free lists and counters from the regions' block chains, after the heap
-    /// lock was taken from a dead holder. Repairs boundary tags and flags, merges adjacent free
-    /// blocks, turns half-made spans (FLAG_SPAN without a chunk-map mark) back into free
-    /// blocks, and treats an unreadable chain tail as one used (leaked) block.
-    pub(crate) fn rebuild(&mut self, regs: &Regions) {
+    /// Forgets every free list and counter (before a rebuild from the block chains).
+    pub(crate) fn reset(&mut self) {
         self.fl_bitmap = 0;
         self.sl_bitmap = [0; FL_COUNT];
         self.heads = [[null_mut(); SL_COUNT]; FL_COUNT];
@@ -668,82 +414,6 @@ impl Tlsf {
         self.free_blocks = 0;
         self.used_blocks = 0;
         self.total_bytes = 0;
-        let mut frees = Vec::new();
-        regs.for_each(|r| {
-            self.total_bytes += r.len;
-            let end = r.end() - HDR;
-            let mut at = r.first_block as usize;
-            let mut last: Option<(usize, bool)> = None;
-            while at < end {
-                // SAFETY: `at` follows the chain inside the region (sizes are checked before
-                // use); we hold the heap lock taken over from the dead holder.
-                let b = unsafe { blk(at) };
-                if b.size < MIN_BLOCK as u64
-                    || b.size % HDR as u64 != 0
-                    || at + b.size as usize > end
-                {
-                    b.size = (end - at) as u64;
-                    b.tag = at as u64 ^ TAG_USED;
-                    b.flags = FLAG_DIRTY;
-                }
-                if b.is_used()
-                    && b.flags & FLAG_SPAN != 0
-                    && r.chunk(at).load(Ordering::Relaxed) != CHUNK_SPAN
-                {
-                    // A span torn mid-creation or mid-release: unmark its chunks, free it.
-                    for k in 0..b.size as usize / SPAN {
-                        r.chunk(at + k * SPAN).store(0, Ordering::Relaxed);
-                    }
-                    b.flags = FLAG_DIRTY;
-                    b.tag = at as u64 ^ TAG_FREE;
-                }
-                if !b.is_used() && !b.is_free() {
-                    b.tag = at as u64 ^ TAG_USED;
-                }
-                b.flags &= !FLAG_PREV_FREE;
-                let free = b.is_free();
-                match last {
-                    Some((l, true)) if free => {
-                        // SAFETY: `l` is the previous block of this chain.
-                        let lb = unsafe { blk(l) };
-                        lb.size += b.size;
-                        lb.flags |= FLAG_DIRTY;
-                        b.tag = 0;
-                    }
-                    _ => {
-                        b.prev_size = last.map_or(0, |(l, _)| {
-                            // SAFETY: as above.
-                            unsafe { blk(l).size }
-                        });
-                        if !free && b.flags & FLAG_SPAN == 0 {
-                            self.used_blocks += 1;
-                        }
-                        last = Some((at, free));
-                    }
-                }
-                at += b.size as usize;
-            }
-            // SAFETY: the sentinel header at the region's end.
-            let s = unsafe { blk(end) };
-            s.flags = 0;
-            s.prev_size = last.map_or(0, |(l, _)| {
-                // SAFETY: as above.
-                unsafe { blk(l).size }
-            });
-            let mut at = r.first_block as usize;
-            while at < end {
-                // SAFETY: the chain was just normalised.
-                let b = unsafe { blk(at) };
-                if b.is_free() {
-                    frees.push(at);
-                }
-                at += b.size as usize;
-            }
-        });
-        for f in frees {
-            // SAFETY: normalised free block headers.
-            self.insert(unsafe { blk(f) });
-        }
     }
 
     /// Size of the largest free block (header included), 0 if none.

@@ -12,15 +12,18 @@
 //! - `heap_allocsz_bytes`: `heap_totalsz_bytes - heap_freesz_bytes`.
 //!
 //! `validate()` takes every class lock and then the heap lock, and checks every structure:
-//! each region's block chain and the TLSF lists (`tlsf.rs`), the chunk maps against the span
-//! blocks, each span's counters and list membership against its state bytes, and each cache
-//! slot's chains against the spans. It assumes a quiescent heap (cache slots are walked
-//! without their owners' cooperation); it never writes.
+//! the region table and each region's chunk map (present, pinned and span bits, the extent
+//! and the unpinned count; `region.rs`), each run's block chain and the TLSF lists
+//! (`tlsf.rs`), the chunk maps against the span blocks, each span's counters and list
+//! membership against its state bytes, and each cache slot's chains against the spans. It
+//! assumes a quiescent heap (cache slots are walked without their owners' cooperation); it
+//! never writes.
 
+use super::region::{Region, CHUNK_PINNED, CHUNK_PRESENT, CHUNK_SPAN, CHUNK_SPAN_BITS};
 use super::span::{
     is_object_of, state_of, BIG_SPAN, CLASSES, NCLASS, ST_CACHED_CLEAN, ST_CACHED_DIRTY,
 };
-use super::tlsf::{RegionHdr, CHUNK_SPAN, FLAG_SPAN, HDR, MIN_BLOCK, SPAN, SPAN_SHIFT};
+use super::tlsf::{FLAG_SPAN, HDR, MIN_BLOCK, SPAN, SPAN_SHIFT};
 use super::Heap;
 use std::sync::atomic::Ordering;
 
@@ -65,6 +68,7 @@ impl Heap {
         // SAFETY: heap lock held.
         let t = unsafe { &*self.tlsf.get() };
         t.check_lists()?;
+        self.regions.check_words()?;
         let (mut nfree, mut free_bytes, mut used, mut total) = (0u64, 0u64, 0u64, 0u64);
         let mut span_blocks = 0u64;
         let mut err: Option<String> = None;
@@ -72,30 +76,51 @@ impl Heap {
             if err.is_some() {
                 return;
             }
-            total += r.len;
-            let res = t.walk_region(r, |h, b| {
-                if b.is_free() {
-                    nfree += 1;
-                    free_bytes += b.size;
-                } else if b.flags & FLAG_SPAN != 0 {
-                    span_blocks += 1;
-                    // A span block may carry up to MIN_BLOCK - 64 bytes of unsplittable tail.
-                    let sz = b.size as usize / SPAN * SPAN;
-                    let bad = (sz != SPAN && sz != BIG_SPAN)
-                        || b.size as usize - sz >= MIN_BLOCK
-                        || h % sz != 0
-                        || (0..sz / SPAN).any(|k| {
-                            r.chunk(h + k * SPAN).load(Ordering::Relaxed) != CHUNK_SPAN + k as u8
-                        });
-                    if bad {
-                        err.get_or_insert(format!("span block {h:#x} not marked aligned chunks"));
+            if let Err(e) = check_chunk_map(r) {
+                err = Some(e);
+                return;
+            }
+            total += r.held() as u64;
+            let mut runs = 0;
+            r.runs(|start, end| {
+                runs += 1;
+                if err.is_some() {
+                    return;
+                }
+                let res = t.walk_run(start, end, |h, b| {
+                    if b.is_free() {
+                        nfree += 1;
+                        free_bytes += b.size;
+                    } else if b.flags & FLAG_SPAN != 0 {
+                        span_blocks += 1;
+                        // A span block may carry up to MIN_BLOCK - 64 bytes of unsplittable tail.
+                        let sz = b.size as usize / SPAN * SPAN;
+                        let bad = (sz != SPAN && sz != BIG_SPAN)
+                            || b.size as usize - sz >= MIN_BLOCK
+                            || h % sz != 0
+                            || (0..sz / SPAN).any(|k| {
+                                let v = r.chunk(h + k * SPAN).load(Ordering::Relaxed);
+                                v & CHUNK_SPAN_BITS != CHUNK_SPAN + k as u8
+                                    || v & CHUNK_PRESENT == 0
+                            });
+                        if bad {
+                            err.get_or_insert(format!(
+                                "span block {h:#x} not marked aligned chunks"
+                            ));
+                        }
+                    } else {
+                        used += 1;
                     }
-                } else {
-                    used += 1;
+                });
+                if let Err(e) = res {
+                    err.get_or_insert(e);
                 }
             });
-            if let Err(e) = res {
-                err.get_or_insert(e);
+            if !r.is_area() && runs != 1 {
+                err.get_or_insert(format!(
+                    "added memory at {:#x} is {runs} runs, not one",
+                    r.base()
+                ));
             }
         });
         if let Some(e) = err {
@@ -225,15 +250,81 @@ impl Heap {
         Ok(())
     }
 
-    /// Number of regions and their total bytes.
+    /// Number of regions and the bytes the heap holds in them.
     pub fn regions(&self) -> (usize, usize) {
+        let _g = self.lock_heap();
         let (mut n, mut b) = (0, 0);
-        self.regions.for_each(|r: &RegionHdr| {
+        self.regions.for_each(|r: &Region| {
             n += 1;
-            b += r.len as usize;
+            b += r.held();
         });
         (n, b)
     }
+
+    /// Bytes of whole pages inside free blocks that could go back to the source (tests: after
+    /// every free this is 0 unless the source refused pages, which are then pinned).
+    #[cfg(test)]
+    pub(crate) fn pages_left_to_give(&self) -> usize {
+        let _g = self.lock_heap();
+        let mut n = 0;
+        self.regions.for_each(|r| {
+            r.runs(|s, e| {
+                let mut at = s;
+                while at < e - HDR {
+                    // SAFETY: walking a valid chain under the heap lock.
+                    let b = unsafe { super::tlsf::blk(at) };
+                    if b.is_free() && super::region::has_pages_to_give(r, at) {
+                        n += b.size as usize;
+                    }
+                    at += b.size as usize;
+                }
+            })
+        });
+        n
+    }
+}
+
+/// Checks a region's chunk map inside its extent: nothing but present chunks carry bits, span
+/// bits are in range, added memory is wholly present and pinned, and the unpinned count is
+/// what the map says.
+fn check_chunk_map(r: &Region) -> Result<(), String> {
+    let (lo, hi) = r.extent();
+    let (base, end) = (r.base(), r.end());
+    if !r.is_area() && (lo, hi) != (base, end) {
+        return Err(format!(
+            "added memory at {base:#x}: extent {lo:#x}..{hi:#x}"
+        ));
+    }
+    let mut unpinned = 0usize;
+    let mut a = lo;
+    while a < hi {
+        let next = ((a >> SPAN_SHIFT) + 1) << SPAN_SHIFT;
+        let v = r.chunk(a).load(Ordering::Relaxed);
+        if v & CHUNK_PRESENT == 0 && v != 0 {
+            return Err(format!(
+                "chunk {a:#x}: bits {v:#x} on memory the heap does not hold"
+            ));
+        }
+        if v & CHUNK_SPAN_BITS > CHUNK_SPAN + 3 {
+            return Err(format!("chunk {a:#x}: bad span bits {v:#x}"));
+        }
+        if !r.is_area() && v & (CHUNK_PRESENT | CHUNK_PINNED) != CHUNK_PRESENT | CHUNK_PINNED {
+            return Err(format!(
+                "chunk {a:#x} of added memory not present and pinned"
+            ));
+        }
+        if v & CHUNK_PRESENT != 0 && v & CHUNK_PINNED == 0 {
+            unpinned += next.min(end) - a;
+        }
+        a = next;
+    }
+    if unpinned != r.unpinned() {
+        return Err(format!(
+            "region {base:#x}: {unpinned} unpinned bytes in the map, count says {}",
+            r.unpinned()
+        ));
+    }
+    Ok(())
 }
 
 #[allow(dead_code)]

@@ -6,8 +6,9 @@
 //! can be honoured: plain `rte_malloc` tries the sub-heaps smallest page size first (less waste,
 //! as DPDK prefers), a page-size request goes to its own. Every sub-heap grows on demand by
 //! taking pages of its size on its socket from the memseg layer ([`PageSource`]) and gives
-//! wholly free grown regions back; `-m`/`--socket-mem` memory is added pinned and never given
-//! back. An external heap is one sub-heap with no source.
+//! whole free pages back; `-m`/`--socket-mem` memory is added pinned and never given back.
+//! Each memseg list is one heap area (`heap::Area`), whose chunk map lives in [`AreaMaps`]. An
+//! external heap is one sub-heap with no source.
 //!
 //! All heap state lives in the shared config ([`HeapEntry`] array), so every process allocates
 //! from and frees into the same heaps. Entries are created by the primary at init (sockets) or
@@ -24,11 +25,14 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use crate::abi::shared::ZeroedShared;
-use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, SOCKET_ID_ANY};
+use crate::abi::{
+    rte_malloc_socket_stats, RTE_BAD_IOVA, RTE_MAX_HEAPS, RTE_MAX_MEMSEG_LISTS, RTE_MAX_MEM_MB,
+    SOCKET_ID_ANY,
+};
 use crate::base::mcfg;
 use crate::err;
 use crate::error::Result;
-use crate::heap::{FreeError, Heap, MemorySource};
+use crate::heap::{Area, FreeError, Grant, Heap, MemorySource, CHUNK_SIZE};
 use crate::mem::{memalloc, memseg};
 use crate::options::RTE_MAX_NUMA_NODES;
 
@@ -64,6 +68,61 @@ pub struct HeapTable {
     pub next_external: AtomicU32,
     /// Bumped whenever a heap is created or destroyed (invalidates process-local caches).
     pub generation: AtomicU32,
+    /// The chunk maps of the socket heaps' areas.
+    pub area_maps: AreaMaps,
+}
+
+/// Bytes of [`AreaMaps`]: a map byte per chunk of RTE_MAX_MEM_MB (the most the memseg lists
+/// can hold in all), plus rounding for every list.
+const AREA_MAPS_LEN: usize = (RTE_MAX_MEM_MB << 20) / CHUNK_SIZE + RTE_MAX_MEMSEG_LISTS * 64;
+
+/// The chunk maps of the socket heaps, one per internal memseg list (each list is one heap
+/// area, `heap::Area`), sized for the whole list. They live in the shared config, so at the
+/// same address in every process; the config is mapped from a sparse file (or anonymous
+/// memory), so only the 4 KiB pages of a map that cover memory a heap took are ever faulted in
+/// (8 MiB of address space, a few KiB of memory per GiB of heap).
+#[repr(C)]
+pub struct AreaMaps {
+    /// Offset of each memseg list's map in `bytes`, plus one (0: the list has none). Written
+    /// by the primary at init, before any heap grows.
+    off: [std::sync::atomic::AtomicU64; RTE_MAX_MEMSEG_LISTS],
+    bytes: std::cell::UnsafeCell<[u8; AREA_MAPS_LEN]>,
+}
+
+/// Gives every internal memseg list its chunk map (primary, at init, before any heap grows).
+fn assign_area_maps(t: &HeapTable) {
+    let mut used = 0usize;
+    for (li, l) in memseg::lists().filter(|(_, l)| l.external == 0) {
+        let need = Area::map_len(l.base_va() as usize, l.len).next_multiple_of(64);
+        if used + need > AREA_MAPS_LEN {
+            crate::eal_log!(
+                crate::base::log::RTE_LOG_DEBUG,
+                "memseg list {li} ({} MiB) gets no heap chunk map: its memory is added whole",
+                l.len >> 20
+            );
+            continue;
+        }
+        t.area_maps.off[li].store(used as u64 + 1, Ordering::Relaxed);
+        used += need;
+    }
+}
+
+/// The heap area of internal memseg list `li`, when it has a chunk map.
+fn area_of(li: usize) -> Option<Area> {
+    let t = table()?;
+    let l = memseg::list(li)?;
+    let off = t
+        .area_maps
+        .off
+        .get(li)?
+        .load(Ordering::Relaxed)
+        .checked_sub(1)?;
+    (l.external == 0).then(|| Area {
+        base: l.base_va() as usize,
+        len: l.len,
+        page: l.page_sz as usize,
+        map: t.area_maps.bytes.get() as usize + off as usize,
+    })
 }
 
 // SAFETY: atomics, plain numbers and heaps, all valid when zeroed (an unused entry); shared
@@ -105,7 +164,7 @@ struct PageSource {
 }
 
 impl MemorySource for PageSource {
-    fn grow(&self, min_bytes: usize, _align: usize) -> Option<(usize, usize)> {
+    fn grow(&self, min_bytes: usize, _align: usize) -> Option<Grant> {
         let n = u32::try_from((min_bytes as u64).div_ceil(self.page_sz)).ok()?;
         // The hotplug lock is held until every other process has mapped the new pages (see
         // memalloc's locking notes): the heap hands none of it out before that.
@@ -143,8 +202,17 @@ impl MemorySource for PageSource {
         }
         mcfg::mem_write_unlock();
         // SAFETY: alloc_pages returns filled memseg slots.
-        let first = unsafe { (*pages[0]).u.addr_64 } as usize;
-        Some((first, pages.len() * self.page_sz as usize))
+        let addr = unsafe { (*pages[0]).u.addr_64 } as usize;
+        let len = pages.len() * self.page_sz as usize;
+        let Some(area) = memseg::list_of(addr).and_then(area_of) else {
+            crate::eal_log!(
+                crate::base::log::RTE_LOG_ERR,
+                "heap not grown: the memseg list at {addr:#x} has no heap chunk map"
+            );
+            self.release(addr, len);
+            return None;
+        };
+        Some(Grant { area, addr, len })
     }
 
     fn release(&self, addr: usize, len: usize) -> bool {
@@ -184,7 +252,12 @@ fn set_name(e: &mut HeapEntry, name: &str) {
 }
 
 /// Gives every sub-heap of a socket its page source in this process (sources are per process).
+/// With `--legacy-mem` there is none: as in DPDK, legacy memory is all taken at init, and the
+/// heaps neither grow nor give pages back.
 fn attach_sources() {
+    if mcfg::get().is_some_and(|m| m.legacy_mem != 0) {
+        return;
+    }
     for (_, e) in entries() {
         if e.external == 0 {
             let src: &'static PageSource = Box::leak(Box::new(PageSource {
@@ -229,8 +302,10 @@ pub fn init_primary(sockets: &[i32]) -> Result<()> {
     }
     t.next_external
         .store(RTE_MAX_NUMA_NODES as u32, Ordering::Relaxed);
+    assign_area_maps(t);
     bump_generation();
-    // Memory allocated at init goes to its sub-heap, one region per contiguous run.
+    // Memory allocated at init goes to its sub-heap, pinned, as the pages of its list's area
+    // (one run per contiguous range).
     let mut runs: Vec<(i32, u64, usize, usize)> = Vec::new();
     memseg::contig_walk(|msl, ms, len| {
         if msl.external == 0 {
@@ -251,8 +326,14 @@ pub fn init_primary(sockets: &[i32]) -> Result<()> {
             continue;
         };
         // SAFETY: the run is mapped at the same address in every process and from now on owned
-        // by the heap; fresh hugepages and the fresh --no-huge memfd are zero-filled.
-        let r = unsafe { e.heap.add_memory(addr as *mut u8, len) };
+        // by the heap; fresh hugepages and the fresh --no-huge memfd are zero-filled; the area
+        // comes from the list and its map is the list's own.
+        let r = unsafe {
+            match memseg::list_of(addr).and_then(area_of) {
+                Some(area) => e.heap.add_pages(area, addr as *mut u8, len, true),
+                None => e.heap.add_memory(addr as *mut u8, len),
+            }
+        };
         r.map_err(|m| {
             err!(
                 libc::ENOMEM,
