@@ -26,7 +26,7 @@ pub mod mp;
 pub mod options;
 pub mod plugin;
 pub mod runtime;
-pub mod shlock;
+pub mod sync;
 /// The DPDK version rtemem is compatible with, as `rte_version()` reports it.
 pub(crate) const VERSION: &str = "DPDK 22.11.0";
 

@@ -10,7 +10,7 @@
 //!
 //! With `--no-shconf` or `--in-memory` the same struct lives in anonymous memory: no file.
 //!
-//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::shlock`]:
+//! The struct carries the process-shared locks behind `rte_mcfg_*_lock` (see [`crate::sync::shlock`]:
 //! a process that dies holding one does not hang the others) and the tailq heads. Later layers
 //! (memseg lists, heaps, memzones) add their shared state here; [`MCFG_VERSION`] changes when the
 //! layout does, and a secondary refuses a primary of another version.
@@ -32,7 +32,7 @@ use crate::abi::rte_memseg_list;
 use crate::err;
 use crate::errno::{Error, Result};
 use crate::options::{EalConfig, ProcType};
-use crate::shlock::ShRwLock;
+use crate::sync::shlock::ShRwLock;
 use crate::sys::{self, Placement};
 use crate::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 

@@ -29,15 +29,14 @@
 pub mod backing;
 mod mask;
 mod query;
-pub mod rwlock;
 
 use std::ffi::{c_char, c_void};
 use std::ptr::{addr_of, addr_of_mut, NonNull};
 
+pub use crate::sync::rte_rwlock::RwLock;
 pub use backing::Backing;
 use mask::Words;
 use query::View;
-pub use rwlock::RwLock;
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;

@@ -22,9 +22,9 @@
 //! The heap memory must outlive every thread that used it, or threads must call
 //! `flush_thread_cache`/exit before it is unmapped: the destructor dereferences the heap.
 
-use super::lock::{my_pid, pid_alive};
 use super::span::NCLASS;
 use super::Heap;
+use crate::sync::mutex::{my_pid, pid_alive};
 use std::cell::UnsafeCell;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicU64, Ordering};

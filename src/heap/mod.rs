@@ -23,7 +23,7 @@
 //!
 //! Locking: the heap lock guards TLSF and the region table (readers of the table are
 //! lock-free); one lock per size class guards that class's spans. Order: class lock, then heap
-//! lock. All locks are [`lock::RobustMutex`]: process-shared futexes that a dead holder cannot
+//! lock. All locks are [`RobustMutex`]: process-shared futexes that a dead holder cannot
 //! wedge; taking a class lock over from a dead process triggers that class's repair.
 //!
 //! Zeroing: `alloc_zeroed` clears memory only when it may be dirty. Fresh pages are clean; the
@@ -33,7 +33,6 @@
 //! `validate()` must only run at one; both are safe to call at any time.
 
 mod cache;
-pub mod lock;
 mod span;
 mod tlsf;
 mod validate;
@@ -43,8 +42,8 @@ mod tests;
 #[cfg(test)]
 mod tests_mt;
 
+use crate::sync::mutex::{Locked, RobustMutex};
 use cache::{current_slot, Slot, NSLOTS};
-use lock::{Locked, RobustMutex};
 use span::{
     class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC,
     ST_CACHED_CLEAN, ST_CACHED_DIRTY,
@@ -56,6 +55,7 @@ use std::sync::Mutex;
 use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
 pub use cache::forget_heap;
+pub(crate) use cache::forget_thread_caches_after_fork;
 pub use validate::HeapStats;
 
 const HEAP_MAGIC: u64 = 0x7274_656d_6865_6170;

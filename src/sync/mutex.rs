@@ -46,7 +46,7 @@ static ATFORK: Once = Once::new();
 extern "C" fn after_fork_in_child() {
     // SAFETY: getpid has no preconditions and is async-signal-safe.
     PID.store(unsafe { libc::getpid() }, Ordering::Relaxed);
-    super::cache::forget_thread_caches_after_fork();
+    crate::heap::forget_thread_caches_after_fork();
 }
 
 /// This process's pid, cached (glibc no longer caches getpid; the heap's locks need it often).
