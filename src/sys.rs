@@ -137,37 +137,6 @@ pub fn ofd_is_locked(fd: &impl AsRawFd, exclusive: bool) -> Result<bool> {
     Ok(fl.l_type != libc::F_UNLCK as libc::c_short)
 }
 
-/// True while the process `pid` runs. A process that has exited counts as dead even before
-/// its parent reaps it (a zombie): its parent may itself be waiting for a lock the dead child
-/// held, and would never reap it.
-pub fn pid_alive(pid: i32) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
-    if fd >= 0 {
-        // A pidfd polls readable once the whole process has exited.
-        let mut p = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, no wait; then we close our own descriptor.
-        let n = unsafe { libc::poll(&mut p, 1, 0) };
-        // SAFETY: as above.
-        unsafe { libc::close(fd) };
-        return !(n == 1 && p.revents & libc::POLLIN != 0);
-    }
-    if std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) {
-        return false;
-    }
-    // No pidfds (old kernel, seccomp): existence, zombies included.
-    // SAFETY: signal 0 only checks existence and permission.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
 /// True when `/proc/self/pagemap` gives page frame numbers (root, or CAP_SYS_ADMIN).
 pub fn phys_addrs_available() -> bool {
     use std::os::unix::fs::FileExt;

@@ -42,7 +42,7 @@ mod tests;
 #[cfg(test)]
 mod tests_mt;
 
-use crate::sync::mutex::{Locked, RobustMutex};
+use crate::sync::{Locked, RobustMutex};
 use cache::{current_slot, Slot, NSLOTS};
 use span::{
     class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC,
@@ -55,7 +55,6 @@ use std::sync::Mutex;
 use tlsf::{blk, RegionHdr, Regions, Tlsf, FLAG_SPAN, HDR, MAX_BLOCK, MIN_BLOCK};
 
 pub use cache::forget_heap;
-pub(crate) use cache::forget_thread_caches_after_fork;
 pub use validate::HeapStats;
 
 const HEAP_MAGIC: u64 = 0x7274_656d_6865_6170;
