@@ -13,14 +13,8 @@ use crate::options::IovaMode;
 use crate::{mcfg, memevent, memseg, sys};
 
 fn with_read_lock<T>(locked: bool, f: impl FnOnce() -> T) -> T {
-    if locked {
-        mcfg::mem_read_lock();
-    }
-    let r = f();
-    if locked {
-        mcfg::mem_read_unlock();
-    }
-    r
+    let _g = locked.then(mcfg::mem_read);
+    f()
 }
 
 fn do_walk(func: rte_memseg_walk_t, arg: *mut c_void, locked: bool) -> c_int {
@@ -199,7 +193,7 @@ pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
             return iova as *mut c_void;
         }
         let mut found = std::ptr::null_mut();
-        mcfg::mem_read_lock();
+        let _g = mcfg::mem_read();
         memseg::walk(|_, ms| {
             // SAFETY: a used memseg slot.
             let (i, a, len) = unsafe { ((*ms).iova, (*ms).u.addr_64, (*ms).len as u64) };
@@ -209,7 +203,6 @@ pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
             }
             0
         });
-        mcfg::mem_read_unlock();
         found
     })
 }
@@ -218,10 +211,8 @@ pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
 #[no_mangle]
 pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
     ffi_plain!("rte_eal_get_physmem_size", 0, {
-        mcfg::mem_read_lock();
-        let n = memseg::physmem_size();
-        mcfg::mem_read_unlock();
-        n
+        let _g = mcfg::mem_read();
+        memseg::physmem_size()
     })
 }
 
@@ -233,9 +224,8 @@ pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
 pub unsafe extern "C" fn rte_dump_physmem_layout(f: *mut libc::FILE) {
     ffi_plain!("rte_dump_physmem_layout", (), {
         if let Some(mut out) = c_stream(f) {
-            mcfg::mem_read_lock();
+            let _g = mcfg::mem_read();
             let _ = memseg::dump(&mut out);
-            mcfg::mem_read_unlock();
         }
     })
 }
@@ -286,10 +276,8 @@ pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_mem_check_dma_mask(maskbits: u8) -> c_int {
     ffi_result!("rte_mem_check_dma_mask", -1, {
-        mcfg::mem_read_lock();
-        let r = memseg::check_dma_mask(maskbits);
-        mcfg::mem_read_unlock();
-        r
+        let _g = mcfg::mem_read();
+        memseg::check_dma_mask(maskbits)
     })
 }
 
@@ -327,10 +315,8 @@ fn fd_common(ms: *const rte_memseg) -> crate::errno::Result<(i32, u64)> {
 #[no_mangle]
 pub extern "C" fn rte_memseg_get_fd(ms: *const rte_memseg) -> c_int {
     ffi_result!("rte_memseg_get_fd", -1, {
-        mcfg::mem_read_lock();
-        let r = fd_common(ms);
-        mcfg::mem_read_unlock();
-        r.map(|(fd, _)| fd)
+        let _g = mcfg::mem_read();
+        fd_common(ms).map(|(fd, _)| fd)
     })
 }
 

@@ -6,11 +6,13 @@
 //! - [`shlock`]: the robust reader-writer lock behind the shared-config locks and the fbarrays.
 //! - [`mutex`]: the robust mutex of the heap's slow paths.
 //! - [`rte_rwlock`]: DPDK's own `rte_rwlock_t` word, for lock words C code shares.
+//! - [`fault`]: fault points for tests (`RTEMEM_FAULT`).
 //!
 //! Every lock here names its holder by a [`Holder`] written with the CAS that takes it, and a
 //! waiter takes back the holds of a holder that has died (SIGKILL at any instruction) or whose
 //! pid now belongs to another process.
 
+pub mod fault;
 pub mod guard;
 pub mod mutex;
 pub mod os;
