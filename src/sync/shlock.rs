@@ -30,7 +30,8 @@
 //! - Slot `holder`: 0 free, a token for its process, `RECLAIMING | token` while that process
 //!   takes the slot back from a dead one. A process claims a free slot once (its threads share
 //!   it), starting at a slot given by its pid so that finding it again is usually one probe;
-//!   only reclaiming a dead process's slot frees it, count first. At most [`READER_SLOTS`]
+//!   only reclaiming a dead process's slot frees it, count first. `occupied` marks the
+//!   slots a writer must look at. At most [`READER_SLOTS`]
 //!   processes can hold slots at once; more wait until one of them dies.
 //! - `wake` changes whenever `state` is released while `WAITERS` was set, and whenever a dead
 //!   writer's hold is taken away; `drain` changes whenever a read hold goes away while a writer
@@ -102,6 +103,9 @@ pub struct ShRwLock {
     /// Non-zero from the moment a dead writer's hold is taken away until a writer clears it.
     poison: AtomicU32,
     _pad: u32,
+    /// Bit i set: slot i may name a process (set after claiming, cleared before freeing), so
+    /// a writer looks only at those slots.
+    occupied: [AtomicU64; READER_SLOTS / 64],
     readers: [ReaderSlot; READER_SLOTS],
 }
 
@@ -114,6 +118,7 @@ impl Default for ShRwLock {
             recoveries: AtomicU64::new(0),
             poison: AtomicU32::new(0),
             _pad: 0,
+            occupied: Default::default(),
             readers: std::array::from_fn(|_| ReaderSlot::default()),
         }
     }
@@ -124,20 +129,24 @@ pub type ShReadGuard<'a> = ReadGuard<'a, ShRwLock>;
 /// The exclusive hold on an [`ShRwLock`].
 pub type ShWriteGuard<'a> = WriteGuard<'a, ShRwLock>;
 
-/// When a waiter next checks the holders' liveness.
-struct Check(Instant);
+/// When a waiter next checks the holders' liveness (the clock is read only once it waits).
+struct Check(Option<Instant>);
 
 impl Check {
     fn new() -> Check {
-        Check(Instant::now() + LIVENESS_INTERVAL)
+        Check(None)
     }
 
-    /// Takes dead holders' holds away when the interval has passed.
+    /// Takes dead holders' holds away when the interval has passed since the first wait.
     fn due(&mut self, lock: &ShRwLock) {
         let now = Instant::now();
-        if now >= self.0 {
-            lock.reclaim_dead();
-            self.0 = now + LIVENESS_INTERVAL;
+        match self.0 {
+            None => self.0 = Some(now + LIVENESS_INTERVAL),
+            Some(t) if now >= t => {
+                lock.reclaim_dead();
+                self.0 = Some(now + LIVENESS_INTERVAL);
+            }
+            Some(_) => {}
         }
     }
 }
@@ -217,6 +226,8 @@ impl ShRwLock {
                     .compare_exchange(0, me.raw(), Ordering::SeqCst, Ordering::Acquire)
                     .is_ok()
                 {
+                    // Before this process counts a hold here (see `readers_held`).
+                    self.occupied[i / 64].fetch_or(1 << (i % 64), Ordering::SeqCst);
                     return i;
                 }
             }
@@ -229,14 +240,19 @@ impl ShRwLock {
 
     /// Read holds of live (or not yet reclaimed) processes.
     fn readers_held(&self) -> u64 {
-        self.readers
-            .iter()
-            .filter(|s| {
+        let mut n = 0;
+        for (w, word) in self.occupied.iter().enumerate() {
+            let mut bits = word.load(Ordering::SeqCst);
+            while bits != 0 {
+                let s = &self.readers[w * 64 + bits.trailing_zeros() as usize];
+                bits &= bits - 1;
                 let h = s.holder.load(Ordering::SeqCst);
-                h != 0 && h & RECLAIMING == 0
-            })
-            .map(|s| s.count.load(Ordering::SeqCst) as u64)
-            .sum()
+                if h != 0 && h & RECLAIMING == 0 {
+                    n += s.count.load(Ordering::SeqCst) as u64;
+                }
+            }
+        }
+        n
     }
 
     /// Gives back one read hold of `slot`, waking a writer that waits for readers.
@@ -386,7 +402,7 @@ impl ShRwLock {
         }
         let me = Holder::me();
         let mut memo = LivenessMemo::default();
-        for slot in &self.readers {
+        for (i, slot) in self.readers.iter().enumerate() {
             let h = slot.holder.load(Ordering::Acquire);
             // A slot being reclaimed names its reclaimer: take over if that one died doing it.
             let Some(who) = Holder::from_word(h) else {
@@ -412,6 +428,8 @@ impl ShRwLock {
                 self.drain.fetch_add(1, Ordering::SeqCst);
                 futex_wake(&self.drain, i32::MAX);
             }
+            // Cleared while the slot is still ours: the next claimer sets it again after.
+            self.occupied[i / 64].fetch_and(!(1 << (i % 64)), Ordering::SeqCst);
             slot.holder.store(0, Ordering::Release);
         }
     }
