@@ -85,7 +85,7 @@ check "every hugepage is back (0 leaked)" "$(cat $sysfree)" "$start"
 free_1g=$(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages 2>/dev/null || echo 0)
 awk '$2 == "/dev/hugepages1G" {f=1} END {exit !f}' /proc/mounts || free_1g=0
 total_mb=$(($(cat $sysfree) * 2 + free_1g * 1024))
-out=$(timeout 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $((total_mb + 64)) 2>&1); rc=$?
+out=$(timeout -k 5 60 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-big" -m $((total_mb + 64)) 2>&1); rc=$?
 check "more than the pool: init fails (exit 3)" "$rc" 3
 check "more than the pool: ENOMEM" "$(grep -o 'errno [0-9]*' <<<"$out")" "errno 12"
 check "more than the pool: the message names the fix" "$(grep -c 'nr_hugepages' <<<"$out")" 1
@@ -110,9 +110,9 @@ fi
 HOLD=1 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run1" -m 16 >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q ready "$tmp/out" && break; sleep 0.1; done
-out=$(timeout 20 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run2" -m 16 2>&1); rc=$?
+out=$(timeout -k 5 20 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-run2" -m 16 2>&1); rc=$?
 check "a second rtemem primary (other prefix) starts while one runs" "$rc" 0
-out=$(LD_LIBRARY_PATH= timeout 30 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
+out=$(LD_LIBRARY_PATH= timeout -k 5 30 "$tmp/probe" "${args[@]}" --file-prefix "$pfx-dpdk" 2>&1); rc=$?
 check "a real DPDK primary (other prefix) starts while rtemem runs" "$rc" 0
 rm -rf /var/run/dpdk/"$pfx-dpdk"
 kill -TERM $pid; wait $pid 2>/dev/null

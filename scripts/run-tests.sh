@@ -76,6 +76,24 @@ if [ "$filter" = . ]; then
 	else
 		notrun+=("rust-huge: tests/memory_dynamic.rs (needs hugepages)")
 	fi
+	# Rust tests that need root (a fresh pid namespace: src/sync/tests.rs) are #[ignore]d and
+	# run here as root.
+	if [ "$(id -u)" = 0 ]; then
+		cargo test --release --lib -- --ignored sync::tests:: >"$out/log/cargo-root.log" 2>&1
+		n=0
+		while read -r name result; do
+			n=$((n + 1))
+			case $result in
+				ok) ok "rust-root::$name" ;;
+				*) bad "rust-root::$name" "see build/test/log/cargo-root.log" ;;
+			esac
+		done < <(sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p' "$out/log/cargo-root.log")
+		[ $n -gt 0 ] || bad rust-root::build "build/test/log/cargo-root.log"
+	elif [ "${CI:-}" = true ]; then
+		bad rust-root "CI must run as root (the pid-reuse test needs a pid namespace)"
+	else
+		notrun+=("rust-root: src/sync/tests.rs (needs root for a pid namespace)")
+	fi
 fi
 
 # --- tier 2: C tests against include/ ---------------------------------------------------------
@@ -83,7 +101,7 @@ asan="-fsanitize=address,undefined -fno-omit-frame-pointer"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
 run_one() { # name logfile cmd...
 	local name=$1 log=$2; shift 2
-	RTEMEM_TEST_PREFIX="rtm-$name-$$" timeout 300 "$@" >"$log" 2>&1
+	RTEMEM_TEST_PREFIX="rtm-$name-$$" timeout -k 10 300 "$@" >"$log" 2>&1
 }
 for src in c-tests/test_*.c; do
 	[ -e "$src" ] || continue
@@ -139,7 +157,7 @@ for t in c-tests/sh_*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
 	[[ $name =~ $filter ]] || continue
-	RTEMEM_ROOT=$root RTEMEM_DPDK=$dpdk timeout 900 bash "$t" >"$out/log/$name.log" 2>&1; rc=$?
+	RTEMEM_ROOT=$root RTEMEM_DPDK=$dpdk timeout -k 10 900 bash "$t" >"$out/log/$name.log" 2>&1; rc=$?
 	case $rc in
 		0) ok "sh::$name" ;;
 		77) notrun+=("sh::$name: $(tail -1 "$out/log/$name.log")") ;;
