@@ -485,6 +485,8 @@ unsafe fn map_taken(
             flags,
         });
     }
+    // Inside a memseg operation: the page is mapped and described, its slot not yet used.
+    crate::sync::fault::point("memalloc.map_taken");
     if let Err(e) = memseg::segs(msl).set_used(p.seg) {
         // SAFETY: the slot is still free; zero is a free slot's content.
         unsafe { ms.write_bytes(0, 1) };
@@ -598,6 +600,8 @@ unsafe fn free_seg_locked(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -
         unsafe { ms.write_bytes(0, 1) };
     }
     mark_mapped(li, seg, false);
+    // Inside a memseg operation: the page is gone, its slot still used.
+    crate::sync::fault::point("memalloc.free_seg");
     memseg::segs(msl).set_free(seg)
 }
 

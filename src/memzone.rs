@@ -185,7 +185,10 @@ impl<'a> Write<'a> {
             t.seq.fetch_add(1, Ordering::AcqRel);
         }
         t.seq.fetch_add(1, Ordering::AcqRel);
-        Write { t, _lock: lock }
+        let w = Write { t, _lock: lock };
+        // Inside the seqlock's odd window: look-ups wait for this writer.
+        crate::sync::fault::point("memzone.write");
+        w
     }
 }
 
