@@ -226,3 +226,47 @@ fn a_dead_holder_whose_pid_was_reused_is_taken_back() {
     assert!(sh.written.is_idle() && sh.read.is_idle());
     assert_eq!(Holder::me().pid(), std::process::id() as i32);
 }
+
+/// Every lock inside rtemem is held through a guard: no statement outside the lock
+/// implementations calls a raw `*_lock()`/`*_unlock()` and drops its result. Only the
+/// shared config's raw functions (mcfg.rs, for the exported `rte_mcfg_*` pairs that C callers
+/// hold across calls) may.
+#[test]
+fn no_lock_is_paired_by_hand_outside_the_sync_layer() {
+    fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rs_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&src, &mut files);
+    let mut bad = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        if rel.starts_with("sync") || rel.file_name().is_some_and(|n| n == "mcfg.rs") {
+            continue;
+        }
+        for (n, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
+            let t = line.trim();
+            let raw = ["_lock()", "_lock();", "_unlock()", "_unlock();"]
+                .iter()
+                .any(|end| t.ends_with(end));
+            let binds = t.starts_with("let ") || t.starts_with("//") || t.contains("fn ");
+            if raw && !binds {
+                bad.push(format!("src/{}:{}: {t}", rel.display(), n + 1));
+            }
+        }
+    }
+    assert!(files.len() > 50, "src/ was not found");
+    assert!(
+        bad.is_empty(),
+        "locks taken and released by hand (use a guard):\n{}",
+        bad.join("\n")
+    );
+}
