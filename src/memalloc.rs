@@ -18,7 +18,7 @@
 //! ([`crate::hugepage::clear_stale`]).
 //!
 //! Locking:
-//! - Callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around [`alloc_pages`] and
+//! - Callers hold the memory hotplug lock (`mcfg::mem_write()`) around [`alloc_pages`] and
 //!   [`free_pages`] *and* the sync broadcast that follows them, so every change to the page set
 //!   is seen by every process before the next change starts. Without that, a process syncing
 //!   late could find a slot freed and taken again by a third process and keep the old page
