@@ -114,6 +114,22 @@ if [ "$filter" = . ]; then
 	else
 		notrun+=("rust-huge: tests/memory_dynamic.rs (needs hugepages)")
 	fi
+	# Rust tests that need root (a fresh pid namespace: src/sync/tests.rs) are #[ignore]d and
+	# run here as root.
+	if [ "$(id -u)" = 0 ]; then
+		cargo test --profile release-checked --lib -- --ignored sync::tests:: >"$out/log/cargo-root.log" 2>&1
+		n=0
+		while read -r name result; do
+			n=$((n + 1))
+			case $result in
+				ok) ok "rust-root::$name" ;;
+				*) bad "rust-root::$name" "see build/test/log/cargo-root.log" ;;
+			esac
+		done < <(sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p' "$out/log/cargo-root.log")
+		[ $n -gt 0 ] || bad rust-root::build "build/test/log/cargo-root.log"
+	else
+		cannot rust-root "src/sync/tests.rs needs root (the pid-reuse test makes a pid namespace)"
+	fi
 fi
 
 # --- tier 2: C tests against include/ ---------------------------------------------------------

@@ -168,9 +168,9 @@ impl MemorySource for PageSource {
         let n = u32::try_from((min_bytes as u64).div_ceil(self.page_sz)).ok()?;
         // The hotplug lock is held until every other process has mapped the new pages (see
         // memalloc's locking notes): the heap hands none of it out before that.
-        mcfg::mem_write_lock();
+        let hotplug = mcfg::mem_write();
         if let Err(e) = crate::mem::memsync::check_can_broadcast() {
-            mcfg::mem_write_unlock();
+            drop(hotplug);
             // One line per action: an allocation tries several sub-heaps.
             thread_local!(static SAID: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) });
             let run = crate::mem::memsync::action_run();
@@ -184,10 +184,7 @@ impl MemorySource for PageSource {
         }
         let pages = match memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0) {
             Ok(p) => p,
-            Err(_) => {
-                mcfg::mem_write_unlock();
-                return None;
-            }
+            Err(_) => return None,
         };
         if let Err(e) = crate::mem::memsync::broadcast() {
             crate::eal_log!(
@@ -197,10 +194,9 @@ impl MemorySource for PageSource {
             );
             let _ = memalloc::free_pages(&pages);
             let _ = crate::mem::memsync::broadcast();
-            mcfg::mem_write_unlock();
             return None;
         }
-        mcfg::mem_write_unlock();
+        drop(hotplug);
         // SAFETY: alloc_pages returns filled memseg slots.
         let addr = unsafe { (*pages[0]).u.addr_64 } as usize;
         let len = pages.len() * self.page_sz as usize;
@@ -229,17 +225,15 @@ impl MemorySource for PageSource {
         if pinned {
             return false;
         }
-        mcfg::mem_write_lock();
+        let _hotplug = mcfg::mem_write();
         if crate::mem::memsync::check_can_broadcast().is_err() {
             // Keep the pages in the heap: the others could not be told to unmap them.
-            mcfg::mem_write_unlock();
             return false;
         }
         let r = memalloc::free_pages(&pages);
         // The others unmap the pages too (their mappings would keep the hugepages alive), all
         // before the slots can be taken again.
         let _ = crate::mem::memsync::broadcast();
-        mcfg::mem_write_unlock();
         r.is_ok()
     }
 }
@@ -871,8 +865,8 @@ fn check_heap_name(name: &str) -> Result<()> {
 pub fn heap_create(name: &str) -> Result<()> {
     check_heap_name(name)?;
     let t = table().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
-    mcfg::heap_table_lock();
-    let r = (|| {
+    let _table = mcfg::heap_table_write();
+    (|| {
         if heap_by_name(name).is_some() {
             return Err(err!(libc::EEXIST, "heap '{name}' already exists"));
         }
@@ -895,9 +889,7 @@ pub fn heap_create(name: &str) -> Result<()> {
         e.in_use.store(1, Ordering::Release);
         bump_generation();
         Ok(())
-    })();
-    mcfg::heap_table_unlock();
-    r
+    })()
 }
 
 /// `rte_malloc_heap_get_socket`.
@@ -922,8 +914,8 @@ fn external_named(name: &str) -> Result<(usize, &'static HeapEntry)> {
 
 /// `rte_malloc_heap_destroy`: only an external heap with no memory left in it.
 pub fn heap_destroy(name: &str) -> Result<()> {
-    mcfg::heap_table_lock();
-    let r = external_named(name).and_then(|(i, e)| {
+    let _table = mcfg::heap_table_write();
+    external_named(name).and_then(|(i, e)| {
         if e.heap.stats().heap_totalsz_bytes != 0 {
             return Err(err!(
                 libc::EBUSY,
@@ -939,9 +931,7 @@ pub fn heap_destroy(name: &str) -> Result<()> {
         bump_generation();
         set_last_free(std::ptr::null());
         Ok(())
-    });
-    mcfg::heap_table_unlock();
-    r
+    })
 }
 
 /// `rte_malloc_heap_memory_add`: registers the memory as external memory and gives it to the

@@ -152,11 +152,21 @@ pub fn lookup(name: &str) -> Option<*const rte_memzone> {
     if n.len() >= RTE_MEMZONE_NAMESIZE {
         return None;
     }
+    let mut spins = 0u32;
     loop {
         let s0 = t.seq.load(Ordering::Acquire);
         if s0 & 1 == 1 {
-            std::hint::spin_loop();
-            continue;
+            spins = spins.saturating_add(1);
+            if spins < 1 << 16 {
+                std::hint::spin_loop();
+                continue;
+            }
+            // A write this long may be one whose writer died inside it: read anyway once no
+            // live process holds the lock (the check below still catches a new writer).
+            if !mcfg::memzone_writer_gone() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                continue;
+            }
         }
         let r = probe(t, n)
             .ok()
@@ -168,20 +178,30 @@ pub fn lookup(name: &str) -> Option<*const rte_memzone> {
     }
 }
 
-struct Write<'a>(&'a MemzoneTable);
+struct Write<'a> {
+    t: &'a MemzoneTable,
+    // Dropped after `drop` has made `seq` even again.
+    _lock: crate::sync::ShWriteGuard<'static>,
+}
 
 impl<'a> Write<'a> {
     fn begin(t: &'a MemzoneTable) -> Self {
-        mcfg::memzone_write_lock();
+        let lock = mcfg::memzone_write();
+        if t.seq.load(Ordering::Acquire) & 1 == 1 {
+            // A writer died inside its write: close its window, or lookups would spin forever.
+            t.seq.fetch_add(1, Ordering::AcqRel);
+        }
         t.seq.fetch_add(1, Ordering::AcqRel);
-        Write(t)
+        let w = Write { t, _lock: lock };
+        // Inside the seqlock's odd window: look-ups wait for this writer.
+        crate::sync::fault::point("memzone.write");
+        w
     }
 }
 
 impl Drop for Write<'_> {
     fn drop(&mut self) {
-        self.0.seq.fetch_add(1, Ordering::Release);
-        mcfg::memzone_write_unlock();
+        self.t.seq.fetch_add(1, Ordering::Release);
     }
 }
 
@@ -428,7 +448,7 @@ pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
 pub fn walk(mut f: impl FnMut(*const rte_memzone)) {
     let Ok(t) = table() else { return };
     let fb = fb(t);
-    mcfg::memzone_read_lock();
+    let _g = mcfg::memzone_read();
     let mut i = fb.find_next_used(0).ok();
     while let Some(idx) = i {
         f(zone(t, idx));
@@ -438,7 +458,6 @@ pub fn walk(mut f: impl FnMut(*const rte_memzone)) {
             None
         };
     }
-    mcfg::memzone_read_unlock();
 }
 
 /// Writes DPDK's memzone dump to `out`.

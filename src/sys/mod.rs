@@ -6,7 +6,7 @@
 //! `crate::sys::page_size()` whatever file a wrapper lives in:
 //! - [`mem`]: mappings, reservations, memfd, `fallocate`, populate, pagemap, NUMA, `mlock`;
 //! - [`fs`]: OFD locks, `flock` locks on files and directories (nix's `Flock`), file identity;
-//! - [`proc`]: pid liveness (pidfd), ids, `dlopen`;
+//! - [`proc`]: ids, `dlopen`;
 //! - [`thread`]: pthreads (create, join, names), affinity, the stack limit;
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;

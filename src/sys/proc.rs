@@ -1,35 +1,4 @@
-//! Processes: liveness of a pid (pidfd), ids.
-
-/// True while the process `pid` runs. A process that has exited counts as dead even before
-/// its parent reaps it (a zombie): its parent may itself be waiting for a lock the dead child
-/// held, and would never reap it.
-pub fn pid_alive(pid: i32) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
-    if fd >= 0 {
-        // A pidfd polls readable once the whole process has exited.
-        let mut p = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, no wait; then we close our own descriptor.
-        let n = unsafe { libc::poll(&mut p, 1, 0) };
-        // SAFETY: as above.
-        unsafe { libc::close(fd) };
-        return !(n == 1 && p.revents & libc::POLLIN != 0);
-    }
-    if std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) {
-        return false;
-    }
-    // No pidfds (old kernel, seccomp): existence, zombies included.
-    // SAFETY: signal 0 only checks existence and permission.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
+//! Processes: ids, `dlopen`. (Lock holders' liveness is the sync layer's: `crate::sync::os`.)
 
 /// True when the process runs as root (effective uid 0).
 pub fn is_root() -> bool {
@@ -73,10 +42,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn own_pid_is_alive_and_pid_zero_is_not() {
-        assert!(pid_alive(std::process::id() as i32));
-        assert!(!pid_alive(0));
-        assert!(!pid_alive(-1));
+    fn gettid_names_a_thread() {
         assert!(gettid() > 0);
     }
 
