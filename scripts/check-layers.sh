@@ -97,9 +97,6 @@ my %LAYER;
 @LAYER{@LAYERS} = (0 .. $#LAYERS);
 # Macros exported at the crate root (#[macro_export]) and the layer that defines them.
 my %ROOT_MACRO = (err => 'error', eal_log => 'base');
-# Files of the sync layer (merged from branch `locks`) whose libc calls still await their
-# sys/ wrappers: their imports are checked, their libc calls not yet.
-my %LIBC_PENDING = map { $_ => 1 } qw(src/sync/os.rs src/sync/fault.rs);
 # libc items that may be imported by name: types and constants, never functions.
 my $LIBC_TYPE = qr/^(?:c_\w+|\w+_t|[A-Z_0-9]+|FILE|stat|pollfd|flock|timespec|iovec|msghdr|cmsghdr|sockaddr\w*|rlimit)$/;
 
@@ -317,10 +314,9 @@ for my $f (@files) {
 
     # libc / nix function calls outside sys/.
     next if $me eq 'sys' || $is_test;
-    my $libc_ok = $LIBC_PENDING{$f};
     my $flag = sub {
         my ($pos, $what) = @_;
-        return if in_ranges($pos, $r) || $libc_ok;
+        return if in_ranges($pos, $r);
         push @problems, sprintf("%s:%d: %s outside src/sys/: add a wrapper to sys", $f, line_of($s, $pos), $what);
     };
     while ($s =~ /(?<![\w:])((libc|nix)((?:::\w+)*)::([a-z_]\w*))\s*(?:::<[^>]*>)?\s*\(/g) {

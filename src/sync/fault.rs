@@ -12,8 +12,9 @@
 //! a test may fork, set it and run). Unset, a point costs one relaxed load and a branch.
 //! Points are named `<module>.<operation>`; `grep -rn 'fault::point' src` lists them.
 
-use std::ffi::CStr;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+
+use crate::sys;
 
 const UNKNOWN: u8 = 0;
 const OFF: u8 = 1;
@@ -41,21 +42,20 @@ pub fn point(name: &str) {
 #[cold]
 fn point_slow(name: &str) {
     super::os::on_fork_child(reset_after_fork);
-    // SAFETY: the name is NUL-terminated; getenv returns NULL or a string that stays valid
-    // while nobody changes the environment (tests set it before the operation they fault).
-    let spec = unsafe { libc::getenv(c"RTEMEM_FAULT".as_ptr()) };
-    if spec.is_null() {
-        STATE.store(OFF, Ordering::Relaxed);
-        return;
-    }
-    STATE.store(ON, Ordering::Relaxed);
-    // SAFETY: non-NULL, NUL-terminated (getenv's contract).
-    let spec = unsafe { CStr::from_ptr(spec) }.to_bytes();
-    for (i, item) in spec.split(|&b| b == b',').take(MAX_ITEMS).enumerate() {
-        if let Some(action) = matches(item, name, &HITS[i]) {
-            fire(name, action);
+    // Read in place, without allocating (this may run in the child of a fork); tests set the
+    // variable before the operation they fault, so it does not change while we read it.
+    sys::with_env(c"RTEMEM_FAULT", |spec| {
+        let Some(spec) = spec else {
+            STATE.store(OFF, Ordering::Relaxed);
+            return;
+        };
+        STATE.store(ON, Ordering::Relaxed);
+        for (i, item) in spec.split(|&b| b == b',').take(MAX_ITEMS).enumerate() {
+            if let Some(action) = matches(item, name, &HITS[i]) {
+                fire(name, action);
+            }
         }
-    }
+    })
 }
 
 /// The action of `item` when it names `name` and this is its n-th pass (counted in `hits`).
@@ -82,14 +82,8 @@ fn fire(name: &str, action: &[u8]) {
     );
     match action {
         b"panic" => panic!("fault point {name}"),
-        // SAFETY: raise only sends a signal to this process.
-        b"stop" => unsafe {
-            libc::raise(libc::SIGSTOP);
-        },
-        // SAFETY: as above.
-        b"kill" => unsafe {
-            libc::raise(libc::SIGKILL);
-        },
+        b"stop" => sys::raise(libc::SIGSTOP),
+        b"kill" => sys::raise(libc::SIGKILL),
         _ => eprintln!("rtemem: unknown fault action (panic, stop, kill)"),
     }
 }

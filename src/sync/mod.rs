@@ -1,6 +1,6 @@
 //! The sync layer: process-shared locks that neither a panic nor a kill can leave held.
 //!
-//! - [`os`]: the leaf: futex, holder identity (pid + start time), liveness, the fork hook.
+//! - [`os`]: the leaf: holder identity (pid + start time), liveness, the fork hook (on `sys`).
 //! - [`guard`]: RAII guards over a raw lock (the `lock_api` model); the only way rtemem's own
 //!   code holds a reader-writer lock.
 //! - [`shlock`]: the robust reader-writer lock behind the shared-config locks and the fbarrays.

@@ -23,7 +23,8 @@
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::os::{futex_wait, futex_wake, Holder, TOKEN_MASK};
+use super::os::{Holder, TOKEN_MASK};
+use crate::sys::{futex_wait, futex_wake};
 
 /// How long a sleeper waits before it checks the holder for liveness (and then again).
 const LIVENESS_INTERVAL: Duration = Duration::from_millis(20);
@@ -114,7 +115,7 @@ impl RobustMutex {
             {
                 continue;
             }
-            futex_wait(&self.wake, w, LIVENESS_INTERVAL);
+            futex_wait(&self.wake, w, Some(LIVENESS_INTERVAL));
             let now = Instant::now();
             if now < check {
                 continue;

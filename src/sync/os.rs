@@ -1,7 +1,8 @@
 //! The sync layer's leaf: the few facts about the OS that its locks rest on, in one place.
 //!
-//! - **Futex**: [`futex_wait`] / [`futex_wake`] on a 32-bit word that other processes map too
-//!   (no `FUTEX_PRIVATE_FLAG`). Every lock of the crate sleeps through these two.
+//! - **Futex**: every lock of the crate sleeps through the crate's one futex wrapper,
+//!   [`crate::sys::futex_wait`] / [`crate::sys::futex_wake`], on a 32-bit word that other
+//!   processes map too (no `FUTEX_PRIVATE_FLAG`).
 //! - **Holder identity**: a [`Holder`] names a process by its pid *and* its start time (field
 //!   22 of `/proc/<pid>/stat`, in clock ticks since boot), packed in 62 bits so that a lock word
 //!   can carry it with two flag bits and be taken by a single CAS: a holder killed at any
@@ -14,7 +15,8 @@
 //! - **The fork hook**: a child of `fork` is another process, so it forgets the cached
 //!   identity of its parent and runs the handlers other layers registered with
 //!   [`on_fork_child`] (the heap drops the parent's thread-cache bindings there). This module
-//!   imports nothing from the crate, so the heap and the locks no longer import each other.
+//!   imports nothing from the crate but `sys`, so the heap and the locks no longer import each
+//!   other.
 //!
 //! Why the start time and not a pidfd kept while the lock is held: a pidfd is only meaningful
 //! to the process that holds it, so a waiter in another process could not use it to tell the
@@ -30,9 +32,10 @@
 //! one pid that started within one tick are not told apart. Without help (writing
 //! `/proc/sys/kernel/ns_last_pid`) that needs the whole pid space to wrap within those 10 ms.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Once;
-use std::time::Duration;
+
+use crate::sys;
 
 /// Bits of a token that hold the pid (Linux pids are below 2^22).
 const PID_BITS: u32 = 24;
@@ -66,8 +69,7 @@ impl Holder {
     #[cold]
     fn me_slow() -> Holder {
         register_atfork();
-        // SAFETY: getpid has no preconditions.
-        let pid = unsafe { libc::getpid() };
+        let pid = sys::getpid();
         // /proc/self is this process whatever namespace /proc belongs to, so its start time is
         // ours even where other processes' entries cannot be trusted.
         let start = read_stat(None).map_or(0, |s| s.start);
@@ -119,22 +121,18 @@ impl Holder {
             return true;
         }
         let compare = self.start() != 0 && proc_is_ours();
-        // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
-        if fd < 0 {
-            if errno() == libc::ESRCH {
-                return false;
-            }
-            return alive_without_pidfd(self, compare);
-        }
+        let fd = match sys::pidfd_open(pid) {
+            Ok(fd) => fd,
+            Err(e) if e.raw_os_error() == Some(libc::ESRCH) => return false,
+            Err(_) => return alive_without_pidfd(self, compare),
+        };
         // The pidfd pins the process P that has the pid now. If P has not exited after the
         // stat read below, the entry read was P's; P is the holder if and only if it started
         // when the holder did (the holder recorded itself before we looked, so P is the
         // holder or a process that got the pid after the holder was gone).
         let stat = if compare { read_stat(Some(pid)) } else { None };
-        let exited = pidfd_exited(fd);
-        // SAFETY: closing the descriptor opened above, which nothing else uses.
-        unsafe { libc::close(fd) };
+        let exited = sys::pidfd_exited(&fd);
+        drop(fd);
         if exited {
             return false;
         }
@@ -171,8 +169,7 @@ impl LivenessMemo {
 
 /// Liveness where pidfds are missing (old kernel, seccomp): existence, then the stat entry.
 fn alive_without_pidfd(h: Holder, compare: bool) -> bool {
-    // SAFETY: signal 0 only checks existence and permission.
-    if unsafe { libc::kill(h.pid(), 0) } != 0 && errno() != libc::EPERM {
+    if !sys::pid_exists(h.pid()) {
         return false;
     }
     match read_stat(Some(h.pid())) {
@@ -180,22 +177,6 @@ fn alive_without_pidfd(h: Holder, compare: bool) -> bool {
         Some(s) if compare => s.start & START_MASK == h.start(),
         _ => true,
     }
-}
-
-/// True when the process behind the pidfd has exited (a pidfd polls readable then).
-fn pidfd_exited(fd: i32) -> bool {
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, no wait.
-    let n = unsafe { libc::poll(&mut p, 1, 0) };
-    n == 1 && p.revents & libc::POLLIN != 0
-}
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
 /// What the locks need from `/proc/<pid>/stat`.
@@ -237,23 +218,9 @@ fn read_stat(pid: Option<i32>) -> Option<Stat> {
         }
     }
     put(b"/stat\0");
-    // SAFETY: `path` is NUL-terminated.
-    let fd = unsafe { libc::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
-    if fd < 0 {
-        return None;
-    }
+    let path = std::ffi::CStr::from_bytes_until_nul(&path).ok()?;
     let mut buf = [0u8; 1024];
-    let mut len = 0;
-    while len < buf.len() {
-        // SAFETY: reading into the unused tail of our own buffer.
-        let r = unsafe { libc::read(fd, buf[len..].as_mut_ptr().cast(), buf.len() - len) };
-        if r <= 0 {
-            break;
-        }
-        len += r as usize;
-    }
-    // SAFETY: closing our own descriptor.
-    unsafe { libc::close(fd) };
+    let len = sys::read_into(path, &mut buf)?;
     parse_stat(&buf[..len])
 }
 
@@ -281,54 +248,12 @@ fn proc_is_ours() -> bool {
         1 => true,
         2 => false,
         _ => {
-            // SAFETY: getpid has no preconditions.
-            let me = unsafe { libc::getpid() };
+            let me = sys::getpid();
             let ours = read_stat(None).is_some_and(|s| s.pid == me);
             PROC_OURS.store(if ours { 1 } else { 2 }, Ordering::Relaxed);
             ours
         }
     }
-}
-
-// ---- futex ------------------------------------------------------------------------------------
-
-/// Sleeps while `*word == expected`, at most `timeout`. Returns false when the wait timed out.
-/// Spurious returns are allowed: callers re-check their condition.
-pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Duration) -> bool {
-    let ts = libc::timespec {
-        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
-        tv_nsec: timeout.subsec_nanos() as libc::c_long,
-    };
-    // SAFETY: the word is a valid, aligned u32 for the call; FUTEX_WAIT only reads it. No
-    // PRIVATE flag: waiters and wakers may be in different processes mapping the word.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            &ts as *const libc::timespec,
-            0usize,
-            0u32,
-        )
-    };
-    !(r != 0 && errno() == libc::ETIMEDOUT)
-}
-
-/// Wakes up to `n` sleepers on `word` (any process).
-pub fn futex_wake(word: &AtomicU32, n: i32) {
-    // SAFETY: FUTEX_WAKE does not access memory; the address only names the wait queue.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAKE,
-            n,
-            0usize,
-            0usize,
-            0u32,
-        )
-    };
 }
 
 // ---- fork ------------------------------------------------------------------------------------
@@ -353,11 +278,9 @@ extern "C" fn after_fork_in_child() {
 }
 
 fn register_atfork() {
-    ATFORK.call_once(|| {
-        // SAFETY: registers a plain extern "C" handler; it only stores to atomics and calls
-        // handlers that promise to do no more than that (see `on_fork_child`).
-        unsafe { libc::pthread_atfork(None, None, Some(after_fork_in_child)) };
-    });
+    // The handler only stores to atomics and calls handlers that promise to do no more than
+    // that (see `on_fork_child`).
+    ATFORK.call_once(|| sys::on_fork_in_child(after_fork_in_child));
 }
 
 /// Runs `f` in the child of every later `fork` of this process, after the child has dropped
@@ -380,6 +303,8 @@ pub fn on_fork_child(f: fn()) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU32;
+    use std::time::Duration;
 
     #[test]
     fn stat_fields_are_counted_from_the_last_parenthesis() {
@@ -482,27 +407,5 @@ mod tests {
         assert_eq!(v[1], 1, "the fork handler ran in the child");
         assert_eq!(CHILD_RAN.load(Ordering::Relaxed), 0, "and only there");
         assert_eq!(Holder::me(), parent);
-    }
-
-    #[test]
-    fn futex_wait_times_out_and_wakes() {
-        let w = AtomicU32::new(7);
-        assert!(!futex_wait(&w, 7, Duration::from_millis(5)), "timed out");
-        assert!(
-            futex_wait(&w, 8, Duration::from_secs(5)),
-            "value differs: no sleep"
-        );
-        let w: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
-        let t = std::thread::spawn(move || {
-            while w.load(Ordering::SeqCst) == 0 {
-                futex_wait(w, 0, Duration::from_secs(10));
-            }
-        });
-        std::thread::sleep(Duration::from_millis(20));
-        w.store(1, Ordering::SeqCst);
-        futex_wake(w, i32::MAX);
-        let t0 = std::time::Instant::now();
-        t.join().unwrap();
-        assert!(t0.elapsed() < Duration::from_secs(5));
     }
 }

@@ -41,7 +41,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::guard::{RawRwLock, ReadGuard, WriteGuard};
-use super::os::{futex_wait, futex_wake, on_fork_child, Holder, LivenessMemo};
+use super::os::{on_fork_child, Holder, LivenessMemo};
+use crate::sys::{futex_wait, futex_wake};
 
 /// Set in `state` while write-held; the low bits are then the writer's token.
 const WRITER: u64 = 1 << 63;
@@ -279,7 +280,7 @@ impl ShRwLock {
         {
             return;
         }
-        futex_wait(&self.wake, w, LIVENESS_INTERVAL);
+        futex_wait(&self.wake, w, Some(LIVENESS_INTERVAL));
     }
 
     /// Takes a read hold in this process's slot and returns the slot.
@@ -353,7 +354,7 @@ impl ShRwLock {
             if self.readers_held() == 0 {
                 return;
             }
-            futex_wait(&self.drain, d, LIVENESS_INTERVAL);
+            futex_wait(&self.drain, d, Some(LIVENESS_INTERVAL));
             check.due(self);
         }
     }

@@ -5,8 +5,8 @@
 //! One submodule per concern; their items are re-exported here, so callers write
 //! `crate::sys::page_size()` whatever file a wrapper lives in:
 //! - [`mem`]: mappings, reservations, memfd, `fallocate`, populate, pagemap, NUMA, `mlock`;
-//! - [`fs`]: OFD locks, `flock` locks on files and directories (nix's `Flock`), file identity;
-//! - [`proc`]: ids, `dlopen`;
+//! - [`fs`]: OFD locks, `flock` locks, file identity, a read that allocates nothing;
+//! - [`proc`]: ids, pidfds, pid existence, the fork hook, the environment, `raise`, `dlopen`;
 //! - [`thread`]: pthreads (create, join, names), affinity, the stack limit;
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;

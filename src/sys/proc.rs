@@ -1,4 +1,80 @@
-//! Processes: ids, `dlopen`. (Lock holders' liveness is the sync layer's: `crate::sync::os`.)
+//! Processes: ids, pidfds and pid existence (the sync layer builds holder liveness on them),
+//! the fork hook, the environment without allocating, signals to oneself, `dlopen`.
+
+/// This process's pid (the kernel's answer: right in the child of a fork too).
+#[inline]
+pub fn getpid() -> i32 {
+    // SAFETY: getpid has no preconditions and cannot fail.
+    unsafe { libc::getpid() }
+}
+
+/// A pidfd for process `pid` (`pidfd_open(2)`): it keeps naming that process, whatever later
+/// gets its pid. Err carries the OS error: ESRCH when no process has the pid, ENOSYS/EPERM
+/// where pidfds are missing or filtered. Allocates nothing (callers run in a fork's child).
+pub fn pidfd_open(pid: i32) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fd is a descriptor we just opened and own.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// True when the process behind `pidfd` has exited, reaped or not (a pidfd polls readable
+/// then). Does not wait.
+pub fn pidfd_exited(pidfd: &impl std::os::fd::AsRawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd: pidfd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no wait.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    n == 1 && p.revents & libc::POLLIN != 0
+}
+
+/// True when a process (a zombie included) has pid `pid`: `kill(pid, 0)` succeeds or is
+/// refused for permission.
+pub fn pid_exists(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks existence and permission.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Registers `handler` to run in the child after every later `fork` (`pthread_atfork`'s child
+/// hook). The handler runs in a possibly multithreaded parent's child: it must be
+/// async-signal-safe in spirit (no locks, no allocation).
+pub fn on_fork_in_child(handler: extern "C" fn()) {
+    // SAFETY: registers a plain extern "C" function with no prepare/parent hooks; it fails only
+    // with ENOMEM, and then the handler simply does not run (callers' state stays the parent's).
+    unsafe { libc::pthread_atfork(None, None, Some(handler)) };
+}
+
+/// Calls `f` with the bytes of environment variable `name` (None when unset), without
+/// allocating or copying: usable in the child of a fork. The environment must not change
+/// while `f` runs (as with `getenv`).
+pub fn with_env<R>(name: &std::ffi::CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+    // SAFETY: name is NUL-terminated; getenv returns NULL or a C string that stays valid until
+    // the environment changes, and the borrow handed to `f` ends before we return.
+    let v = unsafe { libc::getenv(name.as_ptr()) };
+    if v.is_null() {
+        return f(None);
+    }
+    // SAFETY: non-NULL and NUL-terminated (getenv's contract).
+    f(Some(unsafe { std::ffi::CStr::from_ptr(v) }.to_bytes()))
+}
+
+/// Sends signal `sig` to the calling thread (`raise(3)`): SIGSTOP stops the whole process,
+/// SIGKILL ends it.
+pub fn raise(sig: i32) {
+    // SAFETY: raise only sends a signal to this process.
+    unsafe { libc::raise(sig) };
+}
 
 /// True when the process runs as root (effective uid 0).
 pub fn is_root() -> bool {
@@ -42,8 +118,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gettid_names_a_thread() {
+    fn own_pid_exists_and_pid_zero_does_not() {
+        assert_eq!(getpid(), std::process::id() as i32);
+        assert!(pid_exists(getpid()));
+        assert!(!pid_exists(0));
+        assert!(!pid_exists(-1));
         assert!(gettid() > 0);
+    }
+
+    #[test]
+    fn a_pidfd_tells_when_its_process_exits_even_unreaped() {
+        let me = pidfd_open(getpid()).unwrap();
+        assert!(!pidfd_exited(&me));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let fd = pidfd_open(child.id() as i32).unwrap();
+        let t0 = std::time::Instant::now();
+        while !pidfd_exited(&fd) {
+            assert!(
+                t0.elapsed() < std::time::Duration::from_secs(10),
+                "child never exited"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(pid_exists(child.id() as i32), "a zombie still has its pid");
+        child.wait().unwrap();
+        assert_eq!(
+            pidfd_open(i32::MAX).unwrap_err().raw_os_error(),
+            Some(libc::ESRCH)
+        );
+    }
+
+    #[test]
+    fn with_env_lends_the_value_or_none() {
+        assert_eq!(
+            with_env(c"PATH", |v| v.map(<[u8]>::to_vec)),
+            std::env::var_os("PATH").map(|p| p.into_encoded_bytes())
+        );
+        assert!(with_env(c"RTEMEM_SURELY_UNSET_VARIABLE", |v| v.is_none()));
     }
 
     #[test]
