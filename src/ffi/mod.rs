@@ -267,6 +267,7 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod cpuflags;
 pub mod eal;
 pub mod errno;
 pub mod fbarray;

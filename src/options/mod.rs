@@ -540,10 +540,10 @@ fn apply(
         }
         Opt::Long("no-pci") => cfg.no_pci = true,
         Opt::Long("no-hpet") => {}
-        Opt::Long("vmware-tsc-map") => ignore(
-            cfg,
-            "--vmware-tsc-map".into(),
-            "rtemem has no timer support",
+        // As Debian's DPDK, built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT.
+        Opt::Long("vmware-tsc-map") => cfg.warnings.push(
+            "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
+                .into(),
         ),
         Opt::Long("no-shconf") => cfg.no_shconf = true,
         Opt::Long("in-memory") => {
