@@ -280,6 +280,7 @@ pub mod memzone;
 pub mod misc;
 pub mod mp;
 pub mod paging;
+pub mod power;
 pub mod tailq;
 pub mod trace;
 

@@ -10,6 +10,7 @@
 
 pub mod flags;
 pub mod hypervisor;
+pub mod power;
 pub mod timer;
 
 use std::sync::atomic::{AtomicU16, Ordering};
