@@ -282,6 +282,7 @@ pub mod mp;
 pub mod paging;
 pub mod power;
 pub mod tailq;
+pub mod thread;
 pub mod trace;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
