@@ -18,4 +18,5 @@ pub mod runtime;
 pub mod tailq;
 pub mod thread;
 pub mod tls;
+pub mod util;
 pub mod version;

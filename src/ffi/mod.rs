@@ -281,9 +281,11 @@ pub mod misc;
 pub mod mp;
 pub mod paging;
 pub mod power;
+pub mod reciprocal;
 pub mod tailq;
 pub mod thread;
 pub mod trace;
+pub mod uuid;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
 pub(crate) struct CFile(pub *mut libc::FILE);
