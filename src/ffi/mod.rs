@@ -272,6 +272,7 @@ pub mod eal;
 pub mod errno;
 pub mod fbarray;
 pub mod info;
+pub mod keepalive;
 pub mod lcore;
 pub mod log;
 pub mod malloc;

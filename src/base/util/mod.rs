@@ -4,5 +4,6 @@
 //!
 //! None of them keeps process-wide state or needs `rte_eal_init`.
 
+pub mod keepalive;
 pub mod reciprocal;
 pub mod uuid;
