@@ -271,6 +271,7 @@ pub mod cpuflags;
 pub mod eal;
 pub mod errno;
 pub mod fbarray;
+pub mod filesystem;
 pub mod info;
 pub mod keepalive;
 pub mod lcore;

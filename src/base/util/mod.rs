@@ -4,6 +4,7 @@
 //!
 //! None of them keeps process-wide state or needs `rte_eal_init`.
 
+pub mod fs;
 pub mod keepalive;
 pub mod reciprocal;
 pub mod uuid;
