@@ -36,11 +36,24 @@ static void flags(const char *when)
 		on = rte_cpu_get_flag_enabled((enum rte_cpu_flag_t)f);
 		OBS("%s flag %d %s enabled %d errno %d", when, f, name ? name : "(NULL)", on, rte_errno);
 	}
-	rte_errno = 0;
-	OBS("%s flag -1 name %s enabled %d errno %d", when,
-	    rte_cpu_get_flag_name((enum rte_cpu_flag_t)-1) ? "set" : "(NULL)",
-	    rte_cpu_get_flag_enabled((enum rte_cpu_flag_t)-1), rte_errno);
+	{
+		const char *name;
+		int on;
+
+		rte_errno = 0;
+		name = rte_cpu_get_flag_name((enum rte_cpu_flag_t)-1);
+		on = rte_cpu_get_flag_enabled((enum rte_cpu_flag_t)-1);
+		OBS("%s flag -1 name %s enabled %d errno %d", when, name ? "set" : "(NULL)", on,
+		    rte_errno);
+	}
 }
+
+/* One call: its result and rte_errno (zeroed before), evaluated in that order. */
+#define P(when, expr) do { \
+	rte_errno = 0; \
+	int r_ = (expr); \
+	OBS("%s %s => %d errno %d", when, #expr, r_, rte_errno); \
+} while (0)
 
 static void power(const char *when)
 {
@@ -52,21 +65,15 @@ static void power(const char *when)
 	pmc[0].size = 8;
 	pmc[0].fn = never;
 	pmc[1] = pmc[0];
-	rte_errno = 0;
-	OBS("%s rte_power_monitor(NULL) %d errno %d", when, rte_power_monitor(NULL, 0), rte_errno);
-	OBS("%s rte_power_monitor(pmc, now) %d errno %d", when,
-	    rte_power_monitor(&pmc[0], rte_rdtsc()), rte_errno);
+	P(when, rte_power_monitor(NULL, 0));
+	P(when, rte_power_monitor(&pmc[0], rte_rdtsc()));
 	pmc[0].size = 3;
-	OBS("%s rte_power_monitor(size 3) %d errno %d", when,
-	    rte_power_monitor(&pmc[0], rte_rdtsc()), rte_errno);
-	OBS("%s rte_power_pause(now) %d errno %d", when, rte_power_pause(rte_rdtsc()), rte_errno);
-	OBS("%s rte_power_monitor_wakeup(0) %d errno %d", when, rte_power_monitor_wakeup(0), rte_errno);
-	OBS("%s rte_power_monitor_wakeup(RTE_MAX_LCORE) %d errno %d", when,
-	    rte_power_monitor_wakeup(RTE_MAX_LCORE), rte_errno);
-	OBS("%s rte_power_monitor_multi(NULL, 0) %d errno %d", when,
-	    rte_power_monitor_multi(NULL, 0, 0), rte_errno);
-	OBS("%s rte_power_monitor_multi(pmc, 2) %d errno %d", when,
-	    rte_power_monitor_multi(pmc, 2, rte_rdtsc()), rte_errno);
+	P(when, rte_power_monitor(&pmc[0], rte_rdtsc()));
+	P(when, rte_power_pause(rte_rdtsc()));
+	P(when, rte_power_monitor_wakeup(0));
+	P(when, rte_power_monitor_wakeup(RTE_MAX_LCORE));
+	P(when, rte_power_monitor_multi(NULL, 0, 0));
+	P(when, rte_power_monitor_multi(pmc, 2, rte_rdtsc()));
 }
 
 int main(void)

@@ -36,6 +36,11 @@ fn null(what: &str) -> Error {
     Error::new(libc::EINVAL, format!("{what} is NULL"))
 }
 
+/// A NULL CPU set handed to the kernel: DPDK passes it on and gets EFAULT; so do we.
+fn bad_address(what: &str) -> Error {
+    Error::new(libc::EFAULT, format!("{what} is NULL"))
+}
+
 /// Starts a thread running `thread_func(arg)`, with `thread_attr`'s priority and affinity
 /// when it is not NULL, and stores its id in `*thread_id`.
 ///
@@ -193,7 +198,7 @@ pub unsafe extern "C" fn rte_thread_set_affinity_by_id(
 ) -> c_int {
     ffi_boundary!(LogOnly, "rte_thread_set_affinity_by_id", fail = errno, {
         // SAFETY: NULL or readable (caller's guarantee).
-        let set = unsafe { cpuset.as_ref() }.ok_or_else(|| null("cpuset"))?;
+        let set = unsafe { cpuset.as_ref() }.ok_or_else(|| bad_address("cpuset"))?;
         // SAFETY: forwarded caller guarantee.
         unsafe { thread::set_affinity(thread_id.opaque_id, set) }?;
         Ok(0)
@@ -212,7 +217,7 @@ pub unsafe extern "C" fn rte_thread_get_affinity_by_id(
 ) -> c_int {
     ffi_boundary!(LogOnly, "rte_thread_get_affinity_by_id", fail = errno, {
         if cpuset.is_null() {
-            return Err(null("cpuset"));
+            return Err(bad_address("cpuset"));
         }
         // SAFETY: forwarded caller guarantee.
         let set = unsafe { thread::affinity(thread_id.opaque_id) }?;
