@@ -297,7 +297,7 @@ pub unsafe fn key_delete(key: *mut Key) -> Result<()> {
 pub unsafe fn value_set(key: *const Key, v: *const c_void) -> Result<()> {
     // SAFETY: the caller's guarantee.
     let k = unsafe { key.as_ref() }.ok_or_else(|| err!(libc::EINVAL, "the key is NULL"))?;
-    match sys::pthread_setspecific(k.key, v) {
+    match sys::pthread_setspecific(k.key, v as usize) {
         0 => Ok(()),
         rc => Err(err!(
             libc::ENOEXEC,
@@ -369,9 +369,9 @@ mod tests {
         // SAFETY: the calling thread is live.
         let mine = unsafe { affinity(current()) }.unwrap();
         let last = (0..libc::CPU_SETSIZE as usize)
+            .rev()
             // SAFETY: CPU_ISSET reads the set.
-            .filter(|&c| unsafe { libc::CPU_ISSET(c, &mine) })
-            .last()
+            .find(|&c| unsafe { libc::CPU_ISSET(c, &mine) })
             .unwrap();
         // SAFETY: CPU_SET writes inside the set.
         unsafe { libc::CPU_SET(last, &mut a.cpuset) };

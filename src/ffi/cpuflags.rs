@@ -122,9 +122,7 @@ mod tests {
         let n = unsafe { CStr::from_ptr(rte_hypervisor_get_name(id)) };
         assert_eq!(n, hypervisor::name(id));
         // SAFETY: as above.
-        assert_eq!(
-            unsafe { CStr::from_ptr(rte_hypervisor_get_name(-7)) },
-            c"unknown"
-        );
+        let other = unsafe { CStr::from_ptr(rte_hypervisor_get_name(-7)) };
+        assert_eq!(other, c"unknown");
     }
 }

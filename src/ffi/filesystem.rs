@@ -105,7 +105,7 @@ mod tests {
                 0
             );
             assert!(v > 0);
-            let mut b: *mut c_void = 1 as *mut c_void;
+            let mut b: *mut c_void = std::ptr::dangling_mut();
             let mut n = 5usize;
             assert_eq!(
                 rte_firmware_read(c"/nonexistent".as_ptr(), &mut b, &mut n),

@@ -41,7 +41,8 @@ pub extern "C" fn rte_keepalive_create(
             ));
         }
         // SAFETY: p is SIZE zeroed bytes aligned to ALIGN, fresh from rte_zmalloc.
-        let ka = unsafe { KeepAlive::init_zeroed(p.cast(), callback, data) };
+        let ka = unsafe { KeepAlive::from_zeroed(p.cast()) };
+        ka.set_failure(callback, data);
         Ok(ka as *const KeepAlive as *mut KeepAlive)
     })
 }

@@ -251,10 +251,11 @@ pub fn pthread_key_delete(k: libc::pthread_key_t) -> c_int {
     unsafe { libc::pthread_key_delete(k) }
 }
 
-/// Sets the calling thread's value of key `k`. Returns 0 or a positive errno.
-pub fn pthread_setspecific(k: libc::pthread_key_t, v: *const c_void) -> c_int {
+/// Sets the calling thread's value of key `k` (a pointer's address: it is stored, never
+/// dereferenced). Returns 0 or a positive errno.
+pub fn pthread_setspecific(k: libc::pthread_key_t, v: usize) -> c_int {
     // SAFETY: glibc checks the key number; the value is stored, not dereferenced.
-    unsafe { libc::pthread_setspecific(k, v) }
+    unsafe { libc::pthread_setspecific(k, v as *const c_void) }
 }
 
 /// The calling thread's value of key `k` (NULL when unset or the key is invalid).

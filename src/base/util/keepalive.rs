@@ -105,29 +105,27 @@ impl KeepAlive {
     pub const SIZE: usize = std::mem::size_of::<KeepAlive>();
     pub const ALIGN: usize = std::mem::align_of::<KeepAlive>();
 
-    /// Turns zeroed memory into a monitor that calls `failure(data, lcore)` when a watched
-    /// lcore dies.
+    /// Views zeroed memory as an empty monitor.
     ///
     /// # Safety
     /// `mem` is `SIZE` zeroed bytes aligned to `ALIGN`, valid for `'a` and not used otherwise.
-    pub unsafe fn init_zeroed<'a>(
-        mem: *mut u8,
-        failure: Option<FailureCb>,
-        data: *mut c_void,
-    ) -> &'a KeepAlive {
+    pub unsafe fn from_zeroed<'a>(mem: *mut u8) -> &'a KeepAlive {
         // SAFETY: every field is an atomic (or an array of them), for which all-zero bytes are
         // a valid value; size, alignment and exclusivity are the caller's guarantee.
-        let ka = unsafe { &*mem.cast::<KeepAlive>() };
-        ka.failure.set(failure.map_or(0, |f| f as usize), data);
-        ka
+        unsafe { &*mem.cast::<KeepAlive>() }
+    }
+
+    /// Sets the callback called as `failure(data, lcore)` when a watched lcore dies.
+    pub fn set_failure(&self, failure: Option<FailureCb>, data: *mut c_void) {
+        self.failure.set(failure.map_or(0, |f| f as usize), data);
     }
 
     /// A zeroed monitor on the Rust heap (tests).
     #[cfg(test)]
     fn boxed(failure: Option<FailureCb>, data: *mut c_void) -> Box<KeepAlive> {
-        // SAFETY: all-zero bytes are a valid KeepAlive (see init_zeroed).
+        // SAFETY: all-zero bytes are a valid KeepAlive (see from_zeroed).
         let b: Box<KeepAlive> = unsafe { Box::new_zeroed().assume_init() };
-        b.failure.set(failure.map_or(0, |f| f as usize), data);
+        b.set_failure(failure, data);
         b
     }
 
@@ -205,7 +203,7 @@ impl KeepAlive {
                         self.log_last_seen("Core died. ", i, tsc_hz);
                         let (f, data) = self.failure.get();
                         if f != 0 {
-                            // SAFETY: f was stored from a FailureCb by init_zeroed.
+                            // SAFETY: f was stored from a FailureCb by set_failure.
                             let f: FailureCb = unsafe { std::mem::transmute(f) };
                             // SAFETY: the application's callback with its own argument.
                             unsafe { f(data, i as c_int) };
@@ -350,7 +348,7 @@ mod tests {
         let p = unsafe { std::alloc::alloc_zeroed(layout) };
         assert!(!p.is_null());
         // SAFETY: p is SIZE zeroed bytes aligned to ALIGN, used only here.
-        let ka = unsafe { KeepAlive::init_zeroed(p, None, std::ptr::null_mut()) };
+        let ka = unsafe { KeepAlive::from_zeroed(p) };
         ka.register_core(1).unwrap();
         ka.dispatch_pings(1);
         assert_eq!(ka.state(1), State::Unused);
