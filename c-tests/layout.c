@@ -3,19 +3,31 @@
  * key constants, one "name value" per line. c-tests/sh_layout.sh builds this file once against
  * rtemem's include/ and once against DPDK 22.11's headers and requires identical output.
  */
+/* As DPDK's own build: rte_thread_attr_t then has its cpuset. */
+#define _GNU_SOURCE
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_config.h>
+#include <rte_cpuflags.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_hypervisor.h>
+#include <rte_keepalive.h>
+#include <rte_lcore.h>
+#include <rte_power_intrinsics.h>
+#include <rte_reciprocal.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_rwlock.h>
 #include <rte_spinlock.h>
+#include <rte_thread.h>
+#include <rte_uuid.h>
 #include <rte_version.h>
 
 #define SIZE(t) printf("sizeof(%s) %zu\n", #t, sizeof(t))
@@ -177,5 +189,194 @@ int main(void)
 	VAL(sizeof(RTE_MEMZONE_2MB));
 	VAL(sizeof(SOCKET_ID_ANY));
 	VAL(sizeof(RTE_MAX_LCORE));
+
+	/* CPU flags, intrinsics, hypervisor, timer (issue 10 WP1) */
+	VAL(RTE_CPUFLAG_SSE3);
+	VAL(RTE_CPUFLAG_PCLMULQDQ);
+	VAL(RTE_CPUFLAG_DTES64);
+	VAL(RTE_CPUFLAG_MONITOR);
+	VAL(RTE_CPUFLAG_DS_CPL);
+	VAL(RTE_CPUFLAG_VMX);
+	VAL(RTE_CPUFLAG_SMX);
+	VAL(RTE_CPUFLAG_EIST);
+	VAL(RTE_CPUFLAG_TM2);
+	VAL(RTE_CPUFLAG_SSSE3);
+	VAL(RTE_CPUFLAG_CNXT_ID);
+	VAL(RTE_CPUFLAG_FMA);
+	VAL(RTE_CPUFLAG_CMPXCHG16B);
+	VAL(RTE_CPUFLAG_XTPR);
+	VAL(RTE_CPUFLAG_PDCM);
+	VAL(RTE_CPUFLAG_PCID);
+	VAL(RTE_CPUFLAG_DCA);
+	VAL(RTE_CPUFLAG_SSE4_1);
+	VAL(RTE_CPUFLAG_SSE4_2);
+	VAL(RTE_CPUFLAG_X2APIC);
+	VAL(RTE_CPUFLAG_MOVBE);
+	VAL(RTE_CPUFLAG_POPCNT);
+	VAL(RTE_CPUFLAG_TSC_DEADLINE);
+	VAL(RTE_CPUFLAG_AES);
+	VAL(RTE_CPUFLAG_XSAVE);
+	VAL(RTE_CPUFLAG_OSXSAVE);
+	VAL(RTE_CPUFLAG_AVX);
+	VAL(RTE_CPUFLAG_F16C);
+	VAL(RTE_CPUFLAG_RDRAND);
+	VAL(RTE_CPUFLAG_HYPERVISOR);
+	VAL(RTE_CPUFLAG_FPU);
+	VAL(RTE_CPUFLAG_VME);
+	VAL(RTE_CPUFLAG_DE);
+	VAL(RTE_CPUFLAG_PSE);
+	VAL(RTE_CPUFLAG_TSC);
+	VAL(RTE_CPUFLAG_MSR);
+	VAL(RTE_CPUFLAG_PAE);
+	VAL(RTE_CPUFLAG_MCE);
+	VAL(RTE_CPUFLAG_CX8);
+	VAL(RTE_CPUFLAG_APIC);
+	VAL(RTE_CPUFLAG_SEP);
+	VAL(RTE_CPUFLAG_MTRR);
+	VAL(RTE_CPUFLAG_PGE);
+	VAL(RTE_CPUFLAG_MCA);
+	VAL(RTE_CPUFLAG_CMOV);
+	VAL(RTE_CPUFLAG_PAT);
+	VAL(RTE_CPUFLAG_PSE36);
+	VAL(RTE_CPUFLAG_PSN);
+	VAL(RTE_CPUFLAG_CLFSH);
+	VAL(RTE_CPUFLAG_DS);
+	VAL(RTE_CPUFLAG_ACPI);
+	VAL(RTE_CPUFLAG_MMX);
+	VAL(RTE_CPUFLAG_FXSR);
+	VAL(RTE_CPUFLAG_SSE);
+	VAL(RTE_CPUFLAG_SSE2);
+	VAL(RTE_CPUFLAG_SS);
+	VAL(RTE_CPUFLAG_HTT);
+	VAL(RTE_CPUFLAG_TM);
+	VAL(RTE_CPUFLAG_PBE);
+	VAL(RTE_CPUFLAG_DIGTEMP);
+	VAL(RTE_CPUFLAG_TRBOBST);
+	VAL(RTE_CPUFLAG_ARAT);
+	VAL(RTE_CPUFLAG_PLN);
+	VAL(RTE_CPUFLAG_ECMD);
+	VAL(RTE_CPUFLAG_PTM);
+	VAL(RTE_CPUFLAG_MPERF_APERF_MSR);
+	VAL(RTE_CPUFLAG_ACNT2);
+	VAL(RTE_CPUFLAG_ENERGY_EFF);
+	VAL(RTE_CPUFLAG_FSGSBASE);
+	VAL(RTE_CPUFLAG_BMI1);
+	VAL(RTE_CPUFLAG_HLE);
+	VAL(RTE_CPUFLAG_AVX2);
+	VAL(RTE_CPUFLAG_SMEP);
+	VAL(RTE_CPUFLAG_BMI2);
+	VAL(RTE_CPUFLAG_ERMS);
+	VAL(RTE_CPUFLAG_INVPCID);
+	VAL(RTE_CPUFLAG_RTM);
+	VAL(RTE_CPUFLAG_AVX512F);
+	VAL(RTE_CPUFLAG_RDSEED);
+	VAL(RTE_CPUFLAG_LAHF_SAHF);
+	VAL(RTE_CPUFLAG_LZCNT);
+	VAL(RTE_CPUFLAG_SYSCALL);
+	VAL(RTE_CPUFLAG_XD);
+	VAL(RTE_CPUFLAG_1GB_PG);
+	VAL(RTE_CPUFLAG_RDTSCP);
+	VAL(RTE_CPUFLAG_EM64T);
+	VAL(RTE_CPUFLAG_INVTSC);
+	VAL(RTE_CPUFLAG_AVX512DQ);
+	VAL(RTE_CPUFLAG_AVX512IFMA);
+	VAL(RTE_CPUFLAG_AVX512CD);
+	VAL(RTE_CPUFLAG_AVX512BW);
+	VAL(RTE_CPUFLAG_AVX512VL);
+	VAL(RTE_CPUFLAG_AVX512VBMI);
+	VAL(RTE_CPUFLAG_AVX512VBMI2);
+	VAL(RTE_CPUFLAG_GFNI);
+	VAL(RTE_CPUFLAG_VAES);
+	VAL(RTE_CPUFLAG_VPCLMULQDQ);
+	VAL(RTE_CPUFLAG_AVX512VNNI);
+	VAL(RTE_CPUFLAG_AVX512BITALG);
+	VAL(RTE_CPUFLAG_AVX512VPOPCNTDQ);
+	VAL(RTE_CPUFLAG_CLDEMOTE);
+	VAL(RTE_CPUFLAG_MOVDIRI);
+	VAL(RTE_CPUFLAG_MOVDIR64B);
+	VAL(RTE_CPUFLAG_AVX512VP2INTERSECT);
+	VAL(RTE_CPUFLAG_WAITPKG);
+	VAL(RTE_CPUFLAG_NUMFLAGS);
+	SIZE(struct rte_cpu_intrinsics);
+	{
+		struct rte_cpu_intrinsics in;
+		uint32_t w;
+
+		memset(&in, 0, sizeof(in));
+		in.power_monitor = 1;
+		memcpy(&w, &in, 4);
+		printf("rte_cpu_intrinsics.power_monitor bits %u\n", w);
+		memset(&in, 0, sizeof(in));
+		in.power_pause = 1;
+		memcpy(&w, &in, 4);
+		printf("rte_cpu_intrinsics.power_pause bits %u\n", w);
+		memset(&in, 0, sizeof(in));
+		in.power_monitor_multi = 1;
+		memcpy(&w, &in, 4);
+		printf("rte_cpu_intrinsics.power_monitor_multi bits %u\n", w);
+	}
+	VAL(RTE_HYPERVISOR_NONE);
+	VAL(RTE_HYPERVISOR_KVM);
+	VAL(RTE_HYPERVISOR_HYPERV);
+	VAL(RTE_HYPERVISOR_VMWARE);
+	VAL(RTE_HYPERVISOR_UNKNOWN);
+	VAL(EAL_TIMER_TSC);
+	VAL(EAL_TIMER_HPET);
+	VAL(sizeof(eal_timer_source));
+	VAL(sizeof(rte_rtm_supported));
+	SIZE(struct rte_power_monitor_cond);
+	OFF(struct rte_power_monitor_cond, addr);
+	OFF(struct rte_power_monitor_cond, size);
+	OFF(struct rte_power_monitor_cond, fn);
+	OFF(struct rte_power_monitor_cond, opaque);
+	VAL(RTE_POWER_MONITOR_OPAQUE_SZ);
+
+	/* threads */
+	SIZE(rte_thread_t);
+	SIZE(rte_thread_attr_t);
+	OFF(rte_thread_attr_t, priority);
+	OFF(rte_thread_attr_t, cpuset);
+	SIZE(rte_thread_key);
+	VAL(RTE_THREAD_PRIORITY_NORMAL);
+	VAL(RTE_THREAD_PRIORITY_REALTIME_CRITICAL);
+
+	/* uuid, reciprocal, keepalive */
+	SIZE(rte_uuid_t);
+	VAL(RTE_UUID_STRLEN);
+	{
+		rte_uuid_t u = RTE_UUID_INIT(0x01234567, 0x89ab, 0xcdef, 0x0123, 0x456789abcdefULL);
+		rte_uuid_t v;
+		int i;
+
+		rte_uuid_copy(v, u);
+		printf("RTE_UUID_INIT");
+		for (i = 0; i < 16; i++)
+			printf(" %02x", v[i]);
+		printf("\n");
+	}
+	SIZE(struct rte_reciprocal);
+	OFF(struct rte_reciprocal, m);
+	OFF(struct rte_reciprocal, sh1);
+	OFF(struct rte_reciprocal, sh2);
+	SIZE(struct rte_reciprocal_u64);
+	OFF(struct rte_reciprocal_u64, m);
+	OFF(struct rte_reciprocal_u64, sh1);
+	OFF(struct rte_reciprocal_u64, sh2);
+	{
+		struct rte_reciprocal r = { .m = 613566757, .sh1 = 1, .sh2 = 2 };
+		struct rte_reciprocal_u64 r64 = { .m = 2635249153387078803ULL, .sh1 = 1, .sh2 = 2 };
+
+		printf("rte_reciprocal_divide(1000, 7) %u\n", rte_reciprocal_divide(1000, r));
+		printf("rte_reciprocal_divide_u64(10^18, 7) %llu\n",
+		       (unsigned long long)rte_reciprocal_divide_u64(1000000000000000000ULL, &r64));
+	}
+	VAL(RTE_KEEPALIVE_MAXCORES);
+	VAL(RTE_KA_STATE_UNUSED);
+	VAL(RTE_KA_STATE_ALIVE);
+	VAL(RTE_KA_STATE_MISSING);
+	VAL(RTE_KA_STATE_DEAD);
+	VAL(RTE_KA_STATE_GONE);
+	VAL(RTE_KA_STATE_DOZING);
+	VAL(RTE_KA_STATE_SLEEP);
 	return 0;
 }

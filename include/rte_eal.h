@@ -16,6 +16,7 @@
 #include <rte_compat.h>
 #include <rte_config.h>
 #include <rte_per_lcore.h>
+#include <rte_uuid.h>
 #include <rtemem.h>
 
 #ifdef __cplusplus

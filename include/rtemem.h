@@ -192,6 +192,41 @@
 #define RTE_MAGIC 19820526
 
 /**
+ * Number of flags (`RTE_CPUFLAG_NUMFLAGS`).
+ */
+#define NUMFLAGS 105
+
+/**
+ * `RTE_CPUFLAG_HYPERVISOR`.
+ */
+#define HYPERVISOR 29
+
+/**
+ * `RTE_CPUFLAG_SSE4_2`.
+ */
+#define SSE4_2 18
+
+/**
+ * `RTE_CPUFLAG_RTM`.
+ */
+#define RTM 76
+
+/**
+ * `RTE_CPUFLAG_WAITPKG`.
+ */
+#define WAITPKG 104
+
+/**
+ * `enum timer_source`: `EAL_TIMER_TSC`.
+ */
+#define TIMER_TSC 0
+
+/**
+ * `enum timer_source`: `EAL_TIMER_HPET`.
+ */
+#define TIMER_HPET 1
+
+/**
  * First errno value of DPDK's own range (`__ELASTERROR`).
  */
 #define RTE_MIN_ERRNO 1000
@@ -412,6 +447,26 @@
 #define RTE_TAILQ_NAMESIZE 32
 
 /**
+ * `RTE_THREAD_PRIORITY_NORMAL`.
+ */
+#define PRIORITY_NORMAL 0
+
+/**
+ * `RTE_THREAD_PRIORITY_REALTIME_CRITICAL`.
+ */
+#define PRIORITY_REALTIME_CRITICAL 1
+
+/**
+ * Lcores a monitor can watch (`RTE_KEEPALIVE_MAXCORES`, = RTE_MAX_LCORE).
+ */
+#define MAXCORES 128
+
+/**
+ * Length of the text form, without the NUL (`RTE_UUID_STRLEN` is this plus one).
+ */
+#define TEXT_LEN 36
+
+/**
  * The ABI version of the DPDK release rtemem implements (`librte_eal.so.23`).
  */
 #define DPDK_ABI 23
@@ -425,6 +480,11 @@
  * Largest number of NUMA nodes (RTE_MAX_NUMA_NODES).
  */
 #define RTE_MAX_NUMA_NODES 32
+
+/**
+ * What [`xbegin`] returns when the transaction started (`_XBEGIN_STARTED`).
+ */
+#define XBEGIN_STARTED UINT32_MAX
 
 /**
  * Mirrors `struct rtemem_hot_tls` in csrc/eal_shim.c.
@@ -502,6 +562,24 @@ typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
  */
 typedef void (*rte_memzone_walk_fn)(const struct rte_memzone *mz, void *arg);
 
+/**
+ * `struct rte_reciprocal`: 8 bytes, returned in a register.
+ */
+struct rte_reciprocal {
+  uint32_t m;
+  uint8_t sh1;
+  uint8_t sh2;
+};
+
+/**
+ * `struct rte_reciprocal_u64`: 16 bytes, returned in two registers.
+ */
+struct rte_reciprocal_u64 {
+  uint64_t m;
+  uint8_t sh1;
+  uint8_t sh2;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -560,6 +638,35 @@ rte_usage_hook_t rte_set_application_usage_hook(rte_usage_hook_t usage_func);
  * True when memory uses one file per memseg list (`--single-file-segments`).
  */
 bool rte_mcfg_get_single_file_segments(void);
+
+/**
+ * Raises the I/O privilege level so that the calling thread may use port I/O (legacy virtio
+ * and UIO drivers). 0, or -1 when the system refuses (no CAP_SYS_RAWIO, most VMs): an answer
+ * drivers check, logged at DEBUG only; `rte_errno` untouched, as DPDK.
+ */
+int rte_eal_iopl_init(void);
+
+/**
+ * 1 when `--create-uio-dev` was given (the PCI bus then creates `/dev/uioN` nodes itself).
+ */
+int rte_eal_create_uio_dev(void);
+
+/**
+ * The mempool handler named by `--mbuf-pool-ops-name`, or NULL when none was given (mbuf
+ * then uses its default). The string stays valid for the process lifetime.
+ */
+const char *rte_eal_mbuf_user_pool_ops(void);
+
+/**
+ * Reads hex coremask `coremask` into `cores` (RTE_MAX_LCORE ints): for each lcore in the
+ * mask its rank among them (lowest lcore first), -1 for the others. 0, or -1 (logged,
+ * `rte_errno` untouched) for an empty or non-hex mask, or a lcore >= RTE_MAX_LCORE.
+ *
+ * # Safety
+ * `coremask` is NULL or a NUL-terminated string; `cores` is NULL or has room for
+ * RTE_MAX_LCORE ints.
+ */
+int rte_eal_parse_coremask(const char *coremask, int *cores);
 
 /**
  * Returns a text for `errnum`, including DPDK's own codes. The string is owned by the calling
@@ -786,6 +893,27 @@ int rte_fbarray_find_rev_biggest_used(struct rte_fbarray *arr, unsigned int star
  * `arr` is NULL or an array mapped in this process; `f` is NULL or an open `FILE`.
  */
 void rte_fbarray_dump_metadata(struct rte_fbarray *arr, FILE *f);
+
+/**
+ * Reads the number (decimal, 0x hex or 0 octal) on the first line of `filename` into
+ * `*val`. 0, or -1 when the file cannot be opened or read or does not hold a number ended by
+ * a newline.
+ *
+ * # Safety
+ * `filename` is NULL or a NUL-terminated string; `val` is NULL or writable.
+ */
+int eal_parse_sysfs_value(const char *filename, unsigned long *val);
+
+/**
+ * Reads the whole of firmware file `name` into a buffer from the C library's `malloc`
+ * (the caller frees it with `free`) and stores it in `*buf` and its size in `*bufsz`. 0, or
+ * -1 with `*buf` NULL and `*bufsz` 0. A compressed `name.xz`/`name.zst` is reported, not
+ * read (no decompressor, as in Debian's DPDK).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `buf` and `bufsz` are NULL or writable.
+ */
+int rte_firmware_read(const char *name, void **buf, size_t *bufsz);
 
 /**
  * The pid of the primary process of this process's `--file-prefix`, or -1 (rte_errno
@@ -1708,6 +1836,26 @@ size_t rte_mem_page_size(void);
 int rte_mem_lock(const void *virt, size_t size);
 
 /**
+ * Wakes lcore `lcore_id` from `rte_power_monitor` or `rte_power_monitor_multi`.
+ */
+int rte_power_monitor_wakeup(unsigned int lcore_id);
+
+/**
+ * Sleeps until the TSC reaches `tsc_timestamp`.
+ */
+int rte_power_pause(uint64_t tsc_timestamp);
+
+/**
+ * The 32-bit reciprocal of `d`.
+ */
+struct rte_reciprocal rte_reciprocal_value(uint32_t d);
+
+/**
+ * The 64-bit reciprocal of `d`.
+ */
+struct rte_reciprocal_u64 rte_reciprocal_value_u64(uint64_t d);
+
+/**
  * Registers a library's tailq. 0, or -1 when the name is already registered or no head is
  * left (the element's `head` is then NULL).
  *
@@ -1764,6 +1912,40 @@ uint64_t *rte_trace_point_lookup(const char *name);
  * Whether any trace point is enabled: never.
  */
 bool rte_trace_is_enabled(void);
+
+/**
+ * true when all 16 bytes are 0 (also, logged, for a NULL pointer).
+ *
+ * # Safety
+ * `uu` is NULL or points to 16 readable bytes.
+ */
+bool rte_uuid_is_null(const uint8_t *uu);
+
+/**
+ * Orders two UUIDs: negative, 0 or positive.
+ *
+ * # Safety
+ * `uu1` and `uu2` are NULL or point to 16 readable bytes.
+ */
+int rte_uuid_compare(const uint8_t *uu1, const uint8_t *uu2);
+
+/**
+ * Reads the 36-character text form `in_` into `uu`; 0, or -1 when it is not a UUID (an
+ * answer: DEBUG log, `rte_errno` untouched, as DPDK). NULL pointers get an ERR line.
+ *
+ * # Safety
+ * `in_` is NULL or a NUL-terminated string; `uu` is NULL or 16 writable bytes.
+ */
+int rte_uuid_parse(const char *in_, uint8_t *uu);
+
+/**
+ * Writes the text form of `uu` into `out` (`len` bytes, truncated and NUL-terminated as
+ * snprintf does; RTE_UUID_STRLEN = 37 holds it all).
+ *
+ * # Safety
+ * `uu` is NULL or 16 readable bytes; `out` is NULL or `len` writable bytes.
+ */
+void rte_uuid_unparse(const uint8_t *uu, char *out, size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -192,6 +192,9 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
+    // DPDK step 22, rte_eal_timer_init: the timer functions read the TSC from here on (WP1).
+    crate::base::cpu::timer::init();
+
     config::set_state(EalState {
         proc_type,
         iova_mode,

@@ -16,5 +16,7 @@ pub mod plugin;
 pub mod rand;
 pub mod runtime;
 pub mod tailq;
+pub mod thread;
 pub mod tls;
+pub mod util;
 pub mod version;

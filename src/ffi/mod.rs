@@ -35,6 +35,9 @@ pub(crate) enum Mode {
     /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
     /// alone (the log level setters).
     Debug,
+    /// The ERR line, `rte_errno` untouched: bad arguments to functions whose DPDK contract is
+    /// the return value alone (the `rte_thread_*` calls return a positive errno).
+    LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
 }
@@ -45,10 +48,24 @@ pub(crate) enum Mode {
 /// - `ffi_boundary!(Log, "rte_x", { ... })`: on failure, `T`'s [`FailValue`];
 /// - `ffi_boundary!(Quiet, "rte_x", fail = 0, { ... })`: on failure, this value;
 /// - `ffi_boundary!(Log, "rte_x", fail = -errno, { ... })`: on failure, minus the errno that
-///   `rte_errno` gets (`-EFAULT` after a panic).
+///   `rte_errno` gets (`-EFAULT` after a panic);
+/// - `ffi_boundary!(LogOnly, "rte_x", fail = errno, { ... })`: on failure, the errno itself
+///   (pthread style: `EFAULT` after a panic).
 ///
 /// The mode is a [`Mode`] variant, named bare (`Log`, `Per(|e| ...)`).
 macro_rules! ffi_boundary {
+    ($mode:expr, $name:expr, fail = errno, $body:block) => {
+        $crate::ffi::boundary(
+            {
+                #[allow(unused_imports)]
+                use $crate::ffi::Mode::*;
+                $mode
+            },
+            $name,
+            |errno| errno,
+            || $body,
+        )
+    };
     ($mode:expr, $name:expr, fail = -errno, $body:block) => {
         $crate::ffi::boundary(
             {
@@ -192,6 +209,7 @@ pub(crate) fn report(mode: Mode, func: &str, e: &Error) {
         }
         Mode::Errno => crate::base::errno::set(e.errno),
         Mode::Debug => crate::eal_log!(RTE_LOG_DEBUG, "{func}(): {}", e.msg),
+        Mode::LogOnly => eal_err(&format!("{func}(): {}", e.msg)),
         Mode::Per(choose) => match choose(e) {
             Mode::Per(_) => report(Mode::Log, func, e),
             m => report(m, func, e),
@@ -249,10 +267,13 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod cpuflags;
 pub mod eal;
 pub mod errno;
 pub mod fbarray;
+pub mod filesystem;
 pub mod info;
+pub mod keepalive;
 pub mod lcore;
 pub mod log;
 pub mod malloc;
@@ -261,8 +282,12 @@ pub mod memzone;
 pub mod misc;
 pub mod mp;
 pub mod paging;
+pub mod power;
+pub mod reciprocal;
 pub mod tailq;
+pub mod thread;
 pub mod trace;
+pub mod uuid;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
 pub(crate) struct CFile(pub *mut libc::FILE);

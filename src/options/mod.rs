@@ -32,6 +32,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
+pub(crate) use lcores::coremask_indexes;
 pub use lcores::Machine;
 use values::str_to_size;
 
@@ -153,6 +154,9 @@ pub struct EalConfig {
     pub no_pci: bool,
     /// `--mbuf-pool-ops-name` (what `rte_eal_mbuf_user_pool_ops` returns).
     pub mbuf_pool_ops_name: Option<String>,
+    /// `--create-uio-dev` (what `rte_eal_create_uio_dev` returns: the PCI bus driver then
+    /// creates `/dev/uioN` nodes itself).
+    pub create_uio_dev: bool,
     /// `--force-max-simd-bitwidth` (what `rte_vect_get_max_simd_bitwidth` returns, forced).
     pub max_simd_bitwidth: Option<u16>,
     /// `--syslog <facility>`.
@@ -198,6 +202,7 @@ impl EalConfig {
             no_telemetry: false,
             no_pci: false,
             mbuf_pool_ops_name: None,
+            create_uio_dev: false,
             max_simd_bitwidth: None,
             syslog_facility: None,
             ignored: Vec::new(),
@@ -540,10 +545,10 @@ fn apply(
         }
         Opt::Long("no-pci") => cfg.no_pci = true,
         Opt::Long("no-hpet") => {}
-        Opt::Long("vmware-tsc-map") => ignore(
-            cfg,
-            "--vmware-tsc-map".into(),
-            "rtemem has no timer support",
+        // As Debian's DPDK, built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT.
+        Opt::Long("vmware-tsc-map") => cfg.warnings.push(
+            "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
+                .into(),
         ),
         Opt::Long("no-shconf") => cfg.no_shconf = true,
         Opt::Long("in-memory") => {
@@ -658,7 +663,7 @@ fn apply(
             }
             ignore(cfg, format!("--vfio-vf-token {v}"), NO_BUS);
         }
-        Opt::Long("create-uio-dev") => ignore(cfg, "--create-uio-dev".into(), NO_BUS),
+        Opt::Long("create-uio-dev") => cfg.create_uio_dev = true,
         Opt::Long("mbuf-pool-ops-name") => cfg.mbuf_pool_ops_name = Some(v.to_string()),
         Opt::Long("match-allocations") => cfg.match_allocations = true,
         Opt::Long("huge-worker-stack") => {

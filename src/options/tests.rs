@@ -446,7 +446,11 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert_eq!(c.syslog_facility.as_deref(), Some("daemon"));
     assert_eq!(c.mbuf_pool_ops_name.as_deref(), Some("ring_mp_mc"));
     assert_eq!(c.max_simd_bitwidth, Some(256));
-    assert_eq!(c.ignored.len(), 11, "{:#?}", c.ignored);
+    assert!(c.create_uio_dev);
+    assert!(c.warnings.iter().any(|w| w.contains(
+        "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
+    )));
+    assert_eq!(c.ignored.len(), 9, "{:#?}", c.ignored);
     assert!(c
         .ignored
         .iter()

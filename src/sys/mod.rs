@@ -7,10 +7,11 @@
 //! - [`mem`]: mappings, reservations, memfd, `fallocate`, populate, pagemap, NUMA, `mlock`;
 //! - [`fs`]: OFD locks, `flock` locks, file identity, a read that allocates nothing;
 //! - [`proc`]: ids, pidfds, pid existence, the fork hook, the environment, `raise`, `dlopen`;
-//! - [`thread`]: pthreads (create, join, names), affinity, the stack limit;
+//! - [`thread`]: pthreads (create, join, detach, names, scheduling, keys), affinity, the stack
+//!   limit;
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;
-//! - [`cpu`]: the time-stamp counter;
+//! - [`cpu`]: the time-stamp counter, `cpuid`, `iopl`, the WAITPKG and RTM instructions;
 //! - [`stdio`]: C `FILE *` streams that C callers hand in, C `malloc`/`free`, C `errno`;
 //! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions).
 //!
