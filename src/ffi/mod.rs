@@ -35,6 +35,9 @@ pub(crate) enum Mode {
     /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
     /// alone (the log level setters).
     Debug,
+    /// The ERR line, `rte_errno` untouched: bad input that DPDK reports by the return value
+    /// alone (`rte_eal_alarm_set`'s -EINVAL, the interrupt calls' -1).
+    LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
 }
@@ -192,6 +195,7 @@ pub(crate) fn report(mode: Mode, func: &str, e: &Error) {
         }
         Mode::Errno => crate::base::errno::set(e.errno),
         Mode::Debug => crate::eal_log!(RTE_LOG_DEBUG, "{func}(): {}", e.msg),
+        Mode::LogOnly => eal_err(&format!("{func}(): {}", e.msg)),
         Mode::Per(choose) => match choose(e) {
             Mode::Per(_) => report(Mode::Log, func, e),
             m => report(m, func, e),
@@ -249,10 +253,13 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod alarm;
 pub mod eal;
+pub mod epoll;
 pub mod errno;
 pub mod fbarray;
 pub mod info;
+pub mod intr;
 pub mod lcore;
 pub mod log;
 pub mod malloc;
