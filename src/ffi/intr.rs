@@ -670,8 +670,18 @@ pub unsafe extern "C" fn rte_intr_efd_enable(
     intr_handle: *mut rte_intr_handle,
     nb_efd: u32,
 ) -> c_int {
+    if intr_handle.is_null() {
+        return ffi_boundary!(Log, "rte_intr_efd_enable", fail = -errno, {
+            Err::<c_int, _>(null_handle())
+        });
+    }
+    // ERANGE comes from DPDK's accessors, which set rte_errno; the other failures do not.
     ffi_boundary!(
-        Per(|e| if e.errno == libc::ERANGE { Quiet } else { Log }),
+        Per(|e| if e.errno == libc::ERANGE {
+            Quiet
+        } else {
+            LogOnly
+        }),
         "rte_intr_efd_enable",
         fail = -errno,
         {
