@@ -8,6 +8,11 @@ use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 use super::*;
+// The unsafe core functions (the module's safe wrappers forward to them).
+use super::handle::{fd_get, fd_set, instance_free, type_set};
+use super::source::{
+    callback_register, callback_unregister, callback_unregister_pending, callback_unregister_sync,
+};
 use crate::abi::intr::*;
 use crate::sys;
 
@@ -461,4 +466,62 @@ fn the_alarm_timer_and_interrupt_thread_survive_many_short_alarms() {
     }
     assert!(eventually(|| N.load(Ordering::SeqCst) == 200));
     assert!(alarm::pending() < 1000);
+}
+
+// ---- the Rust API other packages code against -------------------------------------------------
+
+static CONTRACT_CALLS: AtomicUsize = AtomicUsize::new(0);
+unsafe extern "C" fn contract_cb(_: *mut c_void) {
+    CONTRACT_CALLS.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn the_contract_api_keeps_its_signatures_and_works_without_unsafe() {
+    use crate::error::Error;
+    // The signatures other packages were promised (a change fails to compile here).
+    let set: fn(u64, Option<AlarmCb>, *mut c_void) -> std::result::Result<(), Error> = alarm::set;
+    let cancel: fn(Option<AlarmCb>, *mut c_void) -> std::result::Result<usize, Error> =
+        alarm::cancel;
+    let register: fn(
+        *const rte_intr_handle,
+        Option<IntrCb>,
+        *mut c_void,
+    ) -> std::result::Result<(), Error> = super::callback_register;
+    let unregister: fn(
+        *const rte_intr_handle,
+        Option<IntrCb>,
+        *mut c_void,
+    ) -> std::result::Result<usize, Error> = super::callback_unregister;
+    let on_thread: fn() -> bool = super::is_intr_thread;
+    setup();
+    let ev = sys::eventfd().unwrap();
+    use std::os::fd::AsRawFd;
+    let h = super::instance_alloc(0).unwrap();
+    super::fd_set(h, ev.as_raw_fd()).unwrap();
+    super::type_set(h, RTE_INTR_HANDLE_EXT).unwrap();
+    assert_eq!(super::fd_get(h).unwrap(), ev.as_raw_fd());
+    assert_eq!(super::type_get(h).unwrap(), RTE_INTR_HANDLE_EXT);
+    register(h, Some(contract_cb), std::ptr::null_mut()).unwrap();
+    sys::fd_write(ev.as_raw_fd(), &1u64.to_ne_bytes()).unwrap();
+    // EXT: nothing is read, the callback keeps firing until it is unregistered.
+    assert!(eventually(|| CONTRACT_CALLS.load(Ordering::SeqCst) > 0));
+    let mut n = Err(crate::err!(libc::EAGAIN, "not yet"));
+    assert!(eventually(|| {
+        n = unregister(h, Some(contract_cb), ANY_ARG as *mut c_void);
+        !matches!(&n, Err(e) if e.errno == libc::EAGAIN)
+    }));
+    assert_eq!(n.unwrap(), 1);
+    assert!(!on_thread());
+    set(5_000_000, Some(contract_cb), 3 as *mut c_void).unwrap();
+    assert_eq!(
+        cancel(Some(contract_cb), ANY_ARG as *mut c_void).unwrap(),
+        1
+    );
+    assert_eq!(
+        cancel(Some(contract_cb), ANY_ARG as *mut c_void)
+            .unwrap_err()
+            .errno,
+        libc::ENOENT
+    );
+    super::instance_free(h);
 }
