@@ -21,6 +21,9 @@
 #include <rte_lcore.h>
 #include <rte_power_intrinsics.h>
 #include <rte_reciprocal.h>
+#include <rte_epoll.h>
+#include <rte_interrupts.h>
+#include <rte_alarm.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
@@ -183,6 +186,44 @@ int main(void)
 	VAL(MS_PER_S);
 	VAL(US_PER_S);
 	VAL(NS_PER_S);
+	SIZE(struct rte_epoll_data);
+	OFF(struct rte_epoll_data, event);
+	OFF(struct rte_epoll_data, data);
+	OFF(struct rte_epoll_data, cb_fun);
+	OFF(struct rte_epoll_data, cb_arg);
+	SIZE(struct rte_epoll_event);
+	OFF(struct rte_epoll_event, status);
+	OFF(struct rte_epoll_event, fd);
+	OFF(struct rte_epoll_event, epfd);
+	OFF(struct rte_epoll_event, epdata);
+	VAL(RTE_EPOLL_INVALID);
+	VAL(RTE_EPOLL_VALID);
+	VAL(RTE_EPOLL_EXEC);
+	VAL(RTE_EPOLL_PER_THREAD);
+	VAL(RTE_INTR_EVENT_ADD);
+	VAL(RTE_INTR_EVENT_DEL);
+	VAL(sizeof(RTE_INTR_EVENT_ADD));
+	VAL(RTE_INTR_INSTANCE_F_PRIVATE);
+	VAL(RTE_INTR_INSTANCE_F_SHARED);
+	VAL(sizeof(RTE_INTR_INSTANCE_F_SHARED));
+	VAL(RTE_MAX_RXTX_INTR_VEC_ID);
+	VAL(RTE_INTR_VEC_ZERO_OFFSET);
+	VAL(RTE_INTR_VEC_RXTX_OFFSET);
+	VAL(RTE_INTR_HANDLE_UNKNOWN);
+	VAL(RTE_INTR_HANDLE_UIO);
+	VAL(RTE_INTR_HANDLE_UIO_INTX);
+	VAL(RTE_INTR_HANDLE_VFIO_LEGACY);
+	VAL(RTE_INTR_HANDLE_VFIO_MSI);
+	VAL(RTE_INTR_HANDLE_VFIO_MSIX);
+	VAL(RTE_INTR_HANDLE_ALARM);
+	VAL(RTE_INTR_HANDLE_EXT);
+	VAL(RTE_INTR_HANDLE_VDEV);
+	VAL(RTE_INTR_HANDLE_DEV_EVENT);
+	VAL(RTE_INTR_HANDLE_VFIO_REQ);
+	VAL(RTE_INTR_HANDLE_MAX);
+	VAL(sizeof(enum rte_intr_handle_type));
+	VAL(sizeof(rte_intr_callback_fn) + sizeof(rte_intr_unregister_callback_fn) +
+	    sizeof(rte_eal_alarm_callback) + sizeof(rte_intr_event_cb_t));
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));

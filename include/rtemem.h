@@ -507,9 +507,66 @@ struct HotTls {
 };
 
 /**
+ * `typedef void (*rte_eal_alarm_callback)(void *arg)`: an alarm callback.
+ */
+typedef void (*rte_eal_alarm_callback)(void *arg);
+
+/**
  * `rte_usage_hook_t`: prints the application's usage after the EAL's (rte_eal.h).
  */
 typedef void (*rte_usage_hook_t)(const char *prgname);
+
+/**
+ * `typedef void (*rte_intr_event_cb_t)(int fd, void *arg)`: run by `rte_epoll_wait` for each
+ * ready event that has one.
+ */
+typedef void (*rte_intr_event_cb_t)(int fd, void *arg);
+
+/**
+ * What an epoll event carries (`struct rte_epoll_data`).
+ */
+struct rte_epoll_data {
+  /**
+   * Event mask: in for `rte_epoll_ctl`, the ready events out of `rte_epoll_wait`.
+   */
+  uint32_t event;
+  /**
+   * User data, handed back by `rte_epoll_wait`.
+   */
+  void *data;
+  /**
+   * Run by `rte_epoll_wait` when the event is ready (may be NULL).
+   */
+  rte_intr_event_cb_t cb_fun;
+  /**
+   * Argument of `cb_fun`.
+   */
+  void *cb_arg;
+};
+
+/**
+ * An epoll registration (`struct rte_epoll_event`). `status` is RTE_EPOLL_INVALID (not
+ * registered), RTE_EPOLL_VALID (registered) or RTE_EPOLL_EXEC (its callback runs now); it is
+ * changed atomically by `rte_epoll_ctl` and `rte_epoll_wait`.
+ */
+struct rte_epoll_event {
+  /**
+   * RTE_EPOLL_INVALID, _VALID or _EXEC.
+   */
+  uint32_t status;
+  /**
+   * The registered descriptor.
+   */
+  int fd;
+  /**
+   * The epoll instance it is registered with.
+   */
+  int epfd;
+  /**
+   * What the event carries.
+   */
+  struct rte_epoll_data epdata;
+};
 
 /**
  * A file-backed indexed array with a used-mask (`struct rte_fbarray`).
@@ -540,6 +597,17 @@ struct rte_fbarray {
    */
   rte_rwlock_t rwlock;
 };
+
+/**
+ * `typedef void (*rte_intr_callback_fn)(void *cb_arg)`: an interrupt callback.
+ */
+typedef void (*rte_intr_callback_fn)(void *cb_arg);
+
+/**
+ * `typedef void (*rte_intr_unregister_callback_fn)(struct rte_intr_handle *, void *cb_arg)`:
+ * called when a callback marked by `rte_intr_callback_unregister_pending` is removed.
+ */
+typedef void (*rte_intr_unregister_callback_fn)(struct rte_intr_handle *intr_handle, void *cb_arg);
 
 /**
  * `rte_lcore_iterate_cb`: called for each lcore in use; a non-zero return stops the walk.
@@ -585,6 +653,21 @@ extern "C" {
 #endif // __cplusplus
 
 extern struct HotTls *rtemem__hot_tls(void);
+
+/**
+ * Runs `cb_fn(cb_arg)` on the interrupt thread in `us` microseconds. Returns 0; -EINVAL for a
+ * delay of 0 or above `UINT64_MAX - 1000000`, or a NULL callback (`rte_errno` untouched, as
+ * DPDK); -1 with `rte_errno` EINVAL before `rte_eal_init` (DPDK's result there).
+ */
+int rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb_fn, void *cb_arg);
+
+/**
+ * Cancels the alarms `(cb_fn, cb_arg)` (`cb_arg` `(void *)-1`: any argument), waiting for one
+ * that runs on another thread. Returns how many were removed; `rte_errno` is EINPROGRESS when
+ * the calling alarm callback matched itself, else ENOENT when nothing was removed. -1 with
+ * `rte_errno` EINVAL for a NULL callback.
+ */
+int rte_eal_alarm_cancel(rte_eal_alarm_callback cb_fn, void *cb_arg);
 
 /**
  * Initialises the EAL from the command line. Returns the number of arguments consumed
@@ -667,6 +750,36 @@ const char *rte_eal_mbuf_user_pool_ops(void);
  * RTE_MAX_LCORE ints.
  */
 int rte_eal_parse_coremask(const char *coremask, int *cores);
+
+/**
+ * Waits up to `timeout` ms (-1: forever) on `epfd` (`RTE_EPOLL_PER_THREAD`: this thread's)
+ * and fills `events` with up to `maxevents` ready registrations, running their callbacks.
+ * Returns their number, 0 on timeout, -1 on error (NULL `events`, bad `maxevents` or `epfd`).
+ * A signal restarts the wait.
+ *
+ * # Safety
+ * `events` is NULL or writable for `maxevents` entries; `epfd` holds only registrations made
+ * by `rte_epoll_ctl` or `rte_intr_rx_ctl` whose `rte_epoll_event` is still live.
+ */
+int rte_epoll_wait(int epfd, struct rte_epoll_event *events, int maxevents, int timeout);
+
+/**
+ * As [`rte_epoll_wait`], but a signal ends the wait: -1 (nothing logged).
+ *
+ * # Safety
+ * As [`rte_epoll_wait`].
+ */
+int rte_epoll_wait_interruptible(int epfd, struct rte_epoll_event *events, int maxevents, int timeout);
+
+/**
+ * Adds (EPOLL_CTL_ADD), changes (EPOLL_CTL_MOD) or removes (EPOLL_CTL_DEL) `fd` in `epfd`
+ * (`RTE_EPOLL_PER_THREAD`: this thread's), with `event` as the registration. Returns 0, or -1
+ * (NULL `event`, or epoll refused).
+ *
+ * # Safety
+ * `event` is NULL or stays live at its address while it is registered.
+ */
+int rte_epoll_ctl(int epfd, int op, int fd, struct rte_epoll_event *event);
 
 /**
  * Returns a text for `errnum`, including DPDK's own codes. The string is owned by the calling
@@ -952,6 +1065,342 @@ int rtemem_info_heaps(int *ids, unsigned int max);
  * `name` points to `len` writable bytes.
  */
 int rtemem_info_heap_name(int heap_id, char *name, size_t len);
+
+/**
+ * Registers `cb(cb_arg)` for the interrupts of `intr_handle`'s fd. Returns 0; -EINVAL for a
+ * NULL handle (`rte_errno` EINVAL), a negative fd, a NULL callback or an fd epoll cannot
+ * watch; -ENOMEM.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_register(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb, void *cb_arg);
+
+/**
+ * Removes the callbacks `(cb_fn, cb_arg)` (`cb_arg` `(void *)-1`: any) of the handle's fd.
+ * Returns how many; -EINVAL (NULL handle: `rte_errno` EINVAL; negative fd), -ENOENT (nothing
+ * registered for the fd), -EAGAIN (its callbacks run now).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg);
+
+/**
+ * As [`rte_intr_callback_unregister`], waiting while the callbacks run instead of -EAGAIN
+ * (-EDEADLK when called from one of them).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister_sync(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg);
+
+/**
+ * From a callback of the handle's fd: marks the callbacks `(cb_fn, cb_arg)` for removal
+ * after this round, `ucb_fn` to be called for each. Returns how many; -EAGAIN outside the
+ * fd's callbacks; otherwise as [`rte_intr_callback_unregister`].
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister_pending(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg, rte_intr_unregister_callback_fn ucb_fn);
+
+/**
+ * 1 on the interrupt thread, else 0.
+ */
+int rte_thread_is_intr(void);
+
+/**
+ * Enables the device interrupts of the handle. 0, or -1 (NULL handle, no descriptor, a type
+ * without device interrupts, or the device refused).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_enable(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Disables the device interrupts of the handle. 0, or -1 as [`rte_intr_enable`].
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_disable(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Acknowledges (unmasks) an interrupt, at the end of its callback. 0 (VFIO MSI/MSI-X need
+ * nothing), or -1; a NULL handle also sets `rte_errno` EINVAL, as DPDK's accessor does.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_ack(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Allocates an interrupt instance: `RTE_INTR_INSTANCE_F_PRIVATE` (this process's memory) or
+ * `_SHARED` (`rte_malloc` memory, visible to every process of the prefix). NULL with
+ * `rte_errno` EINVAL (unknown flags) or ENOMEM.
+ */
+struct rte_intr_handle *rte_intr_instance_alloc(uint32_t flags);
+
+/**
+ * Frees an instance (NULL: nothing).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance, not used afterwards.
+ */
+void rte_intr_instance_free(struct rte_intr_handle *intr_handle);
+
+/**
+ * A copy of `src` with the same flags (descriptors, type, vectors). NULL with `rte_errno`
+ * EINVAL (NULL `src`) or ENOMEM.
+ *
+ * # Safety
+ * `src` is NULL or a live instance.
+ */
+struct rte_intr_handle *rte_intr_instance_dup(const struct rte_intr_handle *src);
+
+/**
+ * Resizes the vector arrays to `size` entries. 0, or -EINVAL (NULL, size 0), -ERANGE (above
+ * 65535), -ENOMEM; `rte_errno` set.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_event_list_update(struct rte_intr_handle *intr_handle, int size);
+
+/**
+ * Sets the interrupt fd. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_fd_set(struct rte_intr_handle *intr_handle, int fd);
+
+/**
+ * The interrupt fd, or -1 (NULL instance, `rte_errno` EINVAL).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_fd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the device (config) fd. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dev_fd_set(struct rte_intr_handle *intr_handle, int fd);
+
+/**
+ * The device (config) fd, or -1 (NULL instance, `rte_errno` EINVAL).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dev_fd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the largest vector id in use. 0, -EINVAL, or -ERANGE (above `nb_intr`).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_max_intr_set(struct rte_intr_handle *intr_handle, int max_intr);
+
+/**
+ * The largest vector id in use, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_max_intr_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the number of Rx/Tx event fds. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_efd_set(struct rte_intr_handle *intr_handle, int nb_efd);
+
+/**
+ * The number of Rx/Tx event fds, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_efd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * The number of vector entries (512 by default), or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_intr_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets how many bytes a VDEV event fd's counter has. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_counter_size_set(struct rte_intr_handle *intr_handle, uint8_t efd_counter_size);
+
+/**
+ * How many bytes a VDEV event fd's counter has, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_counter_size_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * The event fd of vector entry `index`, or -EINVAL (NULL, or `index` outside `nb_intr`).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efds_index_get(const struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * Sets the event fd of vector entry `index`. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efds_index_set(struct rte_intr_handle *intr_handle, int index, int fd);
+
+/**
+ * The epoll registration of vector entry `index`, or NULL (`rte_errno` EINVAL or ERANGE).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+struct rte_epoll_event *rte_intr_elist_index_get(struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * Sets the epoll registration of vector entry `index`. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_elist_index_set(struct rte_intr_handle *intr_handle, int index, struct rte_epoll_event elist);
+
+/**
+ * Sets entry `index` of the queue -> vector map. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_vec_list_index_set(struct rte_intr_handle *intr_handle, int index, int vec);
+
+/**
+ * Entry `index` of the queue -> vector map, or -EINVAL / -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_vec_list_index_get(const struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * The Windows driver handle (over the two fds), or NULL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void *rte_intr_instance_windows_handle_get(struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the Windows driver handle. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_instance_windows_handle_set(struct rte_intr_handle *intr_handle, void *windows_handle);
+
+/**
+ * Allocates the queue -> vector map with `size` zeroed entries (nothing if it exists; `name`
+ * is the `rte_malloc` type of a SHARED instance, unused). 0, or -EINVAL, -ERANGE (above
+ * `nb_intr`), -ENOMEM.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance; `name` is unused.
+ */
+int rte_intr_vec_list_alloc(struct rte_intr_handle *intr_handle, const char *name, int size);
+
+/**
+ * Frees the queue -> vector map (NULL instance: nothing).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_vec_list_free(struct rte_intr_handle *intr_handle);
+
+/**
+ * This thread's epoll instance (created on first use), or -1.
+ */
+int rte_intr_tls_epfd(void);
+
+/**
+ * Adds (`RTE_INTR_EVENT_ADD`) or removes (`RTE_INTR_EVENT_DEL`) the event fd of Rx/Tx vector
+ * `vec` in `epfd`. 0, -EEXIST (added already), or -EPERM (anything else that fails).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance, not freed while a vector is added.
+ */
+int rte_intr_rx_ctl(struct rte_intr_handle *intr_handle, int epfd, int op, uint32_t vec, void *data);
+
+/**
+ * Removes every added Rx/Tx vector of the instance from its epoll set.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_free_epoll_fd(struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets up `nb_efd` Rx/Tx event fds (VFIO MSI-X: new eventfds; VDEV: checked only; others:
+ * the device fd). 0, or -EINVAL, -ERANGE, or an eventfd error.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_enable(struct rte_intr_handle *intr_handle, uint32_t nb_efd);
+
+/**
+ * Undoes [`rte_intr_efd_enable`]: vectors out of epoll, eventfds closed, counts zero.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_efd_disable(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the instance has Rx/Tx event fds (datapath interrupts), else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dp_is_en(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the device's own interrupt has a vector besides the Rx/Tx ones, else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_allow_others(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the handle type supports several vectors (VFIO MSI-X, VDEV), else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_cap_multiple(struct rte_intr_handle *intr_handle);
 
 /**
  * Runs `f(arg)` on worker lcore `worker_id`. 0 on success, -EBUSY if the lcore is not in

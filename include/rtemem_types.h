@@ -22,6 +22,8 @@ struct rte_memzone;
 struct rte_fbarray;
 struct rte_tailq_elem;
 struct rte_tailq_head;
+/* Opaque in DPDK 22.11 (rte_interrupts.h): only the rte_intr_* accessors see inside. */
+struct rte_intr_handle;
 
 /** A CPU set, as DPDK's rte_cpuset_t on Linux; like DPDK, only when <sched.h> exposes
  * cpu_set_t (the program defined _GNU_SOURCE before its first system include). */

@@ -42,6 +42,7 @@ pub struct InitOutcome {
 #[derive(Default)]
 struct Progress {
     mcfg: bool,
+    intr: bool,
     lcores: bool,
     memory: bool,
 }
@@ -63,6 +64,9 @@ impl Progress {
             lcore::cleanup();
         }
         crate::mp::cleanup();
+        if self.intr {
+            crate::intr::cleanup();
+        }
         if self.mcfg {
             mcfg::detach();
         }
@@ -157,6 +161,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     progress.mcfg = true;
     let cfg = secondary_config(cfg, proc_type)?;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
+    // DPDK steps rte_eal_intr_init and rte_eal_alarm_init: the interrupt thread and the alarm
+    // timer (after the shared config, so that the config file stays fd 3).
+    progress.intr = true;
+    crate::intr::init()?;
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
     // The memory layer asks its peers to sync pages through IPC: wire IPC in, and answer the
     // peers' sync requests before any memory is attached (a peer that changes pages while this
@@ -295,6 +303,9 @@ pub fn cleanup() -> Result<()> {
     }
     if config::initialized() {
         crate::mp::cleanup();
+        // DPDK's rte_eal_alarm_cleanup; rtemem also stops the interrupt thread here, before
+        // the memory its callbacks may touch goes away.
+        crate::intr::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);

@@ -17,7 +17,7 @@
 //! | [`heap`] | the allocator core |
 //! | [`malloc`] | the `rte_malloc` family over the heaps |
 //! | [`memzone`] | named zones over the heaps |
-//! | (intr) | reserved: interrupts, alarms |
+//! | [`intr`] | the interrupt thread, interrupt instances, epoll, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
 //! | (trace, telemetry, service, dev) | reserved |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
@@ -34,6 +34,7 @@ pub mod error;
 pub mod ffi;
 pub mod heap;
 pub mod init;
+pub mod intr;
 pub mod malloc;
 pub mod mem;
 pub mod memzone;

@@ -35,8 +35,9 @@ pub(crate) enum Mode {
     /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
     /// alone (the log level setters).
     Debug,
-    /// The ERR line, `rte_errno` untouched: bad arguments to functions whose DPDK contract is
-    /// the return value alone (the `rte_thread_*` calls return a positive errno).
+    /// The ERR line, `rte_errno` untouched: bad input that DPDK reports by the return value
+    /// alone (the `rte_thread_*` calls' positive errno, `rte_eal_alarm_set`'s -EINVAL, the
+    /// interrupt calls' -1).
     LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
@@ -267,12 +268,15 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod alarm;
 pub mod cpuflags;
 pub mod eal;
+pub mod epoll;
 pub mod errno;
 pub mod fbarray;
 pub mod filesystem;
 pub mod info;
+pub mod intr;
 pub mod keepalive;
 pub mod lcore;
 pub mod log;

@@ -12,6 +12,7 @@
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;
 //! - [`cpu`]: the time-stamp counter, `cpuid`, `iopl`, the WAITPKG and RTM instructions;
+//! - [`event`]: epoll, eventfd, timerfd, reads and writes on numbered descriptors, VFIO IRQs;
 //! - [`stdio`]: C `FILE *` streams that C callers hand in, C `malloc`/`free`, C `errno`;
 //! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions).
 //!
@@ -20,6 +21,7 @@
 //! kind) with the OS errno kept.
 
 pub mod cpu;
+pub mod event;
 pub mod fs;
 pub mod futex;
 pub mod mem;
@@ -30,6 +32,7 @@ pub mod text;
 pub mod thread;
 
 pub use cpu::*;
+pub use event::*;
 pub use fs::*;
 pub use futex::*;
 pub use mem::*;
