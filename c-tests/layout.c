@@ -15,6 +15,8 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_rwlock.h>
+#include <rte_service.h>
+#include <rte_service_component.h>
 #include <rte_spinlock.h>
 #include <rte_version.h>
 
@@ -171,6 +173,18 @@ int main(void)
 	VAL(MS_PER_S);
 	VAL(US_PER_S);
 	VAL(NS_PER_S);
+	SIZE(struct rte_service_spec);
+	OFF(struct rte_service_spec, name);
+	OFF(struct rte_service_spec, callback);
+	OFF(struct rte_service_spec, callback_userdata);
+	OFF(struct rte_service_spec, capabilities);
+	OFF(struct rte_service_spec, socket_id);
+	VAL(RTE_SERVICE_NAME_MAX);
+	VAL(RTE_SERVICE_CAP_MT_SAFE);
+	VAL(RTE_SERVICE_ATTR_CYCLES);
+	VAL(RTE_SERVICE_ATTR_CALL_COUNT);
+	VAL(RTE_SERVICE_LCORE_ATTR_LOOPS);
+	VAL(RTE_SERVICE_LCORE_ATTR_CYCLES);
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));

@@ -19,7 +19,9 @@
 //! | [`memzone`] | named zones over the heaps |
 //! | (intr) | reserved: interrupts, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
-//! | (trace, telemetry, service, dev) | reserved |
+//! | (trace, telemetry) | reserved |
+//! | [`service`] | services and service lcores |
+//! | (dev) | reserved |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!
@@ -39,5 +41,6 @@ pub mod mem;
 pub mod memzone;
 pub mod mp;
 pub mod options;
+pub mod service;
 pub mod sync;
 pub mod sys;

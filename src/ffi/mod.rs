@@ -261,6 +261,7 @@ pub mod memzone;
 pub mod misc;
 pub mod mp;
 pub mod paging;
+pub mod service;
 pub mod tailq;
 pub mod trace;
 
