@@ -44,6 +44,7 @@ struct Progress {
     mcfg: bool,
     lcores: bool,
     memory: bool,
+    services: bool,
 }
 
 impl Progress {
@@ -58,6 +59,9 @@ impl Progress {
             crate::memzone::cleanup(primary);
             crate::malloc::cleanup();
             meminit::cleanup(primary);
+        }
+        if self.services {
+            crate::service::finalize();
         }
         if self.lcores {
             lcore::cleanup();
@@ -192,6 +196,14 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
+    // DPDK step 25, rte_service_init: the -s/-S lcores become service lcores (after the lcore
+    // threads are up, before the bus probe, so that vdevs can register services there).
+    crate::service::init(cfg)?;
+    progress.services = true;
+    // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
+    // services registered so far to them.
+    crate::service::start_with_defaults()?;
+
     config::set_state(EalState {
         proc_type,
         iova_mode,
@@ -291,6 +303,8 @@ pub fn cleanup() -> Result<()> {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
     if config::initialized() {
+        // DPDK's first cleanup step: stop the service lcores.
+        crate::service::finalize();
         crate::mp::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);

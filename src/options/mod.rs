@@ -10,8 +10,8 @@
 //! option in order and fails on the first bad one; `-h` ends it at once (DPDK prints its usage
 //! and exits 0 there).
 //!
-//! Options for things rtemem does not have (PCI and other buses, devices, VFIO, telemetry,
-//! tracing, service cores) are checked as DPDK checks them, then listed in
+//! Options for things rtemem does not have (PCI and other buses, devices, telemetry,
+//! tracing) are checked as DPDK checks them, then listed in
 //! [`EalConfig::ignored`] with the reason, so that `rte_eal_init` can log each one.
 //!
 //! Where rtemem deliberately differs from DPDK: a `--file-prefix` holding `/` or equal to
@@ -110,7 +110,7 @@ pub struct EalConfig {
     /// is outside this thread's affinity, as in DPDK).
     pub lcore_index: BTreeMap<u32, u32>,
     pub main_lcore: u32,
-    /// `-s`/`-S`: lcores DPDK would run as service cores (rtemem has none; see `ignored`).
+    /// `-s`/`-S`: the service lcores `rte_eal_init` sets up (never the main lcore).
     pub service_lcores: BTreeSet<u32>,
     pub nchannel: u32,
     pub nrank: u32,
@@ -472,9 +472,19 @@ fn apply(
             } else {
                 lcores::parse_service_list(v, main)?
             };
+            // As DPDK: service lcores get worker threads only if the core option names them
+            // too; checked when that option came first.
+            if st.core.is_some() && !set.iter().all(|l| cfg.lcores.contains_key(l)) {
+                let (flag, are) = if *opt == Opt::Short('s') {
+                    ("-s", "are")
+                } else {
+                    ("-S", "were")
+                };
+                cfg.warnings.push(format!(
+                    "{flag} {v}: Not all service cores {are} in the coremask. Please ensure -c or -l includes service cores"
+                ));
+            }
             cfg.service_lcores.extend(set);
-            let flag = if *opt == Opt::Short('s') { "-s" } else { "-S" };
-            ignore(cfg, format!("{flag} {v}"), "rtemem has no service cores");
         }
         Opt::Long("main-lcore") => {
             let n = values::c_strtoul(v, 0);
@@ -785,6 +795,8 @@ fn finish(cfg: &mut EalConfig, st: &State, m: &Machine) -> Result<()> {
         cfg.main_lcore = *cfg.lcores.keys().next().ok_or_else(|| {
             einval("no usable lcore: none of the present CPUs is in this thread's affinity mask")
         })?;
+        // As DPDK: the default main lcore is never a service lcore.
+        cfg.service_lcores.remove(&cfg.main_lcore);
     }
     cfg.huge_unlink = if st.unlink_before_mapping {
         HugeUnlink::Always
@@ -885,6 +897,8 @@ Lcores:\n\
   --lcores MAP          lcore sets mapped onto CPU sets, e.g. (0-3)@(0,1),4@2,5\n\
                         ('@cpus' may be left out when the CPUs equal the lcores)\n\
   --main-lcore ID       lcore that runs main() (default: the lowest lcore)\n\
+  -s MASK, -S LIST      service lcores (hexadecimal mask or list); name them in -l/-c\n\
+                        too so that they get a thread\n\
 Memory:\n\
   -m MB                 memory to reserve at startup\n\
   --socket-mem MB,..    memory to reserve per NUMA node (not with -m)\n\
@@ -914,12 +928,12 @@ Logging and information:\n\
   -d LIB.so|DIR         load a driver or every driver in a directory\n\
   -v                    log the version at startup\n\
   -h, --help            this text\n\
-Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry,\n\
-tracing or service cores):\n\
+Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry\n\
+or tracing):\n\
   -a/--allow DEV, -b/--block DEV (not both), --vdev DEV, --no-pci, --no-hpet,\n\
   --vmware-tsc-map, --create-uio-dev, --vfio-intr legacy|msi|msix, --vfio-vf-token UUID,\n\
   --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
-  --trace-mode overwrite|discard, -s MASK, -S LIST, --mbuf-pool-ops-name NAME,\n\
+  --trace-mode overwrite|discard, --mbuf-pool-ops-name NAME,\n\
   --force-max-simd-bitwidth N\n\n\
 Long options may be shortened to any unambiguous prefix; '--' ends the EAL options.\n"
     )

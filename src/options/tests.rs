@@ -104,10 +104,20 @@ fn bad_lcores_and_main_lcore_are_refused() {
 }
 
 #[test]
-fn service_cores_are_recorded_and_reported_ignored() {
+fn service_cores_are_recorded_and_warned_about_when_not_in_the_core_list() {
     let p = ok(&["-l", "0-1", "-s", "0x2"]);
     assert_eq!(p.config.service_lcores, BTreeSet::from([1]));
-    assert!(p.config.ignored[0].contains("-s 0x2"));
+    assert!(p.config.ignored.is_empty() && p.config.warnings.is_empty());
+    let p = ok(&["-l", "0", "-S", "1"]);
+    assert_eq!(p.config.service_lcores, BTreeSet::from([1]));
+    assert!(p.config.warnings[0].contains("Not all service cores were in the coremask"));
+    // DPDK checks only against a core option given before.
+    assert!(ok(&["-s", "0x2", "-l", "0"]).config.warnings.is_empty());
+    assert_eq!(
+        ok(&["-l", "0-1", "-s", "0x3"]).config.service_lcores,
+        BTreeSet::from([1]),
+        "the default main lcore is dropped from the service lcores"
+    );
     assert!(bad(&["--main-lcore", "1", "-S", "1"]).contains("main lcore"));
     assert!(bad(&["-S", "1", "--main-lcore", "1"]).contains("service core"));
 }
