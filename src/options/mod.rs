@@ -151,6 +151,10 @@ pub struct EalConfig {
     pub show_log_help: bool,
     pub no_telemetry: bool,
     pub no_pci: bool,
+    /// `--vfio-intr`: `enum rte_intr_mode` (0 none, 1 legacy, 2 msi, 3 msix).
+    pub vfio_intr_mode: u32,
+    /// `--vfio-vf-token`: the VF token UUID's 16 bytes (all zero: none).
+    pub vfio_vf_token: [u8; 16],
     /// `--mbuf-pool-ops-name` (what `rte_eal_mbuf_user_pool_ops` returns).
     pub mbuf_pool_ops_name: Option<String>,
     /// `--force-max-simd-bitwidth` (what `rte_vect_get_max_simd_bitwidth` returns, forced).
@@ -197,6 +201,8 @@ impl EalConfig {
             show_log_help: false,
             no_telemetry: false,
             no_pci: false,
+            vfio_intr_mode: 0,
+            vfio_vf_token: [0; 16],
             mbuf_pool_ops_name: None,
             max_simd_bitwidth: None,
             syslog_facility: None,
@@ -655,18 +661,20 @@ fn apply(
             }
         }
         Opt::Long("vfio-intr") => {
-            if !["legacy", "msi", "msix"].contains(&v) {
-                return Err(einval(format!(
-                    "--vfio-intr {v}: expected legacy, msi or msix"
-                )));
-            }
-            ignore(cfg, format!("--vfio-intr {v}"), NO_BUS);
+            cfg.vfio_intr_mode = match v {
+                "legacy" => 1,
+                "msi" => 2,
+                "msix" => 3,
+                _ => {
+                    return Err(einval(format!(
+                        "--vfio-intr {v}: expected legacy, msi or msix"
+                    )))
+                }
+            };
         }
         Opt::Long("vfio-vf-token") => {
-            if !is_uuid(v) {
-                return Err(einval(format!("--vfio-vf-token {v}: expected a UUID")));
-            }
-            ignore(cfg, format!("--vfio-vf-token {v}"), NO_BUS);
+            cfg.vfio_vf_token = parse_uuid(v)
+                .ok_or_else(|| einval(format!("--vfio-vf-token {v}: expected a UUID")))?;
         }
         Opt::Long("create-uio-dev") => ignore(cfg, "--create-uio-dev".into(), NO_BUS),
         Opt::Long("mbuf-pool-ops-name") => cfg.mbuf_pool_ops_name = Some(v.to_string()),
@@ -697,15 +705,27 @@ fn apply(
     Ok(())
 }
 
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
+/// A UUID in DPDK's `rte_uuid_parse` form (36 characters, 8-4-4-4-12 hex digits): its 16
+/// bytes, in the order the digits are written.
+fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let well_formed = s.len() == 36
         && s.bytes().enumerate().all(|(i, c)| {
             if matches!(i, 8 | 13 | 18 | 23) {
                 c == b'-'
             } else {
                 c.is_ascii_hexdigit()
             }
-        })
+        });
+    if !well_formed {
+        return None;
+    }
+    let digits: Vec<u8> = s.bytes().filter(|&c| c != b'-').collect();
+    let mut out = [0u8; 16];
+    for (o, pair) in out.iter_mut().zip(digits.chunks(2)) {
+        let hex = std::str::from_utf8(pair).ok()?;
+        *o = u8::from_str_radix(hex, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// `--socket-mem`/`--socket-limit`: comma-separated megabyte counts, one per NUMA node.
@@ -928,10 +948,13 @@ Logging and information:\n\
   -d LIB.so|DIR         load a driver or every driver in a directory\n\
   -v                    log the version at startup\n\
   -h, --help            this text\n\
+VFIO:\n\
+  --vfio-intr legacy|msi|msix  interrupt mode for VFIO devices\n\
+  --vfio-vf-token UUID  VF token shared between an SR-IOV PF and its VFs\n\
 Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry\n\
 or tracing):\n\
   -a/--allow DEV, -b/--block DEV (not both), --vdev DEV, --no-pci, --no-hpet,\n\
-  --vmware-tsc-map, --create-uio-dev, --vfio-intr legacy|msi|msix, --vfio-vf-token UUID,\n\
+  --vmware-tsc-map, --create-uio-dev,\n\
   --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
   --trace-mode overwrite|discard, --mbuf-pool-ops-name NAME,\n\
   --force-max-simd-bitwidth N\n\n\

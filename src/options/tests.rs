@@ -456,7 +456,16 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert_eq!(c.syslog_facility.as_deref(), Some("daemon"));
     assert_eq!(c.mbuf_pool_ops_name.as_deref(), Some("ring_mp_mc"));
     assert_eq!(c.max_simd_bitwidth, Some(256));
-    assert_eq!(c.ignored.len(), 11, "{:#?}", c.ignored);
+    assert_eq!(c.ignored.len(), 9, "{:#?}", c.ignored);
+    assert_eq!(c.vfio_intr_mode, 3, "--vfio-intr is real");
+    assert_eq!(
+        c.vfio_vf_token,
+        [
+            0x14, 0xd6, 0x3f, 0x20, 0x84, 0x45, 0x11, 0xea, 0x89, 0x00, 0x1f, 0x9c, 0xe7, 0xd5,
+            0x65, 0x0d
+        ],
+        "--vfio-vf-token keeps the UUID's bytes in writing order"
+    );
     assert!(c
         .ignored
         .iter()
@@ -476,6 +485,15 @@ fn out_of_scope_options_are_refused_where_dpdk_refuses_them() {
     );
     assert!(bad(&["-b", "x", "--allow", "y"]).contains("allow (-a) and block (-b)"));
     assert!(bad(&["--vfio-intr", "bogus"]).contains("legacy, msi or msix"));
+    assert!(
+        bad(&["--vfio-intr", "MSI"]).contains("legacy, msi or msix"),
+        "exact names"
+    );
+    assert_eq!(ok(&["--vfio-intr", "legacy"]).config.vfio_intr_mode, 1);
+    assert_eq!(ok(&["--vfio-intr=msi"]).config.vfio_intr_mode, 2);
+    assert_eq!(ok(&["-l", "0"]).config.vfio_intr_mode, 0);
+    assert!(bad(&["--vfio-vf-token", "14d63f20-8445-11ea-8900-1f9ce7d5650"]).contains("UUID"));
+    assert!(bad(&["--vfio-vf-token", "14d63f20x8445-11ea-8900-1f9ce7d5650d"]).contains("UUID"));
     assert!(bad(&["--vfio-vf-token", "bogus"]).contains("UUID"));
     assert!(bad(&["--syslog", "bogus"]).contains("facility"));
     assert!(bad(&["--trace-mode", "bogus"]).contains("overwrite or discard"));
