@@ -19,6 +19,7 @@
 #include <rte_service_component.h>
 #include <rte_spinlock.h>
 #include <rte_version.h>
+#include <rte_vfio.h>
 
 #define SIZE(t) printf("sizeof(%s) %zu\n", #t, sizeof(t))
 #define OFF(t, f) printf("offsetof(%s, %s) %zu\n", #t, #f, offsetof(t, f))
@@ -185,6 +186,21 @@ int main(void)
 	VAL(RTE_SERVICE_ATTR_CALL_COUNT);
 	VAL(RTE_SERVICE_LCORE_ATTR_LOOPS);
 	VAL(RTE_SERVICE_LCORE_ATTR_CYCLES);
+	VAL(RTE_VFIO_DEFAULT_CONTAINER_FD);
+	VAL(RTE_VFIO_NOIOMMU);
+	VAL(RTE_VFIO_INFO_FLAG_CAPS);
+	VAL(RTE_VFIO_CAP_MSIX_MAPPABLE);
+	STR(VFIO_CONTAINER_PATH);
+	STR(VFIO_GROUP_FMT);
+	STR(VFIO_NOIOMMU_GROUP_FMT);
+	STR(VFIO_NOIOMMU_MODE);
+#ifdef HAVE_VFIO_DEV_REQ_INTERFACE
+	VAL(1); /* HAVE_VFIO_DEV_REQ_INTERFACE */
+#endif
+	VAL(RTE_INTR_MODE_NONE);
+	VAL(RTE_INTR_MODE_LEGACY);
+	VAL(RTE_INTR_MODE_MSI);
+	VAL(RTE_INTR_MODE_MSIX);
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));

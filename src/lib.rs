@@ -21,7 +21,7 @@
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
 //! | (trace, telemetry) | reserved |
 //! | [`service`] | services and service lcores |
-//! | (dev) | reserved |
+//! | [`dev`] | buses and devices: VFIO |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!
@@ -32,6 +32,7 @@
 pub mod abi;
 pub mod base;
 pub mod config;
+pub mod dev;
 pub mod error;
 pub mod ffi;
 pub mod heap;

@@ -264,6 +264,7 @@ pub mod paging;
 pub mod service;
 pub mod tailq;
 pub mod trace;
+pub mod vfio;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
 pub(crate) struct CFile(pub *mut libc::FILE);
