@@ -180,6 +180,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let iova_mode = choose_iova_mode(cfg);
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
+    // DPDK step 18, rte_eal_vfio_setup: probe VFIO (a secondary gets the default container
+    // from its primary), before memory init.
+    crate::dev::vfio::setup(proc_type == ProcType::Secondary)
+        .map_err(|e| err!(libc::EAGAIN, "Cannot init VFIO: {}", e.msg))?;
     // Marked before the attempt: a failure half-way must still unmap what was set up.
     progress.memory = true;
     match proc_type {
@@ -200,6 +204,8 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     // threads are up, before the bus probe, so that vdevs can register services there).
     crate::service::init(cfg)?;
     progress.services = true;
+    // DPDK step 27, vfio_mp_sync_setup: a primary with VFIO answers its secondaries.
+    crate::dev::vfio::mp_sync_setup(proc_type != ProcType::Secondary)?;
     // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
     // services registered so far to them.
     crate::service::start_with_defaults()?;
@@ -305,9 +311,11 @@ pub fn cleanup() -> Result<()> {
     if config::initialized() {
         // DPDK's first cleanup step: stop the service lcores.
         crate::service::finalize();
+        let primary = mcfg::attached_as_primary().unwrap_or(false);
+        // DPDK cleanup step 3, vfio_mp_sync_cleanup.
+        crate::dev::vfio::mp_sync_cleanup(primary);
         crate::mp::cleanup();
         lcore::cleanup();
-        let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);
         crate::malloc::cleanup();
         meminit::cleanup(primary);
