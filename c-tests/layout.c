@@ -28,10 +28,13 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_rwlock.h>
+#include <rte_service.h>
+#include <rte_service_component.h>
 #include <rte_spinlock.h>
 #include <rte_thread.h>
 #include <rte_uuid.h>
 #include <rte_version.h>
+#include <rte_vfio.h>
 
 #define SIZE(t) printf("sizeof(%s) %zu\n", #t, sizeof(t))
 #define OFF(t, f) printf("offsetof(%s, %s) %zu\n", #t, #f, offsetof(t, f))
@@ -224,6 +227,33 @@ int main(void)
 	VAL(sizeof(enum rte_intr_handle_type));
 	VAL(sizeof(rte_intr_callback_fn) + sizeof(rte_intr_unregister_callback_fn) +
 	    sizeof(rte_eal_alarm_callback) + sizeof(rte_intr_event_cb_t));
+	SIZE(struct rte_service_spec);
+	OFF(struct rte_service_spec, name);
+	OFF(struct rte_service_spec, callback);
+	OFF(struct rte_service_spec, callback_userdata);
+	OFF(struct rte_service_spec, capabilities);
+	OFF(struct rte_service_spec, socket_id);
+	VAL(RTE_SERVICE_NAME_MAX);
+	VAL(RTE_SERVICE_CAP_MT_SAFE);
+	VAL(RTE_SERVICE_ATTR_CYCLES);
+	VAL(RTE_SERVICE_ATTR_CALL_COUNT);
+	VAL(RTE_SERVICE_LCORE_ATTR_LOOPS);
+	VAL(RTE_SERVICE_LCORE_ATTR_CYCLES);
+	VAL(RTE_VFIO_DEFAULT_CONTAINER_FD);
+	VAL(RTE_VFIO_NOIOMMU);
+	VAL(RTE_VFIO_INFO_FLAG_CAPS);
+	VAL(RTE_VFIO_CAP_MSIX_MAPPABLE);
+	STR(VFIO_CONTAINER_PATH);
+	STR(VFIO_GROUP_FMT);
+	STR(VFIO_NOIOMMU_GROUP_FMT);
+	STR(VFIO_NOIOMMU_MODE);
+#ifdef HAVE_VFIO_DEV_REQ_INTERFACE
+	VAL(1); /* HAVE_VFIO_DEV_REQ_INTERFACE */
+#endif
+	VAL(RTE_INTR_MODE_NONE);
+	VAL(RTE_INTR_MODE_LEGACY);
+	VAL(RTE_INTR_MODE_MSI);
+	VAL(RTE_INTR_MODE_MSIX);
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));

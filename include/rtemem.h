@@ -192,6 +192,36 @@
 #define RTE_MAGIC 19820526
 
 /**
+ * Longest service name, NUL included (RTE_SERVICE_NAME_MAX).
+ */
+#define RTE_SERVICE_NAME_MAX 32
+
+/**
+ * Capability: the callback may run on several lcores at once (RTE_SERVICE_CAP_MT_SAFE).
+ */
+#define RTE_SERVICE_CAP_MT_SAFE 1
+
+/**
+ * `rte_service_attr_get`: cycles spent in the callback (RTE_SERVICE_ATTR_CYCLES).
+ */
+#define RTE_SERVICE_ATTR_CYCLES 0
+
+/**
+ * `rte_service_attr_get`: number of callback calls (RTE_SERVICE_ATTR_CALL_COUNT).
+ */
+#define RTE_SERVICE_ATTR_CALL_COUNT 1
+
+/**
+ * `rte_service_lcore_attr_get`: loops of the service lcore (RTE_SERVICE_LCORE_ATTR_LOOPS).
+ */
+#define RTE_SERVICE_LCORE_ATTR_LOOPS 0
+
+/**
+ * `rte_service_lcore_attr_get`: cycles spent in callbacks (RTE_SERVICE_LCORE_ATTR_CYCLES).
+ */
+#define RTE_SERVICE_LCORE_ATTR_CYCLES 1
+
+/**
  * Number of flags (`RTE_CPUFLAG_NUMFLAGS`).
  */
 #define NUMFLAGS 105
@@ -646,6 +676,37 @@ struct rte_reciprocal_u64 {
   uint64_t m;
   uint8_t sh1;
   uint8_t sh2;
+};
+
+/**
+ * One iteration of a service (`rte_service_func`).
+ */
+typedef int32_t (*rte_service_func)(void *args);
+
+/**
+ * What a component registers (`struct rte_service_spec`).
+ */
+struct rte_service_spec {
+  /**
+   * The service's name, NUL-terminated.
+   */
+  char name[RTE_SERVICE_NAME_MAX];
+  /**
+   * Runs one iteration of the service.
+   */
+  rte_service_func callback;
+  /**
+   * The argument `callback` gets.
+   */
+  void *callback_userdata;
+  /**
+   * `RTE_SERVICE_CAP_*` flags.
+   */
+  uint32_t capabilities;
+  /**
+   * The NUMA socket the service prefers.
+   */
+  int socket_id;
 };
 
 #ifdef __cplusplus
@@ -2303,6 +2364,188 @@ struct rte_reciprocal rte_reciprocal_value(uint32_t d);
  * The 64-bit reciprocal of `d`.
  */
 struct rte_reciprocal_u64 rte_reciprocal_value_u64(uint64_t d);
+
+/**
+ * Number of registered services.
+ */
+uint32_t rte_service_get_count(void);
+
+/**
+ * Looks a service up by name: 0 and `*service_id` set, -ENODEV if none, -EINVAL for NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `service_id` is NULL or writable.
+ */
+int32_t rte_service_get_by_name(const char *name, uint32_t *service_id);
+
+/**
+ * The name of service `id`, NULL if `id` is not a registered service.
+ */
+const char *rte_service_get_name(uint32_t id);
+
+/**
+ * 1 if service `id` has `capability`, 0 if not, -EINVAL for an invalid id.
+ */
+int32_t rte_service_probe_capability(uint32_t id, uint32_t capability);
+
+/**
+ * Maps (`enable` != 0) or unmaps service `service_id` on service lcore `lcore`.
+ */
+int32_t rte_service_map_lcore_set(uint32_t service_id, uint32_t lcore, uint32_t enable);
+
+/**
+ * 1 if service `service_id` is mapped to service lcore `lcore`, 0 if not, -EINVAL.
+ */
+int32_t rte_service_map_lcore_get(uint32_t service_id, uint32_t lcore);
+
+/**
+ * Sets the application runstate of service `id` (running if `runstate` != 0).
+ */
+int32_t rte_service_runstate_set(uint32_t id, uint32_t runstate);
+
+/**
+ * 1 if service `id` runs (both runstates on and mapped, or the mapped check off), else 0.
+ */
+int32_t rte_service_runstate_get(uint32_t id);
+
+/**
+ * 1 if a service lcore may be running service `id` now, else 0.
+ */
+int32_t rte_service_may_be_active(uint32_t id);
+
+/**
+ * Turns the check that a running service is mapped to an lcore on or off. Returns 0, also
+ * for an invalid id (as DPDK).
+ */
+int32_t rte_service_set_runstate_mapped_check(uint32_t id, int32_t enable);
+
+/**
+ * Runs one iteration of service `id` on the calling thread: 0, -ENOEXEC (not running),
+ * -EBUSY (an MT-unsafe service busy elsewhere, with `serialize_multithread_unsafe`), -EINVAL.
+ */
+int32_t rte_service_run_iter_on_app_lcore(uint32_t id, uint32_t serialize_multithread_unsafe);
+
+/**
+ * Starts the service loop on service lcore `lcore_id`.
+ */
+int32_t rte_service_lcore_start(uint32_t lcore_id);
+
+/**
+ * Stops the service loop on `lcore_id` (it ends after its current pass).
+ */
+int32_t rte_service_lcore_stop(uint32_t lcore_id);
+
+/**
+ * 1 while the service loop runs on service lcore `lcore_id`, else 0; -EINVAL.
+ */
+int32_t rte_service_lcore_may_be_active(uint32_t lcore_id);
+
+/**
+ * Makes `lcore` a service lcore; returns the return value of what last ran on it.
+ */
+int32_t rte_service_lcore_add(uint32_t lcore);
+
+/**
+ * Makes a stopped service lcore an ordinary lcore again.
+ */
+int32_t rte_service_lcore_del(uint32_t lcore);
+
+/**
+ * Number of service lcores.
+ */
+int32_t rte_service_lcore_count(void);
+
+/**
+ * Makes every service lcore an ordinary lcore again, unmapped and stopped.
+ */
+int32_t rte_service_lcore_reset_all(void);
+
+/**
+ * Turns the statistics of service `id` on or off. Returns 0, also for an invalid id (as
+ * DPDK).
+ */
+int32_t rte_service_set_stats_enable(uint32_t id, int32_t enable);
+
+/**
+ * Writes the ids of the service lcores to `array` (room for `n`); returns their number,
+ * -ENOMEM if they do not fit, -EINVAL for a NULL array.
+ *
+ * # Safety
+ * `array` is NULL or points to `n` writable `uint32_t`.
+ */
+int32_t rte_service_lcore_list(uint32_t *array, uint32_t n);
+
+/**
+ * Number of services mapped to service lcore `lcore`; -ENOTSUP if it is not one, -EINVAL.
+ */
+int32_t rte_service_lcore_count_services(uint32_t lcore);
+
+/**
+ * Writes a summary of service `id` (or, with UINT32_MAX, of every service and service
+ * lcore) to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+int32_t rte_service_dump(FILE *f, uint32_t id);
+
+/**
+ * Reads attribute `attr_id` (RTE_SERVICE_ATTR_*) of service `id` into `*attr_value`.
+ *
+ * # Safety
+ * `attr_value` is NULL or writable.
+ */
+int32_t rte_service_attr_get(uint32_t id, uint32_t attr_id, uint64_t *attr_value);
+
+/**
+ * Zeroes the statistics of service `id`.
+ */
+int32_t rte_service_attr_reset_all(uint32_t id);
+
+/**
+ * Reads attribute `attr_id` (RTE_SERVICE_LCORE_ATTR_*) of service lcore `lcore` into
+ * `*attr_value`; -ENOTSUP if it is not a service lcore.
+ *
+ * # Safety
+ * `attr_value` is NULL or writable.
+ */
+int32_t rte_service_lcore_attr_get(uint32_t lcore, uint32_t attr_id, uint64_t *attr_value);
+
+/**
+ * Zeroes the loop count of service lcore `lcore`.
+ */
+int32_t rte_service_lcore_attr_reset_all(uint32_t lcore);
+
+/**
+ * Registers a service: 0 and `*service_id` set (if not NULL); -EINVAL for a NULL callback or
+ * an empty name, -ENOSPC when every slot is taken.
+ *
+ * # Safety
+ * `spec` is NULL or points to a `struct rte_service_spec`; `service_id` is NULL or writable.
+ */
+int32_t rte_service_component_register(const struct rte_service_spec *spec, uint32_t *service_id);
+
+/**
+ * Unregisters service `id`, unmapping it from every lcore.
+ */
+int32_t rte_service_component_unregister(uint32_t id);
+
+/**
+ * Starts every service lcore and maps the services to them: 0, -ENOTSUP without service
+ * lcores.
+ */
+int32_t rte_service_start_with_defaults(void);
+
+/**
+ * Sets the component runstate of service `id` (running if `runstate` != 0).
+ */
+int32_t rte_service_component_runstate_set(uint32_t id, uint32_t runstate);
+
+/**
+ * Stops the service lcores, waits for them and forgets every service (`rte_eal_cleanup`
+ * calls it first).
+ */
+void rte_service_finalize(void);
 
 /**
  * Registers a library's tailq. 0, or -1 when the name is already registered or no head is

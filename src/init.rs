@@ -45,6 +45,7 @@ struct Progress {
     intr: bool,
     lcores: bool,
     memory: bool,
+    services: bool,
 }
 
 impl Progress {
@@ -59,6 +60,9 @@ impl Progress {
             crate::memzone::cleanup(primary);
             crate::malloc::cleanup();
             meminit::cleanup(primary);
+        }
+        if self.services {
+            crate::service::finalize();
         }
         if self.lcores {
             lcore::cleanup();
@@ -184,6 +188,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let iova_mode = choose_iova_mode(cfg);
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
+    // DPDK step 18, rte_eal_vfio_setup: probe VFIO (a secondary gets the default container
+    // from its primary), before memory init.
+    crate::dev::vfio::setup(proc_type == ProcType::Secondary)
+        .map_err(|e| err!(libc::EAGAIN, "Cannot init VFIO: {}", e.msg))?;
     // Marked before the attempt: a failure half-way must still unmap what was set up.
     progress.memory = true;
     match proc_type {
@@ -202,6 +210,15 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
 
     // DPDK step 22, rte_eal_timer_init: the timer functions read the TSC from here on (WP1).
     crate::base::cpu::timer::init();
+    // DPDK step 25, rte_service_init: the -s/-S lcores become service lcores (after the lcore
+    // threads are up, before the bus probe, so that vdevs can register services there).
+    crate::service::init(cfg)?;
+    progress.services = true;
+    // DPDK step 27, vfio_mp_sync_setup: a primary with VFIO answers its secondaries.
+    crate::dev::vfio::mp_sync_setup(proc_type != ProcType::Secondary)?;
+    // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
+    // services registered so far to them.
+    crate::service::start_with_defaults()?;
 
     config::set_state(EalState {
         proc_type,
@@ -302,12 +319,16 @@ pub fn cleanup() -> Result<()> {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
     if config::initialized() {
+        // DPDK's first cleanup step: stop the service lcores.
+        crate::service::finalize();
+        let primary = mcfg::attached_as_primary().unwrap_or(false);
+        // DPDK cleanup step 3, vfio_mp_sync_cleanup.
+        crate::dev::vfio::mp_sync_cleanup(primary);
         crate::mp::cleanup();
         // DPDK's rte_eal_alarm_cleanup; rtemem also stops the interrupt thread here, before
         // the memory its callbacks may touch goes away.
         crate::intr::cleanup();
         lcore::cleanup();
-        let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);
         crate::malloc::cleanup();
         meminit::cleanup(primary);

@@ -19,7 +19,9 @@
 //! | [`memzone`] | named zones over the heaps |
 //! | [`intr`] | the interrupt thread, interrupt instances, epoll, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
-//! | (trace, telemetry, service, dev) | reserved |
+//! | (trace, telemetry) | reserved |
+//! | [`service`] | services and service lcores |
+//! | [`dev`] | buses and devices: VFIO |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!
@@ -30,6 +32,7 @@
 pub mod abi;
 pub mod base;
 pub mod config;
+pub mod dev;
 pub mod error;
 pub mod ffi;
 pub mod heap;
@@ -40,5 +43,6 @@ pub mod mem;
 pub mod memzone;
 pub mod mp;
 pub mod options;
+pub mod service;
 pub mod sync;
 pub mod sys;

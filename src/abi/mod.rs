@@ -8,6 +8,7 @@
 //! above it own.
 
 pub mod intr;
+pub mod service;
 pub mod shared;
 
 use std::ffi::{c_char, c_int, c_uint, c_void};

@@ -288,10 +288,12 @@ pub mod mp;
 pub mod paging;
 pub mod power;
 pub mod reciprocal;
+pub mod service;
 pub mod tailq;
 pub mod thread;
 pub mod trace;
 pub mod uuid;
+pub mod vfio;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
 pub(crate) struct CFile(pub *mut libc::FILE);

@@ -10,8 +10,8 @@
 //! option in order and fails on the first bad one; `-h` ends it at once (DPDK prints its usage
 //! and exits 0 there).
 //!
-//! Options for things rtemem does not have (PCI and other buses, devices, VFIO, telemetry,
-//! tracing, service cores) are checked as DPDK checks them, then listed in
+//! Options for things rtemem does not have (PCI and other buses, devices, telemetry,
+//! tracing) are checked as DPDK checks them, then listed in
 //! [`EalConfig::ignored`] with the reason, so that `rte_eal_init` can log each one.
 //!
 //! Where rtemem deliberately differs from DPDK: a `--file-prefix` holding `/` or equal to
@@ -111,7 +111,7 @@ pub struct EalConfig {
     /// is outside this thread's affinity, as in DPDK).
     pub lcore_index: BTreeMap<u32, u32>,
     pub main_lcore: u32,
-    /// `-s`/`-S`: lcores DPDK would run as service cores (rtemem has none; see `ignored`).
+    /// `-s`/`-S`: the service lcores `rte_eal_init` sets up (never the main lcore).
     pub service_lcores: BTreeSet<u32>,
     pub nchannel: u32,
     pub nrank: u32,
@@ -152,6 +152,10 @@ pub struct EalConfig {
     pub show_log_help: bool,
     pub no_telemetry: bool,
     pub no_pci: bool,
+    /// `--vfio-intr`: `enum rte_intr_mode` (0 none, 1 legacy, 2 msi, 3 msix).
+    pub vfio_intr_mode: u32,
+    /// `--vfio-vf-token`: the VF token UUID's 16 bytes (all zero: none).
+    pub vfio_vf_token: [u8; 16],
     /// `--mbuf-pool-ops-name` (what `rte_eal_mbuf_user_pool_ops` returns).
     pub mbuf_pool_ops_name: Option<String>,
     /// `--create-uio-dev` (what `rte_eal_create_uio_dev` returns: the PCI bus driver then
@@ -201,6 +205,8 @@ impl EalConfig {
             show_log_help: false,
             no_telemetry: false,
             no_pci: false,
+            vfio_intr_mode: 0,
+            vfio_vf_token: [0; 16],
             mbuf_pool_ops_name: None,
             create_uio_dev: false,
             max_simd_bitwidth: None,
@@ -477,9 +483,19 @@ fn apply(
             } else {
                 lcores::parse_service_list(v, main)?
             };
+            // As DPDK: service lcores get worker threads only if the core option names them
+            // too; checked when that option came first.
+            if st.core.is_some() && !set.iter().all(|l| cfg.lcores.contains_key(l)) {
+                let (flag, are) = if *opt == Opt::Short('s') {
+                    ("-s", "are")
+                } else {
+                    ("-S", "were")
+                };
+                cfg.warnings.push(format!(
+                    "{flag} {v}: Not all service cores {are} in the coremask. Please ensure -c or -l includes service cores"
+                ));
+            }
             cfg.service_lcores.extend(set);
-            let flag = if *opt == Opt::Short('s') { "-s" } else { "-S" };
-            ignore(cfg, format!("{flag} {v}"), "rtemem has no service cores");
         }
         Opt::Long("main-lcore") => {
             let n = values::c_strtoul(v, 0);
@@ -650,18 +666,20 @@ fn apply(
             }
         }
         Opt::Long("vfio-intr") => {
-            if !["legacy", "msi", "msix"].contains(&v) {
-                return Err(einval(format!(
-                    "--vfio-intr {v}: expected legacy, msi or msix"
-                )));
-            }
-            ignore(cfg, format!("--vfio-intr {v}"), NO_BUS);
+            cfg.vfio_intr_mode = match v {
+                "legacy" => 1,
+                "msi" => 2,
+                "msix" => 3,
+                _ => {
+                    return Err(einval(format!(
+                        "--vfio-intr {v}: expected legacy, msi or msix"
+                    )))
+                }
+            };
         }
         Opt::Long("vfio-vf-token") => {
-            if !is_uuid(v) {
-                return Err(einval(format!("--vfio-vf-token {v}: expected a UUID")));
-            }
-            ignore(cfg, format!("--vfio-vf-token {v}"), NO_BUS);
+            cfg.vfio_vf_token = parse_uuid(v)
+                .ok_or_else(|| einval(format!("--vfio-vf-token {v}: expected a UUID")))?;
         }
         Opt::Long("create-uio-dev") => cfg.create_uio_dev = true,
         Opt::Long("mbuf-pool-ops-name") => cfg.mbuf_pool_ops_name = Some(v.to_string()),
@@ -692,15 +710,27 @@ fn apply(
     Ok(())
 }
 
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
+/// A UUID in DPDK's `rte_uuid_parse` form (36 characters, 8-4-4-4-12 hex digits): its 16
+/// bytes, in the order the digits are written.
+fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let well_formed = s.len() == 36
         && s.bytes().enumerate().all(|(i, c)| {
             if matches!(i, 8 | 13 | 18 | 23) {
                 c == b'-'
             } else {
                 c.is_ascii_hexdigit()
             }
-        })
+        });
+    if !well_formed {
+        return None;
+    }
+    let digits: Vec<u8> = s.bytes().filter(|&c| c != b'-').collect();
+    let mut out = [0u8; 16];
+    for (o, pair) in out.iter_mut().zip(digits.chunks(2)) {
+        let hex = std::str::from_utf8(pair).ok()?;
+        *o = u8::from_str_radix(hex, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// `--socket-mem`/`--socket-limit`: comma-separated megabyte counts, one per NUMA node.
@@ -790,6 +820,8 @@ fn finish(cfg: &mut EalConfig, st: &State, m: &Machine) -> Result<()> {
         cfg.main_lcore = *cfg.lcores.keys().next().ok_or_else(|| {
             einval("no usable lcore: none of the present CPUs is in this thread's affinity mask")
         })?;
+        // As DPDK: the default main lcore is never a service lcore.
+        cfg.service_lcores.remove(&cfg.main_lcore);
     }
     cfg.huge_unlink = if st.unlink_before_mapping {
         HugeUnlink::Always
@@ -890,6 +922,8 @@ Lcores:\n\
   --lcores MAP          lcore sets mapped onto CPU sets, e.g. (0-3)@(0,1),4@2,5\n\
                         ('@cpus' may be left out when the CPUs equal the lcores)\n\
   --main-lcore ID       lcore that runs main() (default: the lowest lcore)\n\
+  -s MASK, -S LIST      service lcores (hexadecimal mask or list); name them in -l/-c\n\
+                        too so that they get a thread\n\
 Memory:\n\
   -m MB                 memory to reserve at startup\n\
   --socket-mem MB,..    memory to reserve per NUMA node (not with -m)\n\
@@ -919,12 +953,15 @@ Logging and information:\n\
   -d LIB.so|DIR         load a driver or every driver in a directory\n\
   -v                    log the version at startup\n\
   -h, --help            this text\n\
-Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry,\n\
-tracing or service cores):\n\
+VFIO:\n\
+  --vfio-intr legacy|msi|msix  interrupt mode for VFIO devices\n\
+  --vfio-vf-token UUID  VF token shared between an SR-IOV PF and its VFs\n\
+Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry\n\
+or tracing):\n\
   -a/--allow DEV, -b/--block DEV (not both), --vdev DEV, --no-pci, --no-hpet,\n\
-  --vmware-tsc-map, --create-uio-dev, --vfio-intr legacy|msi|msix, --vfio-vf-token UUID,\n\
+  --vmware-tsc-map, --create-uio-dev,\n\
   --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
-  --trace-mode overwrite|discard, -s MASK, -S LIST, --mbuf-pool-ops-name NAME,\n\
+  --trace-mode overwrite|discard, --mbuf-pool-ops-name NAME,\n\
   --force-max-simd-bitwidth N\n\n\
 Long options may be shortened to any unambiguous prefix; '--' ends the EAL options.\n"
     )

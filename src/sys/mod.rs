@@ -14,7 +14,9 @@
 //! - [`cpu`]: the time-stamp counter, `cpuid`, `iopl`, the WAITPKG and RTM instructions;
 //! - [`event`]: epoll, eventfd, timerfd, reads and writes on numbered descriptors, VFIO IRQs;
 //! - [`stdio`]: C `FILE *` streams that C callers hand in, C `malloc`/`free`, C `errno`;
-//! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions).
+//! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions);
+//! - [`vfio`]: the kernel's VFIO structs and ioctls, behind a trait unit tests can replace
+//!   (not re-exported: callers name `sys::vfio`).
 //!
 //! A wrapper states its preconditions as `# Safety` when it has any; errors come back as the
 //! crate's [`Error`](crate::error::Error) (or `io::Error` where the caller wants the OS error
@@ -30,6 +32,7 @@ pub mod socket;
 pub mod stdio;
 pub mod text;
 pub mod thread;
+pub mod vfio;
 
 pub use cpu::*;
 pub use event::*;

@@ -49,6 +49,15 @@ pub(crate) const ROLE_RTE: i32 = 0;
 pub(crate) const ROLE_OFF: i32 = 1;
 pub(crate) const ROLE_SERVICE: i32 = 2;
 pub(crate) const ROLE_NON_EAL: i32 = 3;
+/// An lcore's role, for [`set_role`] (the values of `enum rte_lcore_role_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Rte = ROLE_RTE as isize,
+    Off = ROLE_OFF as isize,
+    Service = ROLE_SERVICE as isize,
+    NonEal = ROLE_NON_EAL as isize,
+}
+
 /// `enum rte_lcore_state_t` values.
 pub(crate) const WAIT: i32 = 0;
 pub(crate) const RUNNING: i32 = 1;
@@ -373,6 +382,17 @@ impl Lcores {
         self.checked_entry(id)
             .map(|e| e.role.load(Ordering::Acquire))
             .unwrap_or(ROLE_OFF)
+    }
+
+    /// Gives lcore `id` another role (the service layer switches lcores between `Rte` and
+    /// `Service`, as DPDK's `set_lcore_state`). The count of lcores does not change, and no
+    /// lock is taken: like DPDK's role word it is a plain store, safe from any thread and from
+    /// inside an lcore callback or `rte_lcore_iterate`.
+    pub fn set_role(&self, id: u32, role: Role) -> Result<()> {
+        self.checked_entry(id)?
+            .role
+            .store(role as i32, Ordering::Release);
+        Ok(())
     }
 
     /// `rte_lcore_has_role`: 0 for ids out of range (as DPDK 22.11.x does).
@@ -728,6 +748,11 @@ pub fn init_from(cfg: &EalConfig, sysfs: &Path) -> Result<()> {
 /// Stops and joins the worker threads (`rte_eal_cleanup`).
 pub fn cleanup() {
     global().shutdown();
+}
+
+/// Gives lcore `id` of the process's table another role (see [`Lcores::set_role`]).
+pub fn set_role(id: u32, role: Role) -> Result<()> {
+    global().set_role(id, role)
 }
 
 /// The main lcore's id.
