@@ -41,6 +41,7 @@ pub struct InitOutcome {
 /// Things brought up so far, for rollback when a later step fails.
 #[derive(Default)]
 struct Progress {
+    trace: bool,
     mcfg: bool,
     lcores: bool,
     memory: bool,
@@ -67,6 +68,9 @@ impl Progress {
             mcfg::detach();
         }
         runtime::remove_if_empty();
+        if self.trace {
+            crate::trace::fini();
+        }
     }
 }
 
@@ -137,6 +141,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         );
     }
     plugin::load_all(&cfg.plugins)?;
+    // DPDK step 8, eal_trace_init: before the config file and the lcore threads (which get
+    // trace buffers and emit lib.eal.thread.lcore.ready).
+    crate::trace::init(cfg)?;
+    progress.trace = true;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 
@@ -292,6 +300,11 @@ pub fn cleanup() -> Result<()> {
     }
     if config::initialized() {
         crate::mp::cleanup();
+        // DPDK cleanup steps 6-7: rte_trace_save, eal_trace_fini (a failed save is logged).
+        if let Err(e) = crate::trace::save() {
+            eal_log!(log::RTE_LOG_ERR, "rte_trace_save(): {}", e.msg);
+        }
+        crate::trace::fini();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);
