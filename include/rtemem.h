@@ -1075,31 +1075,49 @@ void rte_log_dump(FILE *f);
 
 /**
  * Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
+ *
+ * # Safety
+ * `type_` is NULL or a NUL-terminated string.
  */
 void *rte_malloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * As [`rte_malloc`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * Allocates on `socket` (or SOCKET_ID_ANY).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_malloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * As [`rte_malloc_socket`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * Allocates `num * size` zero-filled bytes (NULL when the product overflows).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc(const char *type_, size_t num, size_t size, unsigned int align);
 
 /**
  * As [`rte_calloc`] on `socket`.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc_socket(const char *type_, size_t num, size_t size, unsigned int align, int socket);
 
