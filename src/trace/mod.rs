@@ -35,6 +35,8 @@ struct State {
     dir: Option<String>,
     /// The session directory was made (`rte_trace_save` makes it once per process).
     session_made: bool,
+    /// Torn down by `rte_eal_cleanup`: saving does nothing (DPDK has no buffers left then).
+    finished: bool,
     meta: Option<ctf::Metadata>,
     epoch: ctf::Epoch,
 }
@@ -42,6 +44,7 @@ struct State {
 static STATE: Mutex<State> = Mutex::new(State {
     dir: None,
     session_made: false,
+    finished: false,
     meta: None,
     epoch: ctf::Epoch {
         sec: 0,
@@ -78,15 +81,12 @@ fn init_inner(cfg: &EalConfig) -> Result<()> {
     if errno != 0 {
         return Err(err!(
             errno,
-            "failed to initialize trace: a trace point registration failed ({})",
-            std::io::Error::from_raw_os_error(errno)
+            "a trace point failed to register ({}; its registration logged why)",
+            crate::base::errno::describe(errno)
         ));
     }
     if let Some(name) = points::duplicate_name() {
-        return Err(err!(
-            libc::EEXIST,
-            "failed to initialize trace: found duplicate entry {name}"
-        ));
+        return Err(err!(libc::EEXIST, "trace point {name} is registered twice"));
     }
     let all = points::points();
     let uuid = ctf::trace_uuid(&all);
@@ -98,6 +98,7 @@ fn init_inner(cfg: &EalConfig) -> Result<()> {
         let mut st = state();
         st.meta = Some(meta);
         st.epoch = epoch;
+        st.finished = false;
         if let Some(d) = &cfg.trace_dir {
             st.dir = Some(d.clone());
         }
@@ -122,10 +123,12 @@ fn init_inner(cfg: &EalConfig) -> Result<()> {
     Ok(())
 }
 
-/// `eal_trace_fini` (cleanup): forgets the buffers and the metadata.
+/// `eal_trace_fini` (cleanup): empties the buffers and drops the metadata.
 pub fn fini() {
     mem::reset_all();
-    state().meta = None;
+    let mut st = state();
+    st.meta = None;
+    st.finished = true;
 }
 
 /// `rte_trace_metadata_dump`: writes the metadata text. EINVAL before trace init.

@@ -6,7 +6,7 @@
 //! `<dir>` is `--trace-dir`, else `$HOME/dpdk-traces/` (the password database's home when
 //! `HOME` is unset); it is made if missing (mode 0700, one level, as DPDK: no `mkdir -p`). The
 //! session directory is made once per process and must not exist yet; later saves rewrite the
-//! files in it. Nothing is written when no thread has a buffer.
+//! files in it. Nothing is written when no thread has a buffer, or after `rte_eal_cleanup`.
 
 use std::io::Write as _;
 use std::os::unix::fs::DirBuilderExt;
@@ -72,7 +72,7 @@ fn session_dir() -> Result<String> {
 
 /// `rte_trace_save`.
 pub fn save() -> Result<()> {
-    if mem::count() == 0 {
+    if mem::count() == 0 || state().finished {
         return Ok(());
     }
     let dir = session_dir()?;

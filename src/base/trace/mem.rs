@@ -17,8 +17,8 @@
 //! - the mapping extends 64 KiB (the largest event) past `len`, so an event bigger than a tiny
 //!   `--trace-bufsz` cannot write past it (DPDK's would), and its pages are faulted in only as
 //!   events reach them;
-//! - at trace teardown ([`reset_all`]) the pages are given back but the mapping stays, so a
-//!   thread still holding its pointer cannot write into freed memory.
+//! - at trace teardown ([`reset_all`]) the pages are given back but the mapping stays (and
+//!   stays listed), so a thread still holding its pointer cannot write into freed memory.
 //!
 //! Locking: the list of buffers (kept in allocation order, which is the order `rte_trace_save`
 //! numbers them) is behind one mutex, taken to add, remove or read buffers, never to emit.
@@ -124,9 +124,14 @@ pub fn buff_len() -> u32 {
     BUFF_LEN.load(Ordering::Acquire)
 }
 
-/// Sets the trace UUID written into the packet header of buffers made from now on.
+/// Sets the trace UUID written into the packet header of every buffer, existing or new.
 pub fn set_uuid(uuid: [u8; 16]) {
-    buffers().uuid = uuid;
+    let mut b = buffers();
+    b.uuid = uuid;
+    for buf in &b.list {
+        // SAFETY: a live buffer; its owning thread never writes the stream header.
+        unsafe { std::ptr::addr_of_mut!((*buf.hdr.as_ptr()).stream.uuid).write_unaligned(uuid) };
+    }
 }
 
 /// The trace UUID.
@@ -204,12 +209,14 @@ pub fn free_current() {
     }
 }
 
-/// DPDK's `trace_mem_free` (trace teardown): forgets every buffer. Each is emptied and its
-/// pages are given back; the mappings stay, because threads may still hold their pointers.
+/// DPDK's `trace_mem_free` (trace teardown): empties every buffer and gives its pages back.
+/// DPDK frees them; rtemem keeps the mappings, and keeps them listed, because their threads
+/// still hold their pointers (DPDK's would write into freed memory): a later trace init (after
+/// a failed `rte_eal_init`) then records and saves into them again.
 pub fn reset_all() {
-    let mut b = buffers();
+    let b = buffers();
     let page = crate::sys::page_size();
-    for buf in b.list.drain(..) {
+    for buf in &b.list {
         // SAFETY: a live mapping made by alloc_current; the header's offset is an aligned u32.
         unsafe { (*buf.hdr.as_ptr()).offset = 0 };
         let start = buf.hdr.as_ptr() as usize + page;

@@ -253,7 +253,10 @@ unsafe fn register_inner(
     register_fn: Option<unsafe extern "C" fn()>,
 ) -> Result<()> {
     let (Some(handle), Some(name), Some(f)) = (handle, name, register_fn) else {
-        return Err(err!(libc::EINVAL, "invalid arguments"));
+        return Err(err!(
+            libc::EINVAL,
+            "invalid arguments: the point's word (8-aligned), name and register function are all needed"
+        ));
     };
     let who = name.to_string_lossy();
     PENDING_FIELDS.with(|p| p.borrow_mut().clear());
