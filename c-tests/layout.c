@@ -3,6 +3,7 @@
  * key constants, one "name value" per line. c-tests/sh_layout.sh builds this file once against
  * rtemem's include/ and once against DPDK 22.11's headers and requires identical output.
  */
+#define ALLOW_EXPERIMENTAL_API /* the trace buffer structs of rte_trace_point.h */
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +17,8 @@
 #include <rte_memzone.h>
 #include <rte_rwlock.h>
 #include <rte_spinlock.h>
+#include <rte_trace.h>
+#include <rte_trace_point.h>
 #include <rte_version.h>
 
 #define SIZE(t) printf("sizeof(%s) %zu\n", #t, sizeof(t))
@@ -171,6 +174,27 @@ int main(void)
 	VAL(MS_PER_S);
 	VAL(US_PER_S);
 	VAL(NS_PER_S);
+	SIZE(struct __rte_trace_stream_header);
+	OFF(struct __rte_trace_stream_header, magic);
+	OFF(struct __rte_trace_stream_header, uuid);
+	OFF(struct __rte_trace_stream_header, lcore_id);
+	OFF(struct __rte_trace_stream_header, thread_name);
+	SIZE(struct __rte_trace_header);
+	OFF(struct __rte_trace_header, offset);
+	OFF(struct __rte_trace_header, len);
+	OFF(struct __rte_trace_header, stream_header);
+	OFF(struct __rte_trace_header, mem);
+	SIZE(rte_trace_point_t);
+	VAL(RTE_TRACE_MODE_OVERWRITE);
+	VAL(RTE_TRACE_MODE_DISCARD);
+	VAL(__RTE_TRACE_EMIT_STRING_LEN_MAX);
+	VAL(__RTE_TRACE_EVENT_HEADER_SZ);
+	VAL(__RTE_TRACE_EVENT_HEADER_ID_SHIFT);
+	VAL(__RTE_TRACE_FIELD_SIZE_MASK);
+	VAL(__RTE_TRACE_FIELD_ID_SHIFT);
+	VAL(__RTE_TRACE_FIELD_ID_MASK);
+	VAL(__RTE_TRACE_FIELD_ENABLE_MASK);
+	VAL(__RTE_TRACE_FIELD_ENABLE_DISCARD);
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));
