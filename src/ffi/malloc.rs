@@ -4,12 +4,13 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::{c_stream, cstr, Mode};
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, SOCKET_ID_ANY};
-use crate::base::trace::TraceStr;
 use crate::err;
 use crate::malloc;
 
 /// An allocation that finds no memory (or gets a bad size) is what applications probe with:
-/// DPDK stays silent there, so these shims log at DEBUG (`Quiet`).
+/// DPDK stays silent there, so these shims log at DEBUG (`Quiet`). Inlined into each entry
+/// point, so that `zero` is a constant there.
+#[inline(always)]
 fn do_alloc(
     func: &str,
     type_: *const c_char,
@@ -19,10 +20,9 @@ fn do_alloc(
     zero: bool,
 ) -> *mut c_void {
     ffi_boundary!(Quiet, func, {
-        // SAFETY: the exported callers forward their caller's `type` (NULL or a C string);
-        // it is read only when a trace point records it, during this call.
-        let ty = unsafe { TraceStr::from_ptr(type_) };
-        malloc::malloc_socket(ty, size, align, socket, zero).map(|p| p.as_ptr().cast())
+        // SAFETY: the exported callers forward their caller's `type` (NULL or a C string).
+        unsafe { malloc::malloc_socket(type_, size, align, socket, zero) }
+            .map(|p| p.as_ptr().cast())
     })
 }
 
@@ -90,8 +90,7 @@ fn calloc(
 ) -> *mut c_void {
     ffi_boundary!(Quiet, func, {
         // SAFETY: as in do_alloc.
-        let ty = unsafe { TraceStr::from_ptr(type_) };
-        malloc::calloc_socket(ty, num, size, align, socket).map(|p| p.as_ptr().cast())
+        unsafe { malloc::calloc_socket(type_, num, size, align, socket) }.map(|p| p.as_ptr().cast())
     })
 }
 

@@ -782,15 +782,68 @@ pub unsafe fn realloc(
 /// the cache line) on `socket` (or SOCKET_ID_ANY). EINVAL for size 0 or an alignment that is
 /// not a power of two, ENOMEM when no heap has room. Trace points `lib.eal.mem.malloc`, and
 /// `lib.eal.mem.zmalloc` after it for `zero` (even when the arguments were refused, as DPDK).
-#[inline]
-pub fn malloc_socket(
-    ty: TraceStr<'_>,
+///
+/// The common case (valid arguments, points off) costs one load and branch per point over
+/// [`alloc`]; the rest is out of line.
+///
+/// # Safety
+/// `ty` is NULL or a NUL-terminated string valid during the call (read only when a trace
+/// point records it).
+#[inline(always)]
+pub unsafe fn malloc_socket(
+    ty: *const c_char,
     size: usize,
     align: u32,
     socket: i32,
     zero: bool,
 ) -> Result<NonNull<u8>> {
-    let r = malloc_checked(ty, size, align, socket, zero);
+    let traced = eal::enabled(&eal::__rte_eal_trace_mem_malloc)
+        || (zero && eal::enabled(&eal::__rte_eal_trace_mem_zmalloc));
+    if traced || size == 0 || (align != 0 && !align.is_power_of_two()) {
+        // SAFETY: the caller's guarantee.
+        return unsafe { malloc_socket_slow(ty, size, align, socket, zero) };
+    }
+    alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+        .ok_or_else(|| no_memory(size, socket))
+}
+
+#[cold]
+fn no_memory(size: usize, socket: i32) -> crate::error::Error {
+    err!(
+        libc::ENOMEM,
+        "no memory for {size} bytes on socket {socket}"
+    )
+}
+
+/// [`malloc_socket`] with its argument errors and trace points.
+///
+/// # Safety
+/// As [`malloc_socket`].
+#[cold]
+#[inline(never)]
+unsafe fn malloc_socket_slow(
+    ty: *const c_char,
+    size: usize,
+    align: u32,
+    socket: i32,
+    zero: bool,
+) -> Result<NonNull<u8>> {
+    // SAFETY: the caller's guarantee.
+    let ty = unsafe { TraceStr::from_ptr(ty) };
+    let r = (|| {
+        if size == 0 {
+            return Err(err!(libc::EINVAL, "size is 0"));
+        }
+        if align != 0 && !align.is_power_of_two() {
+            return Err(err!(
+                libc::EINVAL,
+                "alignment {align} is not a power of two"
+            ));
+        }
+        let p = alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY);
+        trace_malloc(ty, size, align, socket, p);
+        p.ok_or_else(|| no_memory(size, socket))
+    })();
     if zero {
         let ptr = r.as_ref().map_or(std::ptr::null(), |p| p.as_ptr().cast());
         eal::mem_zmalloc(ty, size, align, socket, ptr);
@@ -798,45 +851,24 @@ pub fn malloc_socket(
     r
 }
 
-#[inline]
-fn malloc_checked(
-    ty: TraceStr<'_>,
-    size: usize,
-    align: u32,
-    socket: i32,
-    zero: bool,
-) -> Result<NonNull<u8>> {
-    if size == 0 {
-        return Err(err!(libc::EINVAL, "size is 0"));
-    }
-    if align != 0 && !align.is_power_of_two() {
-        return Err(err!(
-            libc::EINVAL,
-            "alignment {align} is not a power of two"
-        ));
-    }
-    let p = alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY);
-    trace_malloc(ty, size, align, socket, p);
-    p.ok_or_else(|| {
-        err!(
-            libc::ENOMEM,
-            "no memory for {size} bytes on socket {socket}"
-        )
-    })
-}
-
 /// `rte_calloc_socket`: `num * size` zero-filled bytes. ENOMEM when the product overflows
 /// (DPDK multiplies without checking).
-pub fn calloc_socket(
-    ty: TraceStr<'_>,
+///
+/// # Safety
+/// As [`malloc_socket`].
+pub unsafe fn calloc_socket(
+    ty: *const c_char,
     num: usize,
     size: usize,
     align: u32,
     socket: i32,
 ) -> Result<NonNull<u8>> {
     match num.checked_mul(size) {
-        Some(total) => malloc_socket(ty, total, align, socket, true),
+        // SAFETY: the caller's guarantee.
+        Some(total) => unsafe { malloc_socket(ty, total, align, socket, true) },
         None => {
+            // SAFETY: the caller's guarantee.
+            let ty = unsafe { TraceStr::from_ptr(ty) };
             eal::mem_zmalloc(ty, num.wrapping_mul(size), align, socket, std::ptr::null());
             Err(err!(libc::ENOMEM, "{num} x {size} bytes overflows"))
         }
