@@ -5,6 +5,7 @@
  */
 /* As DPDK's own build: rte_thread_attr_t then has its cpuset. */
 #define _GNU_SOURCE
+#define ALLOW_EXPERIMENTAL_API /* the trace buffer structs of rte_trace_point.h */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@
 #include <rte_spinlock.h>
 #include <rte_thread.h>
 #include <rte_uuid.h>
+#include <rte_trace.h>
+#include <rte_trace_point.h>
 #include <rte_version.h>
 #include <rte_vfio.h>
 
@@ -254,6 +257,27 @@ int main(void)
 	VAL(RTE_INTR_MODE_LEGACY);
 	VAL(RTE_INTR_MODE_MSI);
 	VAL(RTE_INTR_MODE_MSIX);
+	SIZE(struct __rte_trace_stream_header);
+	OFF(struct __rte_trace_stream_header, magic);
+	OFF(struct __rte_trace_stream_header, uuid);
+	OFF(struct __rte_trace_stream_header, lcore_id);
+	OFF(struct __rte_trace_stream_header, thread_name);
+	SIZE(struct __rte_trace_header);
+	OFF(struct __rte_trace_header, offset);
+	OFF(struct __rte_trace_header, len);
+	OFF(struct __rte_trace_header, stream_header);
+	OFF(struct __rte_trace_header, mem);
+	SIZE(rte_trace_point_t);
+	VAL(RTE_TRACE_MODE_OVERWRITE);
+	VAL(RTE_TRACE_MODE_DISCARD);
+	VAL(__RTE_TRACE_EMIT_STRING_LEN_MAX);
+	VAL(__RTE_TRACE_EVENT_HEADER_SZ);
+	VAL(__RTE_TRACE_EVENT_HEADER_ID_SHIFT);
+	VAL(__RTE_TRACE_FIELD_SIZE_MASK);
+	VAL(__RTE_TRACE_FIELD_ID_SHIFT);
+	VAL(__RTE_TRACE_FIELD_ID_MASK);
+	VAL(__RTE_TRACE_FIELD_ENABLE_MASK);
+	VAL(__RTE_TRACE_FIELD_ENABLE_DISCARD);
 	/* Types of macro values matter for printf and arithmetic in callers. */
 	VAL(sizeof(RTE_PGSIZE_2M));
 	VAL(sizeof(RTE_BAD_IOVA));

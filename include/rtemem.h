@@ -1713,31 +1713,49 @@ void rte_log_dump(FILE *f);
 
 /**
  * Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
+ *
+ * # Safety
+ * `type_` is NULL or a NUL-terminated string.
  */
 void *rte_malloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * As [`rte_malloc`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * Allocates on `socket` (or SOCKET_ID_ANY).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_malloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * As [`rte_malloc_socket`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * Allocates `num * size` zero-filled bytes (NULL when the product overflows).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc(const char *type_, size_t num, size_t size, unsigned int align);
 
 /**
  * As [`rte_calloc`] on `socket`.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc_socket(const char *type_, size_t num, size_t size, unsigned int align, int socket);
 
@@ -2573,37 +2591,100 @@ struct rte_tailq_head *rte_eal_tailq_lookup(const char *name);
 void rte_dump_tailq(FILE *f);
 
 /**
- * Registers trace point `trace` under `name`. Returns 0; -EINVAL for NULL arguments;
- * -EEXIST for a name registered before. The point stays disabled and `register_fn` is not
- * called.
+ * Registers trace point `trace` under `name`: runs `register_fn` (the point's body in
+ * register mode) to learn its fields, then gives the point the next id. Returns 0; -EINVAL
+ * for a NULL or misaligned argument, -EBADF when `register_fn` announced no event header,
+ * -ENOSPC for an event over 65535 bytes or a 65537th point. A failed registration also makes
+ * `rte_eal_init` fail, as in DPDK; a name registered twice is accepted here and fails
+ * `rte_eal_init` with EEXIST.
  *
  * # Safety
- * `trace` is NULL or points to a `rte_trace_point_t`; `name` is NULL or NUL-terminated.
+ * `trace` is NULL or a `rte_trace_point_t` that stays valid while the program runs; `name`
+ * is NULL or NUL-terminated; `register_fn` is NULL or safe to call.
  */
 int __rte_trace_point_register(uint64_t *trace, const char *name, void (*register_fn)(void));
 
 /**
- * Would allocate this thread's trace buffer; rtemem records no traces, so it does nothing.
- */
-void __rte_trace_mem_per_thread_alloc(void);
-
-/**
- * Would describe one field of the trace point being registered; nothing to record.
+ * Announces one field of the trace point being registered on this thread: `sz` bytes, named
+ * `field`, of C type `type_`. A NULL name or type is logged and fails the registration.
+ *
+ * # Safety
+ * `field` and `type_` are NULL or NUL-terminated.
  */
 void __rte_trace_point_emit_field(size_t sz, const char *field, const char *type_);
 
 /**
- * The handle of a registered trace point for enabling it; rtemem never enables one, so NULL.
+ * Gives the calling thread its trace buffer (`per_lcore_trace_mem`) when tracing is on and it
+ * has none. DPDK's inline emit code calls this on a thread's first event.
+ */
+void __rte_trace_mem_per_thread_alloc(void);
+
+/**
+ * The trace point registered first under `name`, or NULL (also for a NULL name).
  *
  * # Safety
- * `name` is NULL or NUL-terminated (it is not read).
+ * `name` is NULL or NUL-terminated.
  */
 uint64_t *rte_trace_point_lookup(const char *name);
 
 /**
- * Whether any trace point is enabled: never.
+ * Whether any trace point is enabled.
  */
 bool rte_trace_is_enabled(void);
+
+/**
+ * Enables trace point `tp`. 0, or -ERANGE when `tp` is not a registered point.
+ */
+int rte_trace_point_enable(uint64_t *tp);
+
+/**
+ * Disables trace point `tp`. 0, or -ERANGE when `tp` is not a registered point.
+ */
+int rte_trace_point_disable(uint64_t *tp);
+
+/**
+ * Whether `tp` is a registered, enabled point.
+ */
+bool rte_trace_point_is_enabled(uint64_t *tp);
+
+/**
+ * Enables (or disables) every point whose name matches the shell glob `pattern`. 1 when
+ * some point matched, 0 when none did, -EINVAL for a NULL pattern.
+ *
+ * # Safety
+ * `pattern` is NULL or NUL-terminated.
+ */
+int rte_trace_pattern(const char *pattern, bool enable);
+
+/**
+ * As [`rte_trace_pattern`] with a POSIX basic regular expression. -EINVAL (logged) when it
+ * does not compile.
+ *
+ * # Safety
+ * `regex` is NULL or NUL-terminated.
+ */
+int rte_trace_regexp(const char *regex, bool enable);
+
+/**
+ * Saves the trace under the trace directory (see `trace::save`). 0, or a negative errno.
+ */
+int rte_trace_save(void);
+
+/**
+ * Writes the CTF metadata to `f`. 0; -EINVAL before `rte_eal_init` or for a NULL stream.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+int rte_trace_metadata_dump(FILE *f);
+
+/**
+ * Writes the trace state, the threads' buffers and every point to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_trace_dump(FILE *f);
 
 /**
  * true when all 16 bytes are 0 (also, logged, for a NULL pointer).

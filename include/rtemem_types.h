@@ -35,7 +35,7 @@ typedef cpu_set_t rte_cpuset_t;
 /** The function an lcore runs (rte_eal_remote_launch). */
 typedef int (lcore_function_t)(void *);
 
-/** A trace point handle; tracing is out of scope and no trace point ever fires. */
+/** A trace point: its event size, id, mode and enabled bits (rte_trace_point.h). */
 typedef uint64_t rte_trace_point_t;
 
 /**

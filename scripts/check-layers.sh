@@ -86,7 +86,7 @@ my @LAYERS = (
     'memzone',      # 10  memzones
     'intr',         # 11  (reserved) interrupts, alarms
     'mp',           # 12  rte_mp IPC; implements mem's page sync
-    'trace',        # 13  (reserved)
+    'trace',        # 13  trace init, CTF metadata, rte_trace_save
     'telemetry',    # 14  (reserved)
     'service',      # 15  (reserved)
     'dev',          # 16  (reserved) buses, devices, drivers

@@ -41,6 +41,7 @@ pub struct InitOutcome {
 /// Things brought up so far, for rollback when a later step fails.
 #[derive(Default)]
 struct Progress {
+    trace: bool,
     mcfg: bool,
     intr: bool,
     lcores: bool,
@@ -75,6 +76,9 @@ impl Progress {
             mcfg::detach();
         }
         runtime::remove_if_empty();
+        if self.trace {
+            crate::trace::fini();
+        }
     }
 }
 
@@ -145,6 +149,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         );
     }
     plugin::load_all(&cfg.plugins)?;
+    // DPDK step 8, eal_trace_init: before the config file and the lcore threads (which get
+    // trace buffers and emit lib.eal.thread.lcore.ready).
+    crate::trace::init(cfg)?;
+    progress.trace = true;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 
@@ -328,6 +336,11 @@ pub fn cleanup() -> Result<()> {
         // DPDK's rte_eal_alarm_cleanup; rtemem also stops the interrupt thread here, before
         // the memory its callbacks may touch goes away.
         crate::intr::cleanup();
+        // DPDK cleanup steps 6-7: rte_trace_save, eal_trace_fini (a failed save is logged).
+        if let Err(e) = crate::trace::save() {
+            eal_log!(log::RTE_LOG_ERR, "rte_trace_save(): {}", e.msg);
+        }
+        crate::trace::fini();
         lcore::cleanup();
         crate::memzone::cleanup(primary);
         crate::malloc::cleanup();

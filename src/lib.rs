@@ -12,14 +12,15 @@
 //! | [`options`] | argv -> `EalConfig`, and the value parsers |
 //! | [`config`] | the process's `EalConfig` and `EalState`, written once by init |
 //! | [`sync`] | process-shared robust locks |
-//! | [`base`] | `rte_errno`, log, lcores, tailqs, runtime dir, plugins, the shared config, ... |
+//! | [`base`] | `rte_errno`, log, lcores, tailqs, runtime dir, plugins, the shared config, trace points, ... |
 //! | [`mem`] | hugepages, fbarray, memseg lists, page allocation, memory events, page sync |
 //! | [`heap`] | the allocator core |
 //! | [`malloc`] | the `rte_malloc` family over the heaps |
 //! | [`memzone`] | named zones over the heaps |
 //! | [`intr`] | the interrupt thread, interrupt instances, epoll, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
-//! | (trace, telemetry) | reserved |
+//! | [`trace`] | trace init and teardown, the CTF metadata, `rte_trace_save`, `rte_trace_dump` |
+//! | (telemetry) | reserved |
 //! | [`service`] | services and service lcores |
 //! | [`dev`] | buses and devices: VFIO |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
@@ -46,3 +47,4 @@ pub mod options;
 pub mod service;
 pub mod sync;
 pub mod sys;
+pub mod trace;

@@ -29,11 +29,14 @@ pub extern "C" fn rte_keepalive_create(
     data: *mut c_void,
 ) -> *mut KeepAlive {
     ffi_boundary!(Log, "rte_keepalive_create", {
-        let p = super::malloc::rte_zmalloc(
-            c"RTE_EAL_KEEPALIVE".as_ptr() as *const c_char,
-            KeepAlive::SIZE,
-            KeepAlive::ALIGN as c_uint,
-        );
+        // SAFETY: the type name is a static NUL-terminated string.
+        let p = unsafe {
+            super::malloc::rte_zmalloc(
+                c"RTE_EAL_KEEPALIVE".as_ptr() as *const c_char,
+                KeepAlive::SIZE,
+                KeepAlive::ALIGN as c_uint,
+            )
+        };
         if p.is_null() {
             return Err(Error::new(
                 crate::base::errno::get(),

@@ -30,6 +30,7 @@ use crate::abi::{
     SOCKET_ID_ANY,
 };
 use crate::base::mcfg;
+use crate::base::trace::{eal, TraceStr};
 use crate::err;
 use crate::error::Result;
 use crate::heap::{Area, FreeError, Grant, Heap, MemorySource, CHUNK_SIZE};
@@ -721,7 +722,11 @@ pub unsafe fn realloc(
     socket: i32,
 ) -> Result<Option<NonNull<u8>>> {
     if p.is_null() {
-        return Ok(alloc(size, align, socket, 0, false, &PagePolicy::ANY));
+        let n = alloc(size, align, socket, 0, false, &PagePolicy::ANY);
+        if size != 0 && (align == 0 || align.is_power_of_two()) {
+            trace_malloc(TraceStr::NULL, size, align as u32, socket, n);
+        }
+        return Ok(n);
     }
     if align != 0 && !align.is_power_of_two() {
         return Err(err!(
@@ -735,20 +740,155 @@ pub unsafe fn realloc(
         round_up(size.max(1)).ok_or_else(|| err!(libc::ENOMEM, "size {size} is too large"))?;
     let align_r = round_up(align.max(1))
         .ok_or_else(|| err!(libc::EINVAL, "alignment {align} is too large"))?;
+    // Trace points as DPDK emits them: `realloc` alone when resized in place; a move is
+    // `malloc` of the new block, `free` of the old one, then `realloc`.
+    let traced_move = |n: NonNull<u8>| {
+        trace_malloc(TraceStr::NULL, size_r, align_r as u32, socket, Some(n));
+        eal::mem_free(p.cast());
+        eal::mem_realloc(size_r, align_r as u32, socket, n.as_ptr().cast());
+    };
     if (socket == SOCKET_ID_ANY || socket == e.socket_id) && (p as usize).is_multiple_of(align_r) {
         if let Ok(Some(n)) = e.heap.realloc(p, size_r, align_r) {
+            if n.as_ptr() == p {
+                eal::mem_realloc(size_r, align_r as u32, socket, p.cast());
+            } else {
+                traced_move(n);
+            }
             return Ok(Some(n));
         }
         // realloc in the same heap either resized in place, moved (then we are done), or had
         // no memory; a move to another heap is tried below.
     }
     let Some(n) = alloc(size_r, align_r, socket, 0, false, &PagePolicy::ANY) else {
+        trace_malloc(TraceStr::NULL, size_r, align_r as u32, socket, None);
         return Ok(None);
     };
     // SAFETY: both blocks are live and at least min(old, size) bytes long, and distinct.
     unsafe { std::ptr::copy_nonoverlapping(p, n.as_ptr(), old.min(size_r)) };
     e.heap.free(p).map_err(|x| free_error(p, x))?;
+    traced_move(n);
     Ok(Some(n))
+}
+
+// ---- the rte_malloc API (DPDK's rte_malloc.c): argument checks and trace points ---------------
+
+/// `rte_malloc_socket` (`zero`: `rte_zmalloc_socket`): `size` bytes aligned to `align` (0:
+/// the cache line) on `socket` (or SOCKET_ID_ANY). EINVAL for size 0 or an alignment that is
+/// not a power of two, ENOMEM when no heap has room. Trace points `lib.eal.mem.malloc`, and
+/// `lib.eal.mem.zmalloc` after it for `zero` (even when the arguments were refused, as DPDK).
+///
+/// The common case (valid arguments, points off) costs one load and branch per point over
+/// [`alloc`]; the rest is out of line.
+///
+/// # Safety
+/// `ty` is NULL or a NUL-terminated string valid during the call (read only when a trace
+/// point records it).
+#[inline(always)]
+pub unsafe fn malloc_socket(
+    ty: *const c_char,
+    size: usize,
+    align: u32,
+    socket: i32,
+    zero: bool,
+) -> Result<NonNull<u8>> {
+    let traced = eal::enabled(&eal::__rte_eal_trace_mem_malloc)
+        || (zero && eal::enabled(&eal::__rte_eal_trace_mem_zmalloc));
+    if traced || size == 0 || (align != 0 && !align.is_power_of_two()) {
+        // SAFETY: the caller's guarantee.
+        return unsafe { malloc_socket_slow(ty, size, align, socket, zero) };
+    }
+    alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+        .ok_or_else(|| no_memory(size, socket))
+}
+
+#[cold]
+fn no_memory(size: usize, socket: i32) -> crate::error::Error {
+    err!(
+        libc::ENOMEM,
+        "no memory for {size} bytes on socket {socket}"
+    )
+}
+
+/// [`malloc_socket`] with its argument errors and trace points.
+///
+/// # Safety
+/// As [`malloc_socket`].
+#[cold]
+#[inline(never)]
+unsafe fn malloc_socket_slow(
+    ty: *const c_char,
+    size: usize,
+    align: u32,
+    socket: i32,
+    zero: bool,
+) -> Result<NonNull<u8>> {
+    // SAFETY: the caller's guarantee.
+    let ty = unsafe { TraceStr::from_ptr(ty) };
+    let r = (|| {
+        if size == 0 {
+            return Err(err!(libc::EINVAL, "size is 0"));
+        }
+        if align != 0 && !align.is_power_of_two() {
+            return Err(err!(
+                libc::EINVAL,
+                "alignment {align} is not a power of two"
+            ));
+        }
+        let p = alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY);
+        trace_malloc(ty, size, align, socket, p);
+        p.ok_or_else(|| no_memory(size, socket))
+    })();
+    if zero {
+        let ptr = r.as_ref().map_or(std::ptr::null(), |p| p.as_ptr().cast());
+        eal::mem_zmalloc(ty, size, align, socket, ptr);
+    }
+    r
+}
+
+/// `rte_calloc_socket`: `num * size` zero-filled bytes. ENOMEM when the product overflows
+/// (DPDK multiplies without checking).
+///
+/// # Safety
+/// As [`malloc_socket`].
+pub unsafe fn calloc_socket(
+    ty: *const c_char,
+    num: usize,
+    size: usize,
+    align: u32,
+    socket: i32,
+) -> Result<NonNull<u8>> {
+    match num.checked_mul(size) {
+        // SAFETY: the caller's guarantee.
+        Some(total) => unsafe { malloc_socket(ty, total, align, socket, true) },
+        None => {
+            // SAFETY: the caller's guarantee.
+            let ty = unsafe { TraceStr::from_ptr(ty) };
+            eal::mem_zmalloc(ty, num.wrapping_mul(size), align, socket, std::ptr::null());
+            Err(err!(libc::ENOMEM, "{num} x {size} bytes overflows"))
+        }
+    }
+}
+
+/// `rte_free`: trace point `lib.eal.mem.free`, then [`free`].
+#[inline]
+pub fn free_traced(p: *mut u8) -> Result<()> {
+    eal::mem_free(p.cast());
+    free(p)
+}
+
+/// Trace point `lib.eal.mem.malloc`: the socket recorded is the one DPDK's allocator works
+/// with (SOCKET_ID_ANY without hugepages, unless an external heap was named).
+#[inline(always)]
+fn trace_malloc(ty: TraceStr<'_>, size: usize, align: u32, socket: i32, p: Option<NonNull<u8>>) {
+    if eal::enabled(&eal::__rte_eal_trace_mem_malloc) {
+        let socket = if !has_hugepages() && !matches!(socket_is_external(socket), Ok(true)) {
+            SOCKET_ID_ANY
+        } else {
+            socket
+        };
+        let ptr = p.map_or(std::ptr::null(), |p| p.as_ptr().cast_const().cast());
+        eal::mem_malloc(ty, size, align, socket, ptr);
+    }
 }
 
 /// IOVA of `p` inside rte_malloc memory (RTE_BAD_IOVA when unknown).

@@ -18,6 +18,7 @@ use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
 use crate::abi::shared::ZeroedShared;
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
 use crate::base::mcfg;
+use crate::base::trace::{eal, TraceStr};
 use crate::err;
 use crate::error::Result;
 use crate::malloc::{self, PagePolicy};
@@ -145,8 +146,17 @@ fn probe(t: &MemzoneTable, name: &[u8]) -> std::result::Result<(usize, u32), Opt
     Err(reuse)
 }
 
-/// The zone named `name`, without taking any lock.
+/// The zone named `name`, without taking any lock (trace point `lib.eal.memzone.lookup`).
 pub fn lookup(name: &str) -> Option<*const rte_memzone> {
+    let r = lookup_untraced(name);
+    eal::memzone_lookup(
+        TraceStr::from_bytes(name.as_bytes()),
+        r.unwrap_or(std::ptr::null()).cast(),
+    );
+    r
+}
+
+fn lookup_untraced(name: &str) -> Option<*const rte_memzone> {
     let t = table().ok()?;
     let n = name.as_bytes();
     if n.len() >= RTE_MEMZONE_NAMESIZE {
@@ -259,8 +269,23 @@ fn iova_contiguous(addr: usize, len: usize) -> bool {
     true
 }
 
-/// `rte_memzone_reserve_bounded`.
+/// `rte_memzone_reserve_bounded` (trace point `lib.eal.memzone.reserve`, also on failure).
 pub fn reserve(
+    name: &str,
+    len: usize,
+    socket: i32,
+    flags: u32,
+    align: u32,
+    bound: u32,
+) -> Result<*const rte_memzone> {
+    let r = reserve_untraced(name, len, socket, flags, align, bound);
+    let mz = r.as_ref().map_or(std::ptr::null(), |&z| z.cast());
+    let n = TraceStr::from_bytes(name.as_bytes());
+    eal::memzone_reserve(n, len, socket, flags, align, bound, mz);
+    r
+}
+
+fn reserve_untraced(
     name: &str,
     len: usize,
     socket: i32,
@@ -408,7 +433,8 @@ fn biggest(socket: i32, align: usize, bound: usize, pol: &PagePolicy) -> Result<
     ))
 }
 
-/// `rte_memzone_free`.
+/// `rte_memzone_free` (trace points `lib.eal.mem.free` and `lib.eal.memzone.free` for a
+/// zone of the table; nothing is recorded for a pointer that is not one).
 ///
 /// # Safety
 /// `mz` is any pointer: it is checked against the table before it is read.
@@ -436,11 +462,13 @@ pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
     if let Ok((slot, _)) = probe(t, &name) {
         t.index[slot].store(TOMBSTONE, Ordering::Release);
     }
-    let r = malloc::free(addr);
+    let r = malloc::free_traced(addr);
     // SAFETY: the record is ours under the write lock; zero is a free record.
     unsafe { mz.cast_mut().write_bytes(0, 1) };
     fb.set_free(idx)?;
     drop(w);
+    let rc = r.as_ref().map_or_else(|e| -e.errno, |_| 0);
+    eal::memzone_free(TraceStr::from_bytes(&name), addr.cast(), rc);
     r
 }
 

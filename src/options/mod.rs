@@ -79,6 +79,15 @@ pub enum IovaMode {
     Va,
 }
 
+/// `--trace-mode`: what a thread's full trace buffer does with new events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceMode {
+    /// Wraps: new events overwrite the oldest.
+    Overwrite,
+    /// Takes no more events.
+    Discard,
+}
+
 /// `--huge-unlink`: when page files are removed from hugetlbfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HugeUnlink {
@@ -165,6 +174,15 @@ pub struct EalConfig {
     pub max_simd_bitwidth: Option<u16>,
     /// `--syslog <facility>`.
     pub syslog_facility: Option<String>,
+    /// `--trace`: regular expressions naming the trace points to enable at init, in order.
+    pub trace_patterns: Vec<String>,
+    /// `--trace-dir`: where traces are saved. As in DPDK, each value gets a `/` and repeated
+    /// options are concatenated.
+    pub trace_dir: Option<String>,
+    /// `--trace-bufsz`: bytes of each thread's trace buffer.
+    pub trace_bufsz: Option<u32>,
+    /// `--trace-mode`.
+    pub trace_mode: Option<TraceMode>,
     /// Accepted options rtemem does nothing with, one sentence each: log each at NOTICE.
     pub ignored: Vec<String>,
     /// Problems DPDK reports but does not fail on (bad log level, `-m abc`): log at WARNING.
@@ -211,6 +229,10 @@ impl EalConfig {
             create_uio_dev: false,
             max_simd_bitwidth: None,
             syslog_facility: None,
+            trace_patterns: Vec::new(),
+            trace_dir: None,
+            trace_bufsz: None,
+            trace_mode: None,
             ignored: Vec::new(),
             warnings: Vec::new(),
         }
@@ -423,6 +445,27 @@ fn set_lcores(
     Ok(())
 }
 
+/// `--trace-mode`: any prefix of `overwrite` or `discard` (DPDK matches `<value>*` as a glob,
+/// overwrite first).
+fn trace_mode(v: &str) -> Result<TraceMode> {
+    let bad = || {
+        einval(format!(
+            "--trace-mode {v}: expected overwrite or discard (o or d)"
+        ))
+    };
+    if v.is_empty() {
+        return Err(bad());
+    }
+    let pattern = std::ffi::CString::new(format!("{v}*")).map_err(|_| bad())?;
+    if crate::sys::fnmatch(&pattern, c"overwrite") {
+        Ok(TraceMode::Overwrite)
+    } else if crate::sys::fnmatch(&pattern, c"discard") {
+        Ok(TraceMode::Discard)
+    } else {
+        Err(bad())
+    }
+}
+
 fn ignore(cfg: &mut EalConfig, what: String, why: &str) {
     cfg.ignored.push(format!("option {what} ignored: {why}"));
 }
@@ -597,19 +640,25 @@ fn apply(
             }
             cfg.syslog_facility = Some(v.to_string());
         }
-        Opt::Long(name @ ("trace" | "trace-dir" | "trace-bufsz" | "trace-mode")) => {
-            if name == "trace-mode" && !["o", "overwrite", "d", "discard"].contains(&v) {
-                return Err(einval(format!(
-                    "--trace-mode {v}: expected overwrite or discard"
-                )));
-            }
-            if name == "trace-bufsz" && str_to_size(v) == 0 {
-                return Err(einval(format!(
-                    "--trace-bufsz {v}: expected a size such as 2M"
-                )));
-            }
-            ignore(cfg, format!("--{name} {v}"), "rtemem has no trace support");
+        Opt::Long("trace") => cfg.trace_patterns.push(v.to_string()),
+        Opt::Long("trace-dir") => {
+            let d = cfg.trace_dir.get_or_insert_with(String::new);
+            d.push_str(v);
+            d.push('/');
         }
+        Opt::Long("trace-bufsz") => {
+            // DPDK keeps the size in 32 bits (a larger one wraps there); rtemem refuses it.
+            let n = str_to_size(v);
+            if n == 0 {
+                return Err(einval(format!(
+                    "--trace-bufsz {v}: expected a size such as 2M (the buffer size cannot be zero)"
+                )));
+            }
+            cfg.trace_bufsz = Some(u32::try_from(n).map_err(|_| {
+                einval(format!("--trace-bufsz {v}: at most 4G-1 bytes per thread"))
+            })?);
+        }
+        Opt::Long("trace-mode") => cfg.trace_mode = Some(trace_mode(v)?),
         Opt::Long("legacy-mem") => cfg.legacy_mem = true,
         Opt::Long("single-file-segments") => cfg.single_file_segments = true,
         Opt::Long("iova-mode") => {

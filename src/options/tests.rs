@@ -460,7 +460,6 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert!(c.warnings.iter().any(|w| w.contains(
         "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
     )));
-    assert_eq!(c.ignored.len(), 7, "{:#?}", c.ignored);
     assert_eq!(c.vfio_intr_mode, 3, "--vfio-intr is real");
     assert_eq!(
         c.vfio_vf_token,
@@ -470,6 +469,11 @@ fn out_of_scope_options_are_accepted_and_listed() {
         ],
         "--vfio-vf-token keeps the UUID's bytes in writing order"
     );
+    assert_eq!(c.trace_patterns, ["lib.eal.*"]);
+    assert_eq!(c.trace_dir.as_deref(), Some("/tmp/"));
+    assert_eq!(c.trace_bufsz, Some(2 << 20));
+    assert_eq!(c.trace_mode, Some(TraceMode::Discard));
+    assert_eq!(c.ignored.len(), 3, "{:#?}", c.ignored);
     assert!(c
         .ignored
         .iter()
@@ -480,6 +484,56 @@ fn out_of_scope_options_are_accepted_and_listed() {
             .max_simd_bitwidth,
         Some(32768)
     );
+}
+
+#[test]
+fn trace_options_keep_dpdk_quirks() {
+    let c = ok(&[
+        "--trace",
+        "lib.eal.*",
+        "--trace=lib.mempool.*",
+        "--trace-dir",
+        "/a",
+        "--trace-dir=b",
+        "--trace-mode",
+        "ov",
+    ])
+    .config;
+    assert_eq!(c.trace_patterns, ["lib.eal.*", "lib.mempool.*"]);
+    assert_eq!(
+        c.trace_dir.as_deref(),
+        Some("/a/b/"),
+        "each --trace-dir is appended with a slash"
+    );
+    assert_eq!(c.trace_mode, Some(TraceMode::Overwrite));
+    assert!(c.ignored.is_empty(), "{:?}", c.ignored);
+    for (v, want) in [
+        ("o", TraceMode::Overwrite),
+        ("overwrite", TraceMode::Overwrite),
+        ("d", TraceMode::Discard),
+        ("disc", TraceMode::Discard),
+        ("*", TraceMode::Overwrite),
+        ("?i", TraceMode::Discard),
+    ] {
+        assert_eq!(
+            ok(&["--trace-mode", v]).config.trace_mode,
+            Some(want),
+            "{v}"
+        );
+    }
+    for v in ["", "x", "overwrites", "discardx"] {
+        assert!(
+            bad(&["--trace-mode", v]).contains("overwrite or discard"),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        ok(&["--trace-bufsz", "64K"]).config.trace_bufsz,
+        Some(64 << 10)
+    );
+    assert!(bad(&["--trace-bufsz", "0"]).contains("cannot be zero"));
+    assert!(bad(&["--trace-bufsz", "x"]).contains("cannot be zero"));
+    assert!(bad(&["--trace-bufsz", "4G"]).contains("4G-1"));
 }
 
 #[test]

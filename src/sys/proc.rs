@@ -1,5 +1,6 @@
 //! Processes: ids, pidfds and pid existence (the sync layer builds holder liveness on them),
-//! the fork hook, the environment without allocating, signals to oneself, `dlopen`.
+//! the fork hook, the environment without allocating, signals to oneself, `dlopen`, the user's
+//! home directory, local time.
 
 /// This process's pid (the kernel's answer: right in the child of a fork too).
 #[inline]
@@ -113,6 +114,52 @@ pub fn dlopen_global(path: &std::path::Path) -> std::result::Result<(), String> 
     Err(why)
 }
 
+/// The home directory of the real user from the password database (`getpwuid_r`), for when
+/// `$HOME` is not set.
+pub fn passwd_home() -> Option<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut buf = vec![0u8; 16384];
+    // SAFETY: passwd is a plain C struct for which all-zero bytes are a valid value.
+    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut out: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is to live storage of the size passed; getuid cannot fail.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            libc::getuid(),
+            &mut pw,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut out,
+        )
+    };
+    if rc != 0 || out.is_null() || pw.pw_dir.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_dir is a NUL-terminated string inside `buf`, alive here.
+    let dir = unsafe { std::ffi::CStr::from_ptr(pw.pw_dir) };
+    Some(std::ffi::OsStr::from_bytes(dir.to_bytes()).into())
+}
+
+/// The local time now, formatted by `strftime` with `fmt` (at most 127 bytes of output).
+/// None when the time cannot be had or formatted.
+pub fn local_time(fmt: &std::ffi::CStr) -> Option<String> {
+    // SAFETY: time with a NULL argument only returns the time.
+    let now = unsafe { libc::time(std::ptr::null_mut()) };
+    if now == -1 {
+        return None;
+    }
+    // SAFETY: tm is a plain C struct for which all-zero bytes are a valid value.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are to live values; localtime_r is the thread-safe form.
+    if unsafe { libc::localtime_r(&now, &mut tm) }.is_null() {
+        return None;
+    }
+    let mut buf = [0u8; 128];
+    // SAFETY: buf is writable for its length, fmt is NUL-terminated, tm was filled above.
+    let n = unsafe { libc::strftime(buf.as_mut_ptr().cast(), buf.len(), fmt.as_ptr(), &tm) };
+    (n > 0).then(|| String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +208,14 @@ mod tests {
     fn dlopen_of_a_missing_object_says_why() {
         let e = dlopen_global(std::path::Path::new("/nonexistent/librtemem-none.so")).unwrap_err();
         assert!(e.contains("librtemem-none.so"), "{e}");
+    }
+
+    #[test]
+    fn local_time_formats_and_home_is_found() {
+        let y = local_time(c"%Y").unwrap();
+        assert_eq!(y.len(), 4);
+        assert!(y.starts_with("20"));
+        assert!(local_time(c"").is_none(), "empty output is None");
+        assert!(passwd_home().is_some_and(|h| h.is_absolute()));
     }
 }

@@ -341,7 +341,8 @@ impl Lcores {
     }
 
     /// DPDK's `__rte_thread_init`: records `id` and `set` as the calling thread's, and, for a
-    /// real lcore, the socket and CPU set in its table entry.
+    /// real lcore, the socket and CPU set in its table entry; gives the thread its trace
+    /// buffer when tracing is on.
     pub(crate) fn thread_init(&self, id: u32, set: &CpuSet) {
         set_current_lcore(id);
         let sock = self.socket_of_cpus(set);
@@ -351,6 +352,7 @@ impl Lcores {
             e.socket_id.store(sock, Ordering::Relaxed);
             e.cpuset.store(set);
         }
+        crate::base::trace::mem::alloc_current();
     }
 
     /// The socket of a CPU set, SOCKET_ID_ANY when it spans nodes or is empty.
@@ -672,6 +674,7 @@ impl Lcores {
         if id != LCORE_ID_ANY {
             self.release_non_eal(id);
         }
+        crate::base::trace::mem::free_current();
         set_current_lcore(LCORE_ID_ANY);
         if id != LCORE_ID_ANY {
             crate::eal_log!(
