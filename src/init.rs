@@ -135,6 +135,14 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     }
     log::apply_args(&cfg.log_levels)?;
     log::eal_log_init()?;
+    // As DPDK: the EAL's log also goes to syslog, with --syslog's facility (default daemon).
+    log::open_syslog(
+        &cfg.prgname,
+        cfg.syslog_facility
+            .as_deref()
+            .and_then(log::syslog_facility)
+            .unwrap_or(libc::LOG_DAEMON),
+    );
     for w in &cfg.warnings {
         eal_log!(log::RTE_LOG_WARNING, "{w}");
     }

@@ -53,7 +53,7 @@ mod output;
 pub(crate) use output::set_cur_msg;
 pub use output::{
     cur_msg_loglevel, cur_msg_logtype, default_stream, eal_err, eal_log_init, emit, emit_bytes,
-    exit_with, panic_with, set_stream, user_stream,
+    exit_with, open_syslog, panic_with, set_stream, syslog_facility, user_stream,
 };
 
 /// System is unusable.
