@@ -19,7 +19,8 @@
 //! | [`memzone`] | named zones over the heaps |
 //! | (intr) | reserved: interrupts, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
-//! | (trace, telemetry, service, dev) | reserved |
+//! | (trace, telemetry, service) | reserved |
+//! | [`dev`] | buses, devices, classes, devargs, hotplug, device events |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!
@@ -30,6 +31,7 @@
 pub mod abi;
 pub mod base;
 pub mod config;
+pub mod dev;
 pub mod error;
 pub mod ffi;
 pub mod heap;

@@ -35,6 +35,9 @@ pub(crate) enum Mode {
     /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
     /// alone (the log level setters).
     Debug,
+    /// One ERR log line, `rte_errno` untouched: failures DPDK logs and reports by the return
+    /// value alone (`rte_devargs_parse`).
+    LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
 }
@@ -192,6 +195,7 @@ pub(crate) fn report(mode: Mode, func: &str, e: &Error) {
         }
         Mode::Errno => crate::base::errno::set(e.errno),
         Mode::Debug => crate::eal_log!(RTE_LOG_DEBUG, "{func}(): {}", e.msg),
+        Mode::LogOnly => eal_err(&format!("{func}(): {}", e.msg)),
         Mode::Per(choose) => match choose(e) {
             Mode::Per(_) => report(Mode::Log, func, e),
             m => report(m, func, e),
@@ -249,6 +253,10 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod bus;
+pub mod class;
+pub mod dev;
+pub mod devargs;
 pub mod eal;
 pub mod errno;
 pub mod fbarray;
