@@ -792,7 +792,8 @@ const char *rte_eal_get_runtime_dir(void);
 int rte_eal_has_hugepages(void);
 
 /**
- * Always 0: rtemem has no PCI bus.
+ * 1 unless `--no-pci` was given: whether a PCI bus driver (Debian's `librte_bus_pci`) may
+ * scan. (The PCI bus only looks at kernel-bound devices; it maps nothing without VFIO/UIO.)
  */
 int rte_eal_has_pci(void);
 

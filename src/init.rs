@@ -137,6 +137,8 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         );
     }
     plugin::load_all(&cfg.plugins)?;
+    // DPDK step "eal_option_device_parse": -a/-b/--vdev into the devargs list (WP3).
+    crate::dev::devargs::add_from_options(&cfg.devices)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 
@@ -163,6 +165,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     // process attaches must get an answer at once, and the attach scan covers what it changed).
     crate::mem::memsync::register(&crate::mp::memsync::MP_PEER_SYNC);
     crate::mp::memsync::register_actions()?;
+    // DPDK steps "rte_bus_scan" and "rte_bus_get_iommu_class": after IPC (a secondary's vdev
+    // bus asks its primary for devices), before the IOVA mode is chosen (WP3).
+    crate::dev::bus::scan_all();
+    let bus_iova = crate::dev::bus::iommu_class();
 
     let hugepages = if cfg.no_huge {
         Vec::new()
@@ -173,7 +179,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     lcore::init(cfg)?;
     progress.lcores = true;
 
-    let iova_mode = choose_iova_mode(cfg);
+    let iova_mode = choose_iova_mode(cfg, bus_iova)?;
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
     // Marked before the attempt: a failure half-way must still unmap what was set up.
@@ -197,6 +203,8 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         iova_mode,
         hugepages,
     });
+    // DPDK step "rte_bus_probe" (vdev last); drivers read the IOVA mode set above (WP3).
+    crate::dev::bus::probe_all();
     Ok(InitOutcome {
         consumed: parsed.consumed,
         order: parsed.final_order(),
@@ -275,13 +283,25 @@ fn run_usage_hook(prgname: &str) {
     }
 }
 
-fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
-    match cfg.iova_mode {
-        IovaMode::Dc if cfg.no_huge => IovaMode::Va,
-        IovaMode::Dc if crate::sys::phys_addrs_available() => IovaMode::Pa,
+/// The buses' IOVA class (`RTE_IOVA_*`) decides when `--iova-mode` is not given and the buses
+/// agree on one; PA chosen that way needs physical addresses, as in DPDK.
+fn choose_iova_mode(cfg: &EalConfig, bus_iova: i32) -> Result<IovaMode> {
+    let phys = !cfg.no_huge && crate::sys::phys_addrs_available();
+    Ok(match cfg.iova_mode {
+        IovaMode::Dc if bus_iova == crate::abi::RTE_IOVA_VA => IovaMode::Va,
+        IovaMode::Dc if bus_iova == crate::abi::RTE_IOVA_PA => {
+            if !phys {
+                return Err(err!(
+                    libc::EINVAL,
+                    "Cannot use IOVA as 'PA' since physical addresses are not available (a bus's devices need PA)"
+                ));
+            }
+            IovaMode::Pa
+        }
+        IovaMode::Dc if phys => IovaMode::Pa,
         IovaMode::Dc => IovaMode::Va,
         m => m,
-    }
+    })
 }
 
 /// Runs `rte_eal_cleanup`: at most once per process.
@@ -291,6 +311,8 @@ pub fn cleanup() -> Result<()> {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
     if config::initialized() {
+        // DPDK cleanup step 2, "eal_bus_cleanup" (WP3).
+        crate::dev::bus::cleanup_all();
         crate::mp::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);

@@ -30,6 +30,7 @@ pub(crate) mod values;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::abi::dev::{RTE_DEVTYPE_ALLOWED, RTE_DEVTYPE_BLOCKED, RTE_DEVTYPE_VIRTUAL};
 use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
 pub use lcores::Machine;
@@ -151,6 +152,9 @@ pub struct EalConfig {
     pub show_log_help: bool,
     pub no_telemetry: bool,
     pub no_pci: bool,
+    /// `-a`/`--allow`, `-b`/`--block` and `--vdev` arguments in command-line order, with their
+    /// `enum rte_devtype` (ALLOWED, BLOCKED, VIRTUAL); init adds each to the devargs list.
+    pub devices: Vec<(i32, String)>,
     /// `--mbuf-pool-ops-name` (what `rte_eal_mbuf_user_pool_ops` returns).
     pub mbuf_pool_ops_name: Option<String>,
     /// `--force-max-simd-bitwidth` (what `rte_vect_get_max_simd_bitwidth` returns, forced).
@@ -197,6 +201,7 @@ impl EalConfig {
             show_log_help: false,
             no_telemetry: false,
             no_pci: false,
+            devices: Vec::new(),
             mbuf_pool_ops_name: None,
             max_simd_bitwidth: None,
             syslog_facility: None,
@@ -449,7 +454,7 @@ fn apply(
                 ));
             }
             st.allow_used = true;
-            ignore(cfg, format!("-a {v}"), NO_BUS);
+            cfg.devices.push((RTE_DEVTYPE_ALLOWED, v.to_string()));
         }
         Opt::Short('b') | Opt::Long("block") => {
             if st.allow_used {
@@ -458,7 +463,7 @@ fn apply(
                 ));
             }
             st.block_used = true;
-            ignore(cfg, format!("-b {v}"), NO_BUS);
+            cfg.devices.push((RTE_DEVTYPE_BLOCKED, v.to_string()));
         }
         Opt::Short('c') => set_lcores(cfg, st, CoreOpt::Mask, lcores::parse_coremask(v, m)?)?,
         Opt::Short('l') => set_lcores(cfg, st, CoreOpt::List, lcores::parse_corelist(v, m)?)?,
@@ -562,7 +567,7 @@ fn apply(
                 _ => st.proc_type_bad = Some(v.to_string()),
             }
         }
-        Opt::Long("vdev") => ignore(cfg, format!("--vdev {v}"), NO_BUS),
+        Opt::Long("vdev") => cfg.devices.push((RTE_DEVTYPE_VIRTUAL, v.to_string())),
         Opt::Long("syslog") => {
             const FACILITIES: [&str; 19] = [
                 "auth", "cron", "daemon", "ftp", "kern", "lpr", "mail", "news", "syslog", "user",
@@ -914,9 +919,13 @@ Logging and information:\n\
   -d LIB.so|DIR         load a driver or every driver in a directory\n\
   -v                    log the version at startup\n\
   -h, --help            this text\n\
-Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry,\n\
-tracing or service cores):\n\
-  -a/--allow DEV, -b/--block DEV (not both), --vdev DEV, --no-pci, --no-hpet,\n\
+Devices:\n\
+  -a, --allow DEV       probe only the named devices of DEV's bus (not with -b)\n\
+  -b, --block DEV       do not probe DEV (not with -a)\n\
+  --vdev DEV[,ARGS]     add a virtual device, e.g. --vdev net_null0\n\
+Accepted for compatibility, without effect in rtemem (no telemetry, tracing or\n\
+service cores):\n\
+  --no-pci, --no-hpet,\n\
   --vmware-tsc-map, --create-uio-dev, --vfio-intr legacy|msi|msix, --vfio-vf-token UUID,\n\
   --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
   --trace-mode overwrite|discard, -s MASK, -S LIST, --mbuf-pool-ops-name NAME,\n\

@@ -446,7 +446,15 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert_eq!(c.syslog_facility.as_deref(), Some("daemon"));
     assert_eq!(c.mbuf_pool_ops_name.as_deref(), Some("ring_mp_mc"));
     assert_eq!(c.max_simd_bitwidth, Some(256));
-    assert_eq!(c.ignored.len(), 11, "{:#?}", c.ignored);
+    assert_eq!(c.ignored.len(), 9, "{:#?}", c.ignored);
+    assert_eq!(
+        c.devices,
+        vec![
+            (0, "0000:00:01.0".to_string()),
+            (2, "net_null0".to_string())
+        ],
+        "-a and --vdev are devices, not ignored"
+    );
     assert!(c
         .ignored
         .iter()
@@ -457,6 +465,32 @@ fn out_of_scope_options_are_accepted_and_listed() {
             .max_simd_bitwidth,
         Some(32768)
     );
+}
+
+#[test]
+fn device_options_are_kept_in_command_line_order_with_their_type() {
+    let c = ok(&[
+        "--vdev",
+        "net_null0,size=64",
+        "-b",
+        "0000:00:01.0",
+        "--vdev=net_ring0",
+        "--block",
+        "x",
+    ])
+    .config;
+    assert_eq!(
+        c.devices,
+        vec![
+            (2, "net_null0,size=64".to_string()),
+            (1, "0000:00:01.0".to_string()),
+            (2, "net_ring0".to_string()),
+            (1, "x".to_string()),
+        ]
+    );
+    assert!(c.ignored.is_empty());
+    // Parsing them is init's job: any string is accepted here.
+    assert_eq!(ok(&["-a", ""]).config.devices, vec![(0, String::new())]);
 }
 
 #[test]
