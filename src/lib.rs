@@ -17,7 +17,7 @@
 //! | [`heap`] | the allocator core |
 //! | [`malloc`] | the `rte_malloc` family over the heaps |
 //! | [`memzone`] | named zones over the heaps |
-//! | (intr) | reserved: interrupts, alarms |
+//! | [`intr`] | interrupts, alarms (a stand-in until WP2 lands) |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
 //! | (trace, telemetry, service) | reserved |
 //! | [`dev`] | buses, devices, classes, devargs, hotplug, device events |
@@ -36,6 +36,7 @@ pub mod error;
 pub mod ffi;
 pub mod heap;
 pub mod init;
+pub mod intr;
 pub mod malloc;
 pub mod mem;
 pub mod memzone;

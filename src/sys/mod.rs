@@ -11,6 +11,7 @@
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;
 //! - [`cpu`]: the time-stamp counter;
+//! - [`dev`]: the uevent socket, SIGBUS handlers, `poll` on several fds;
 //! - [`stdio`]: C `FILE *` streams that C callers hand in, C `malloc`/`free`, C `errno`;
 //! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions).
 //!
@@ -19,6 +20,7 @@
 //! kind) with the OS errno kept.
 
 pub mod cpu;
+pub mod dev;
 pub mod fs;
 pub mod futex;
 pub mod mem;
@@ -29,6 +31,7 @@ pub mod text;
 pub mod thread;
 
 pub use cpu::*;
+pub use dev::*;
 pub use fs::*;
 pub use futex::*;
 pub use mem::*;
