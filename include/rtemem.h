@@ -712,6 +712,41 @@ int rte_dev_dma_map(struct rte_device *dev, void *addr, uint64_t iova, size_t le
 int rte_dev_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len);
 
 /**
+ * `rte_dev_probe`: probes the device of a device string in every process of the prefix.
+ * 0 or a negative errno; `rte_errno` is left as the drivers leave it.
+ *
+ * # Safety
+ * `devargs` is NULL or a C string.
+ */
+int rte_dev_probe(const char *devargs);
+
+/**
+ * `rte_eal_hotplug_add`: probes "busname:devname,drvargs" in every process of the prefix.
+ *
+ * # Safety
+ * Each argument is NULL or a C string.
+ */
+int rte_eal_hotplug_add(const char *busname, const char *devname, const char *drvargs);
+
+/**
+ * `rte_dev_remove`: removes a probed device in every process of the prefix. -ENOENT when it
+ * is not probed.
+ *
+ * # Safety
+ * `dev` is NULL or a live device.
+ */
+int rte_dev_remove(struct rte_device *dev);
+
+/**
+ * `rte_eal_hotplug_remove`: removes device `devname` of bus `busname` everywhere. -ENOENT
+ * for an unknown bus, -EINVAL for an unknown device.
+ *
+ * # Safety
+ * Each argument is NULL or a C string.
+ */
+int rte_eal_hotplug_remove(const char *busname, const char *devname);
+
+/**
  * `rte_devargs_parse`: fills `*da` from a device string in the layered or the legacy syntax.
  * 0, or -EINVAL (NULL argument, name too long), -EFAULT (no bus takes the device), -ENOMEM.
  * `rte_errno` is set only when the layered syntax fails, as DPDK does.

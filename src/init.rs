@@ -44,10 +44,14 @@ struct Progress {
     mcfg: bool,
     lcores: bool,
     memory: bool,
+    hotplug: bool,
 }
 
 impl Progress {
     fn rollback(&self) {
+        if self.hotplug {
+            crate::dev::hotplug::cleanup();
+        }
         // Our own shared lock on the hugetlbfs directories would block the sweep below.
         HUGE_DIR_LOCKS
             .lock()
@@ -198,6 +202,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
+    // DPDK step "eal_mp_dev_hotplug_init": after memory (WP3).
+    crate::dev::hotplug::init(proc_type != ProcType::Secondary)?;
+    progress.hotplug = true;
+
     config::set_state(EalState {
         proc_type,
         iova_mode,
@@ -314,6 +322,8 @@ pub fn cleanup() -> Result<()> {
         // DPDK cleanup step 2, "eal_bus_cleanup" (WP3).
         crate::dev::bus::cleanup_all();
         crate::mp::cleanup();
+        // DPDK cleanup step 8, "eal_mp_dev_hotplug_cleanup" (WP3).
+        crate::dev::hotplug::cleanup();
         lcore::cleanup();
         let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);

@@ -7,7 +7,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 
 use crate::abi::dev::{rte_bus, rte_dev_iterator, rte_devargs, rte_device, rte_driver};
-use crate::dev::{device, iter};
+use crate::dev::{device, hotplug, iter};
 use crate::err;
 use crate::error::Result;
 
@@ -196,5 +196,85 @@ pub unsafe extern "C" fn rte_dev_dma_unmap(
         unsafe { device_ref(dev) }?;
         // SAFETY: dev is live (caller).
         unsafe { device::dma(dev, false, addr, iova, len) }
+    })
+}
+
+/// Borrows a C string argument (any bytes), refusing NULL.
+///
+/// # Safety
+/// `p` is NULL or a C string valid for `'a`.
+unsafe fn c_arg<'a>(p: *const c_char, what: &str) -> Result<&'a CStr> {
+    if p.is_null() {
+        return Err(err!(libc::EINVAL, "{what} is NULL"));
+    }
+    // SAFETY: the caller's guarantee.
+    Ok(unsafe { CStr::from_ptr(p) })
+}
+
+/// `rte_dev_probe`: probes the device of a device string in every process of the prefix.
+/// 0 or a negative errno; `rte_errno` is left as the drivers leave it.
+///
+/// # Safety
+/// `devargs` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dev_probe(devargs: *const c_char) -> c_int {
+    ffi_boundary!(Log, "rte_dev_probe", fail = -errno, {
+        // SAFETY: the caller's guarantee.
+        Ok(hotplug::probe(unsafe { c_arg(devargs, "devargs") }?))
+    })
+}
+
+/// `rte_eal_hotplug_add`: probes "busname:devname,drvargs" in every process of the prefix.
+///
+/// # Safety
+/// Each argument is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_eal_hotplug_add(
+    busname: *const c_char,
+    devname: *const c_char,
+    drvargs: *const c_char,
+) -> c_int {
+    ffi_boundary!(Log, "rte_eal_hotplug_add", fail = -errno, {
+        // SAFETY: the caller's guarantees.
+        let (b, d, a) = unsafe {
+            (
+                c_arg(busname, "busname")?,
+                c_arg(devname, "devname")?,
+                c_arg(drvargs, "drvargs")?,
+            )
+        };
+        hotplug::hotplug_add(b, d, a)
+    })
+}
+
+/// `rte_dev_remove`: removes a probed device in every process of the prefix. -ENOENT when it
+/// is not probed.
+///
+/// # Safety
+/// `dev` is NULL or a live device.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dev_remove(dev: *mut rte_device) -> c_int {
+    ffi_boundary!(Log, "rte_dev_remove", fail = -errno, {
+        // SAFETY: the caller's guarantee.
+        unsafe { device_ref(dev) }?;
+        // SAFETY: dev is live (caller).
+        Ok(unsafe { hotplug::remove(dev) })
+    })
+}
+
+/// `rte_eal_hotplug_remove`: removes device `devname` of bus `busname` everywhere. -ENOENT
+/// for an unknown bus, -EINVAL for an unknown device.
+///
+/// # Safety
+/// Each argument is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_eal_hotplug_remove(
+    busname: *const c_char,
+    devname: *const c_char,
+) -> c_int {
+    ffi_boundary!(Log, "rte_eal_hotplug_remove", fail = -errno, {
+        // SAFETY: the caller's guarantees.
+        let (b, d) = unsafe { (c_arg(busname, "busname")?, c_arg(devname, "devname")?) };
+        Ok(hotplug::hotplug_remove(b, d))
     })
 }
