@@ -747,6 +747,46 @@ int rte_dev_remove(struct rte_device *dev);
 int rte_eal_hotplug_remove(const char *busname, const char *devname);
 
 /**
+ * `rte_dev_event_callback_register`: calls `cb_fn` on events of device `device_name` (every
+ * device when NULL). 0, -EINVAL (no function), -EEXIST (already registered).
+ *
+ * # Safety
+ * `device_name` is NULL or a C string; `cb_fn` is NULL or a valid function.
+ */
+int rte_dev_event_callback_register(const char *device_name, rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * `rte_dev_event_callback_unregister`: removes matching callbacks (`cb_arg` `(void *)-1`:
+ * any argument; `device_name` NULL: any device). How many, or -ENOENT, -EAGAIN (one is
+ * running), -EINVAL.
+ *
+ * # Safety
+ * `device_name` is NULL or a C string.
+ */
+int rte_dev_event_callback_unregister(const char *device_name, rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * `rte_dev_event_monitor_start`: watches the kernel's device uevents (reference-counted).
+ */
+int rte_dev_event_monitor_start(void);
+
+/**
+ * `rte_dev_event_monitor_stop`.
+ */
+int rte_dev_event_monitor_stop(void);
+
+/**
+ * `rte_dev_hotplug_handle_enable`: SIGBUS on device memory is offered to the buses, and
+ * uevent removals to their hot-unplug handlers.
+ */
+int rte_dev_hotplug_handle_enable(void);
+
+/**
+ * `rte_dev_hotplug_handle_disable`: puts the previous SIGBUS handler back.
+ */
+int rte_dev_hotplug_handle_disable(void);
+
+/**
  * `rte_devargs_parse`: fills `*da` from a device string in the layered or the legacy syntax.
  * 0, or -EINVAL (NULL argument, name too long), -EFAULT (no bus takes the device), -ENOMEM.
  * `rte_errno` is set only when the layered syntax fails, as DPDK does.

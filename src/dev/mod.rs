@@ -18,6 +18,7 @@ pub mod bus;
 pub mod class;
 pub mod devargs;
 pub mod device;
+pub mod event;
 pub mod hotplug;
 pub mod iter;
 pub mod kvargs;

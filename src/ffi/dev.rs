@@ -6,8 +6,10 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use crate::abi::dev::{rte_bus, rte_dev_iterator, rte_devargs, rte_device, rte_driver};
-use crate::dev::{device, hotplug, iter};
+use crate::abi::dev::{
+    rte_bus, rte_dev_event_cb_fn, rte_dev_iterator, rte_devargs, rte_device, rte_driver,
+};
+use crate::dev::{device, event, hotplug, iter};
 use crate::err;
 use crate::error::Result;
 
@@ -276,5 +278,93 @@ pub unsafe extern "C" fn rte_eal_hotplug_remove(
         // SAFETY: the caller's guarantees.
         let (b, d) = unsafe { (c_arg(busname, "busname")?, c_arg(devname, "devname")?) };
         Ok(hotplug::hotplug_remove(b, d))
+    })
+}
+
+/// `rte_dev_event_callback_register`: calls `cb_fn` on events of device `device_name` (every
+/// device when NULL). 0, -EINVAL (no function), -EEXIST (already registered).
+///
+/// # Safety
+/// `device_name` is NULL or a C string; `cb_fn` is NULL or a valid function.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dev_event_callback_register(
+    device_name: *const c_char,
+    cb_fn: rte_dev_event_cb_fn,
+    cb_arg: *mut c_void,
+) -> c_int {
+    ffi_boundary!(Log, "rte_dev_event_callback_register", fail = -errno, {
+        // SAFETY: the caller's guarantee.
+        let n = (!device_name.is_null()).then(|| unsafe { CStr::from_ptr(device_name) });
+        Ok(event::register(n, cb_fn, cb_arg))
+    })
+}
+
+/// `rte_dev_event_callback_unregister`: removes matching callbacks (`cb_arg` `(void *)-1`:
+/// any argument; `device_name` NULL: any device). How many, or -ENOENT, -EAGAIN (one is
+/// running), -EINVAL.
+///
+/// # Safety
+/// `device_name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dev_event_callback_unregister(
+    device_name: *const c_char,
+    cb_fn: rte_dev_event_cb_fn,
+    cb_arg: *mut c_void,
+) -> c_int {
+    ffi_boundary!(Log, "rte_dev_event_callback_unregister", fail = -errno, {
+        // SAFETY: the caller's guarantee.
+        let n = (!device_name.is_null()).then(|| unsafe { CStr::from_ptr(device_name) });
+        Ok(event::unregister(n, cb_fn, cb_arg))
+    })
+}
+
+/// `rte_dev_event_callback_process`: runs the callbacks for an event (`enum
+/// rte_dev_event_type`) of `device_name`; nothing for a NULL name.
+/// (C declares it with the enum in rte_dev.h)
+/// cbindgen:ignore
+///
+/// # Safety
+/// `device_name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn rte_dev_event_callback_process(device_name: *const c_char, event: c_int) {
+    ffi_boundary!(Log, "rte_dev_event_callback_process", {
+        if !device_name.is_null() {
+            // SAFETY: the caller's guarantee.
+            event::process(unsafe { CStr::from_ptr(device_name) }, event);
+        }
+        Ok(())
+    })
+}
+
+/// `rte_dev_event_monitor_start`: watches the kernel's device uevents (reference-counted).
+#[no_mangle]
+pub extern "C" fn rte_dev_event_monitor_start() -> c_int {
+    ffi_boundary!(Log, "rte_dev_event_monitor_start", {
+        Ok(event::monitor_start())
+    })
+}
+
+/// `rte_dev_event_monitor_stop`.
+#[no_mangle]
+pub extern "C" fn rte_dev_event_monitor_stop() -> c_int {
+    ffi_boundary!(Log, "rte_dev_event_monitor_stop", {
+        Ok(event::monitor_stop())
+    })
+}
+
+/// `rte_dev_hotplug_handle_enable`: SIGBUS on device memory is offered to the buses, and
+/// uevent removals to their hot-unplug handlers.
+#[no_mangle]
+pub extern "C" fn rte_dev_hotplug_handle_enable() -> c_int {
+    ffi_boundary!(Log, "rte_dev_hotplug_handle_enable", {
+        Ok(event::hotplug_handle_enable())
+    })
+}
+
+/// `rte_dev_hotplug_handle_disable`: puts the previous SIGBUS handler back.
+#[no_mangle]
+pub extern "C" fn rte_dev_hotplug_handle_disable() -> c_int {
+    ffi_boundary!(Log, "rte_dev_hotplug_handle_disable", {
+        Ok(event::hotplug_handle_disable())
     })
 }
