@@ -247,6 +247,95 @@ unsafe fn class_step(it: *mut rte_dev_iterator, c: Class, cp: *const c_char) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dev::{hotplug, testbus};
+
+    fn walk(s: &CStr) -> (c_int, Vec<String>) {
+        // SAFETY: all-zero is a valid iterator.
+        let mut it: rte_dev_iterator = unsafe { std::mem::zeroed() };
+        // SAFETY: it is ours; s outlives the walk.
+        let r = unsafe { init(&mut it, s) };
+        let mut names = Vec::new();
+        while r == 0 && names.len() < 50 {
+            // SAFETY: it was set up by init.
+            let d = unsafe { next(&mut it) };
+            if d.is_null() {
+                break;
+            }
+            // SAFETY: the bus's live device with a C string name.
+            names.push(
+                unsafe { CStr::from_ptr((*d).name) }
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        (r, names)
+    }
+
+    #[test]
+    fn walks_a_bus_a_class_or_both_and_refuses_what_cannot_iterate() {
+        let _g = testbus::lock();
+        testbus::setup();
+        assert_eq!(hotplug::probe(c"tnull-it0"), 0);
+        assert_eq!(hotplug::probe(c"tnull-it1"), 0);
+        assert_eq!(
+            hotplug::probe(c"tring-it2"),
+            -libc::EIO,
+            "added but not probed"
+        );
+        let (r, all) = walk(c"bus=tvdev");
+        assert_eq!(r, 0);
+        let mine: Vec<&str> = all
+            .iter()
+            .map(String::as_str)
+            .filter(|n| n.contains("-it"))
+            .collect();
+        assert_eq!(mine, ["tnull-it0", "tnull-it1", "tring-it2"]);
+        assert_eq!(walk(c"bus=tvdev,name=tnull-it1").1, ["tnull-it1"]);
+        // The class keeps only probed devices.
+        let (r, cls) = walk(c"bus=tvdev,name=tring-it2/class=tcls");
+        assert_eq!((r, cls.len()), (0, 0));
+        assert_eq!(
+            walk(c"bus=tvdev,name=tnull-it0/class=tcls").1,
+            ["tnull-it0"]
+        );
+        let (_, any_bus) = walk(c"class=tcls");
+        assert!(
+            any_bus.contains(&"tnull-it1".to_string())
+                && !any_bus.contains(&"tring-it2".to_string())
+        );
+        errno::set(0);
+        assert_eq!(walk(c"foo=bar").0, -libc::EINVAL);
+        assert_eq!(errno::get(), libc::EINVAL);
+        assert_eq!(
+            walk(c"bus=tpci").0,
+            -libc::ENOTSUP,
+            "tpci has no dev_iterate"
+        );
+        assert_eq!(walk(c"bus=nope").0, -libc::EFAULT);
+        // An iterator init never set up: EINVAL; the caller's rte_errno is kept at the end.
+        // SAFETY: all-zero is a valid iterator.
+        let mut it: rte_dev_iterator = unsafe { std::mem::zeroed() };
+        errno::set(0);
+        // SAFETY: it is ours.
+        assert!(unsafe { next(&mut it) }.is_null());
+        assert_eq!(errno::get(), libc::EINVAL);
+        let s = c"bus=tvdev,name=tnull-it0";
+        // SAFETY: it is ours; s is static.
+        assert_eq!(unsafe { init(&mut it, s) }, 0);
+        // SAFETY: set up above.
+        assert!(!unsafe { next(&mut it) }.is_null());
+        errno::set(4321);
+        // SAFETY: as above.
+        assert!(unsafe { next(&mut it) }.is_null());
+        assert_eq!(errno::get(), 4321, "the end keeps the caller's rte_errno");
+        for n in ["tvdev:tnull-it0", "tvdev:tnull-it1"] {
+            let c = CString::new(n).unwrap();
+            let dev = testbus::find(&n[6..]);
+            assert!(!dev.is_null(), "{n}");
+            // SAFETY: the live device found above.
+            assert_eq!(unsafe { hotplug::remove(dev) }, 0, "{:?}", c);
+        }
+    }
 
     #[test]
     fn layer_params_take_the_text_after_the_first_comma_up_to_a_slash() {
