@@ -84,6 +84,47 @@ pmeasure() { # impl
 d=$(pmeasure real); o=$(pmeasure ours)
 printf '%-44s %12s %12s %8s\n' "secondary 6 MiB alloc with page sync (us/op)" "$d" "$o" "$(awk -v d="$d" -v o="$o" 'BEGIN {if (o > 0) printf "%.1fx", d / o; else print "-"}')"
 
+# Capacity: rte_malloc blocks of one size until it fails (c-tests/capacity.c, one round), with
+# 4 GiB of 2 MiB hugepages (2,048 pages, issue 9's table) in each mode. Needs that many free
+# pages: reserve them with `echo 2048 > /proc/sys/vm/nr_hugepages` (and put it back after).
+cap_pages=2048
+free2m=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
+echo
+if [ "$free2m" -lt $cap_pages ]; then
+	echo "capacity with 4 GiB of 2 MiB pages: not run: $free2m free 2 MiB hugepages, $cap_pages needed"
+	echo "  (reserve them: echo $cap_pages > /proc/sys/vm/nr_hugepages, hugetlbfs at /dev/hugepages)"
+elif cc -O2 -std=gnu11 $(pkg-config --cflags libdpdk) c-tests/capacity.c -o $out/capacity -lrte_eal; then
+	printf '%-44s %14s %14s %8s\n' "capacity: blocks until rte_malloc fails" "DPDK" "rtemem" "ratio"
+	cmeasure() { # impl args...
+		local impl=$1; shift
+		if [ "$impl" = ours ]; then
+			LD_LIBRARY_PATH=build/lib timeout -k 5 600 $out/capacity -l 0 --no-pci --no-telemetry "$@" --file-prefix bench-$$-c -- 64K,1M,4M,16M,256M 1 2>/dev/null
+		else
+			timeout -k 5 600 $out/capacity -l 0 --no-pci --no-telemetry "$@" --file-prefix bench-$$-c -- 64K,1M,4M,16M,256M 1 2>/dev/null
+			rm -rf /var/run/dpdk/bench-$$-c; rm -f /dev/hugepages/bench-$$-cmap_*
+		fi
+	}
+	unit() { [ "$1" -lt 1048576 ] && echo "$(($1 >> 10)) KiB" || echo "$(($1 >> 20)) MiB"; }
+	crow() { # mode-label args...
+		local label=$1; shift
+		cmeasure real "$@" >$out/cap.real
+		cmeasure ours "$@" >$out/cap.ours
+		for size in 65536 1048576 4194304 16777216 268435456; do
+			local d o
+			d=$(awk -v s=$size '$1 == "cap" && $2 == s {print $6}' $out/cap.real)
+			o=$(awk -v s=$size '$1 == "cap" && $2 == s {print $6}' $out/cap.ours)
+			fmt() { [ -n "$1" ] && awk -v n="$1" -v s=$size 'BEGIN {printf "%d (%.1fG)", n, n * s / 2^30}' || echo "-"; }
+			printf '%-44s %14s %14s %8s\n' "$label, $(unit $size)" "$(fmt "$d")" "$(fmt "$o")" \
+				"$(awk -v d="$d" -v o="$o" 'BEGIN {if (d > 0) printf "%.2fx", o / d; else print "-"}')"
+		done
+	}
+	crow "default" --huge-dir /dev/hugepages
+	crow "--single-file-segments" --single-file-segments --huge-dir /dev/hugepages
+	crow "--legacy-mem -m 4096" --legacy-mem -m 4096 --huge-dir /dev/hugepages
+	crow "--no-huge -m 4096" --no-huge -m 4096
+	echo "(ratio: rtemem / DPDK blocks, higher is better for rtemem)"
+fi
+
 # Leftovers of real DPDK runs (DPDK leaves its runtime dirs and, after -m, its page files).
 rm -rf /var/run/dpdk/bench-$$-* 2>/dev/null
 rm -f /dev/hugepages/bench-$$-*map_* 2>/dev/null

@@ -3,7 +3,8 @@
  *   mp_churn stress <eal args>   (primary) as primary, but also creates the board and churns
  *   mp_churn churn <eal args>    (secondary) allocate and free until SIGTERM (then free all and
  *                                print how many operations it did), growing the heap
- *   mp_churn check <eal args>    (secondary) print heap validity and that malloc still works
+ *   mp_churn check <eal args>    (secondary) print heap validity, that malloc and memzones still
+ *                                work, and that every memseg list's used count matches its mask
  *
  * Every block and memzone a churner takes is filled with a pattern and checked before it is
  * freed. With a board (the "churn_board" memzone, made by `stress`), each churner also
@@ -18,13 +19,19 @@
 #include <unistd.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_fbarray.h>
 #include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_memzone.h>
 
 static volatile sig_atomic_t stop;
+/* The loops stop at the next iteration; a second SIGTERM (or one that finds the process stuck
+ * in a call that never returns) ends it at once, so a plain `timeout` can always stop it. */
 static void on_term(int s)
 {
 	(void)s;
+	if (stop)
+		_exit(143);
 	stop = 1;
 }
 
@@ -166,6 +173,21 @@ static unsigned long churn(struct board *b)
 	return i;
 }
 
+/* A memseg list's used count must equal the bits set in its mask, whoever died changing it. */
+static int list_consistent(const struct rte_memseg_list *msl, void *arg)
+{
+	struct rte_fbarray *a = (struct rte_fbarray *)&msl->memseg_arr;
+	unsigned used = 0;
+	for (unsigned i = 0; i < a->len; i++)
+		used += rte_fbarray_is_used(a, i) == 1;
+	if (used != a->count) {
+		printf("memseg list %p: used count %u, %u bits set\n", (const void *)msl, a->count,
+		       used);
+		*(int *)arg = 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -176,7 +198,8 @@ int main(int argc, char **argv)
 		printf("init failed: %s\n", rte_strerror(rte_errno));
 		return 3;
 	}
-	signal(SIGTERM, on_term);
+	if (strcmp(role, "check"))
+		signal(SIGTERM, on_term); /* check keeps the default: SIGTERM ends it */
 	if (!strcmp(role, "primary") || !strcmp(role, "stress")) {
 		struct board *b = NULL;
 		if (!strcmp(role, "stress")) {
@@ -207,8 +230,16 @@ int main(int argc, char **argv)
 		void *p = rte_malloc(NULL, 3 << 20, 0);
 		printf("malloc after faults: %s\n", p ? "ok" : "failed");
 		rte_free(p);
+		const struct rte_memzone *mz =
+			rte_memzone_reserve("churn_check", 4096, SOCKET_ID_ANY, 0);
+		int zone_ok = mz && rte_memzone_lookup("churn_check") == mz;
+		printf("memzone after faults: %s\n", zone_ok ? "ok" : "failed");
+		rte_memzone_free(mz);
+		int bad = 0;
+		rte_memseg_list_walk(list_consistent, &bad);
+		printf("memseg arrays consistent: %s\n", bad ? "no" : "yes");
 		rte_eal_cleanup();
-		return p ? 0 : 5;
+		return !p ? 5 : !zone_ok ? 8 : bad ? 9 : 0;
 	}
 	/* churn */
 	const struct rte_memzone *bz = rte_memzone_lookup("churn_board");

@@ -79,7 +79,13 @@ fi
 {
 	echo '#include <stdio.h>'
 	echo '#include "all.h"'
-	for h in include/rte_*.h; do echo "#include <$(basename "$h")>"; done
+	for h in include/rte_*.h; do
+		case $(basename "$h") in
+		# DPDK's rte_eal_trace.h needs a private header; the register header must come first.
+		rte_eal_trace.h | rte_trace_point_register.h) ;;
+		*) echo "#include <$(basename "$h")>" ;;
+		esac
+	done
 	echo '#define P(t) printf("%s %zu %zu\n", #t, sizeof(t), _Alignof(t));'
 	echo 'int main(void) {'
 	echo 'P(rte_int128_t)'

@@ -13,7 +13,11 @@
 __thread int per_lcore__rte_errno;
 __thread unsigned int per_lcore__lcore_id = UINT32_MAX; /* LCORE_ID_ANY */
 __thread int per_lcore__thread_id = -1;
-/* Tracing is out of scope; these exist because DPDK libraries import them. */
+/*
+ * Trace points (rte_trace_point.h): the size of the point being registered, which a library's
+ * registration code writes directly, and this thread's trace buffer (struct
+ * __rte_trace_header *), which inline emit code reads directly. src/base/trace/ owns both.
+ */
 __thread volatile int per_lcore_trace_point_sz;
 __thread void *per_lcore_trace_mem;
 
@@ -37,6 +41,8 @@ struct rtemem_hot_tls *rtemem__hot_tls(void) { return &rtemem_hot; }
 int *rtemem__errno_location(void) { return &per_lcore__rte_errno; }
 unsigned int *rtemem__lcore_id_location(void) { return &per_lcore__lcore_id; }
 int *rtemem__thread_id_location(void) { return &per_lcore__thread_id; }
+volatile int *rtemem__trace_point_sz_location(void) { return &per_lcore_trace_point_sz; }
+void **rtemem__trace_mem_location(void) { return &per_lcore_trace_mem; }
 
 int rte_vlog(uint32_t level, uint32_t logtype, const char *format, va_list ap);
 void rtemem__vexit(int exit_code, const char *format, va_list ap) __attribute__((noreturn));

@@ -28,6 +28,12 @@ enum timer_source {
 	EAL_TIMER_HPET
 };
 
+/** The clock the timer functions read: EAL_TIMER_HPET until rte_eal_init, then EAL_TIMER_TSC. */
+extern enum timer_source eal_timer_source;
+
+/** Always 0: rtemem, like Debian's DPDK, does not map VMware's pseudo-TSC (--vmware-tsc-map). */
+extern int rte_cycles_vmware_tsc_map;
+
 /** The CPU's time-stamp counter. */
 static inline uint64_t
 rte_rdtsc(void)

@@ -2,7 +2,8 @@
  * rtemem: the EAL's process-wide API (DPDK 22.11's rte_eal.h).
  *
  * Most prototypes are generated into rtemem.h from the Rust sources. Declared here by hand:
- * the enums, the functions that return them (rte_eal_process_type, rte_eal_iova_mode), the
+ * the enums, the functions that take or return them (rte_eal_process_type, rte_eal_iova_mode,
+ * rte_eal_vfio_intr_mode, rte_eal_vfio_get_vf_token), the
  * inline rte_gettid(), and the multi-process prototypes, so their exact DPDK form is checked
  * against the generated one. IPC message structs and callback types live in rtemem_types.h.
  */
@@ -16,6 +17,8 @@
 #include <rte_compat.h>
 #include <rte_config.h>
 #include <rte_per_lcore.h>
+#include <rte_uuid.h>
+#include <rte_pci_dev_feature_defs.h>
 #include <rtemem.h>
 
 #ifdef __cplusplus
@@ -45,6 +48,13 @@ enum rte_proc_type_t rte_eal_process_type(void);
 
 /** The IOVA mode the EAL runs in. */
 enum rte_iova_mode rte_eal_iova_mode(void);
+
+/** The interrupt mode VFIO devices use (--vfio-intr); RTE_INTR_MODE_NONE by default. */
+enum rte_intr_mode rte_eal_vfio_intr_mode(void);
+
+/** Copies the VF token (--vfio-vf-token, a UUID; all zero by default) into vf_token. */
+__rte_experimental
+void rte_eal_vfio_get_vf_token(unsigned char vf_token[16]);
 
 /** Called instead of the EAL's usage text when --help or a bad option is seen. */
 typedef void (*rte_usage_hook_t)(const char *prgname);

@@ -62,6 +62,12 @@ rte_spinlock_is_locked(rte_spinlock_t *sl)
 	return __atomic_load_n(&sl->locked, __ATOMIC_ACQUIRE);
 }
 
+/**
+ * 1 when the CPU has restricted transactional memory (RTM), set when the library is loaded.
+ * DPDK's own inline *_tm functions read it; rtemem's headers do not elide locks with it.
+ */
+extern uint8_t rte_rtm_supported;
+
 /** 1 when the CPU's hardware transactional memory is used for locks; never in rtemem. */
 static inline int
 rte_tm_supported(void)

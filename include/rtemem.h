@@ -192,6 +192,71 @@
 #define RTE_MAGIC 19820526
 
 /**
+ * Longest service name, NUL included (RTE_SERVICE_NAME_MAX).
+ */
+#define RTE_SERVICE_NAME_MAX 32
+
+/**
+ * Capability: the callback may run on several lcores at once (RTE_SERVICE_CAP_MT_SAFE).
+ */
+#define RTE_SERVICE_CAP_MT_SAFE 1
+
+/**
+ * `rte_service_attr_get`: cycles spent in the callback (RTE_SERVICE_ATTR_CYCLES).
+ */
+#define RTE_SERVICE_ATTR_CYCLES 0
+
+/**
+ * `rte_service_attr_get`: number of callback calls (RTE_SERVICE_ATTR_CALL_COUNT).
+ */
+#define RTE_SERVICE_ATTR_CALL_COUNT 1
+
+/**
+ * `rte_service_lcore_attr_get`: loops of the service lcore (RTE_SERVICE_LCORE_ATTR_LOOPS).
+ */
+#define RTE_SERVICE_LCORE_ATTR_LOOPS 0
+
+/**
+ * `rte_service_lcore_attr_get`: cycles spent in callbacks (RTE_SERVICE_LCORE_ATTR_CYCLES).
+ */
+#define RTE_SERVICE_LCORE_ATTR_CYCLES 1
+
+/**
+ * Number of flags (`RTE_CPUFLAG_NUMFLAGS`).
+ */
+#define NUMFLAGS 105
+
+/**
+ * `RTE_CPUFLAG_HYPERVISOR`.
+ */
+#define HYPERVISOR 29
+
+/**
+ * `RTE_CPUFLAG_SSE4_2`.
+ */
+#define SSE4_2 18
+
+/**
+ * `RTE_CPUFLAG_RTM`.
+ */
+#define RTM 76
+
+/**
+ * `RTE_CPUFLAG_WAITPKG`.
+ */
+#define WAITPKG 104
+
+/**
+ * `enum timer_source`: `EAL_TIMER_TSC`.
+ */
+#define TIMER_TSC 0
+
+/**
+ * `enum timer_source`: `EAL_TIMER_HPET`.
+ */
+#define TIMER_HPET 1
+
+/**
  * First errno value of DPDK's own range (`__ELASTERROR`).
  */
 #define RTE_MIN_ERRNO 1000
@@ -412,6 +477,26 @@
 #define RTE_TAILQ_NAMESIZE 32
 
 /**
+ * `RTE_THREAD_PRIORITY_NORMAL`.
+ */
+#define PRIORITY_NORMAL 0
+
+/**
+ * `RTE_THREAD_PRIORITY_REALTIME_CRITICAL`.
+ */
+#define PRIORITY_REALTIME_CRITICAL 1
+
+/**
+ * Lcores a monitor can watch (`RTE_KEEPALIVE_MAXCORES`, = RTE_MAX_LCORE).
+ */
+#define MAXCORES 128
+
+/**
+ * Length of the text form, without the NUL (`RTE_UUID_STRLEN` is this plus one).
+ */
+#define TEXT_LEN 36
+
+/**
  * The ABI version of the DPDK release rtemem implements (`librte_eal.so.23`).
  */
 #define DPDK_ABI 23
@@ -425,6 +510,11 @@
  * Largest number of NUMA nodes (RTE_MAX_NUMA_NODES).
  */
 #define RTE_MAX_NUMA_NODES 32
+
+/**
+ * What [`xbegin`] returns when the transaction started (`_XBEGIN_STARTED`).
+ */
+#define XBEGIN_STARTED UINT32_MAX
 
 /**
  * Mirrors `struct rtemem_hot_tls` in csrc/eal_shim.c.
@@ -447,9 +537,66 @@ struct HotTls {
 };
 
 /**
+ * `typedef void (*rte_eal_alarm_callback)(void *arg)`: an alarm callback.
+ */
+typedef void (*rte_eal_alarm_callback)(void *arg);
+
+/**
  * `rte_usage_hook_t`: prints the application's usage after the EAL's (rte_eal.h).
  */
 typedef void (*rte_usage_hook_t)(const char *prgname);
+
+/**
+ * `typedef void (*rte_intr_event_cb_t)(int fd, void *arg)`: run by `rte_epoll_wait` for each
+ * ready event that has one.
+ */
+typedef void (*rte_intr_event_cb_t)(int fd, void *arg);
+
+/**
+ * What an epoll event carries (`struct rte_epoll_data`).
+ */
+struct rte_epoll_data {
+  /**
+   * Event mask: in for `rte_epoll_ctl`, the ready events out of `rte_epoll_wait`.
+   */
+  uint32_t event;
+  /**
+   * User data, handed back by `rte_epoll_wait`.
+   */
+  void *data;
+  /**
+   * Run by `rte_epoll_wait` when the event is ready (may be NULL).
+   */
+  rte_intr_event_cb_t cb_fun;
+  /**
+   * Argument of `cb_fun`.
+   */
+  void *cb_arg;
+};
+
+/**
+ * An epoll registration (`struct rte_epoll_event`). `status` is RTE_EPOLL_INVALID (not
+ * registered), RTE_EPOLL_VALID (registered) or RTE_EPOLL_EXEC (its callback runs now); it is
+ * changed atomically by `rte_epoll_ctl` and `rte_epoll_wait`.
+ */
+struct rte_epoll_event {
+  /**
+   * RTE_EPOLL_INVALID, _VALID or _EXEC.
+   */
+  uint32_t status;
+  /**
+   * The registered descriptor.
+   */
+  int fd;
+  /**
+   * The epoll instance it is registered with.
+   */
+  int epfd;
+  /**
+   * What the event carries.
+   */
+  struct rte_epoll_data epdata;
+};
 
 /**
  * A file-backed indexed array with a used-mask (`struct rte_fbarray`).
@@ -482,6 +629,17 @@ struct rte_fbarray {
 };
 
 /**
+ * `typedef void (*rte_intr_callback_fn)(void *cb_arg)`: an interrupt callback.
+ */
+typedef void (*rte_intr_callback_fn)(void *cb_arg);
+
+/**
+ * `typedef void (*rte_intr_unregister_callback_fn)(struct rte_intr_handle *, void *cb_arg)`:
+ * called when a callback marked by `rte_intr_callback_unregister_pending` is removed.
+ */
+typedef void (*rte_intr_unregister_callback_fn)(struct rte_intr_handle *intr_handle, void *cb_arg);
+
+/**
  * `rte_lcore_iterate_cb`: called for each lcore in use; a non-zero return stops the walk.
  */
 typedef int (*rte_lcore_iterate_cb)(unsigned int lcore_id, void *arg);
@@ -502,11 +660,75 @@ typedef void (*rte_lcore_uninit_cb)(unsigned int lcore_id, void *arg);
  */
 typedef void (*rte_memzone_walk_fn)(const struct rte_memzone *mz, void *arg);
 
+/**
+ * `struct rte_reciprocal`: 8 bytes, returned in a register.
+ */
+struct rte_reciprocal {
+  uint32_t m;
+  uint8_t sh1;
+  uint8_t sh2;
+};
+
+/**
+ * `struct rte_reciprocal_u64`: 16 bytes, returned in two registers.
+ */
+struct rte_reciprocal_u64 {
+  uint64_t m;
+  uint8_t sh1;
+  uint8_t sh2;
+};
+
+/**
+ * One iteration of a service (`rte_service_func`).
+ */
+typedef int32_t (*rte_service_func)(void *args);
+
+/**
+ * What a component registers (`struct rte_service_spec`).
+ */
+struct rte_service_spec {
+  /**
+   * The service's name, NUL-terminated.
+   */
+  char name[RTE_SERVICE_NAME_MAX];
+  /**
+   * Runs one iteration of the service.
+   */
+  rte_service_func callback;
+  /**
+   * The argument `callback` gets.
+   */
+  void *callback_userdata;
+  /**
+   * `RTE_SERVICE_CAP_*` flags.
+   */
+  uint32_t capabilities;
+  /**
+   * The NUMA socket the service prefers.
+   */
+  int socket_id;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 extern struct HotTls *rtemem__hot_tls(void);
+
+/**
+ * Runs `cb_fn(cb_arg)` on the interrupt thread in `us` microseconds. Returns 0; -EINVAL for a
+ * delay of 0 or above `UINT64_MAX - 1000000`, or a NULL callback (`rte_errno` untouched, as
+ * DPDK); -1 with `rte_errno` EINVAL before `rte_eal_init` (DPDK's result there).
+ */
+int rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb_fn, void *cb_arg);
+
+/**
+ * Cancels the alarms `(cb_fn, cb_arg)` (`cb_arg` `(void *)-1`: any argument), waiting for one
+ * that runs on another thread. Returns how many were removed; `rte_errno` is EINPROGRESS when
+ * the calling alarm callback matched itself, else ENOENT when nothing was removed. -1 with
+ * `rte_errno` EINVAL for a NULL callback.
+ */
+int rte_eal_alarm_cancel(rte_eal_alarm_callback cb_fn, void *cb_arg);
 
 /**
  * `rte_bus_name`: the bus's name; NULL for a NULL bus.
@@ -896,6 +1118,65 @@ rte_usage_hook_t rte_set_application_usage_hook(rte_usage_hook_t usage_func);
 bool rte_mcfg_get_single_file_segments(void);
 
 /**
+ * Raises the I/O privilege level so that the calling thread may use port I/O (legacy virtio
+ * and UIO drivers). 0, or -1 when the system refuses (no CAP_SYS_RAWIO, most VMs): an answer
+ * drivers check, logged at DEBUG only; `rte_errno` untouched, as DPDK.
+ */
+int rte_eal_iopl_init(void);
+
+/**
+ * 1 when `--create-uio-dev` was given (the PCI bus then creates `/dev/uioN` nodes itself).
+ */
+int rte_eal_create_uio_dev(void);
+
+/**
+ * The mempool handler named by `--mbuf-pool-ops-name`, or NULL when none was given (mbuf
+ * then uses its default). The string stays valid for the process lifetime.
+ */
+const char *rte_eal_mbuf_user_pool_ops(void);
+
+/**
+ * Reads hex coremask `coremask` into `cores` (RTE_MAX_LCORE ints): for each lcore in the
+ * mask its rank among them (lowest lcore first), -1 for the others. 0, or -1 (logged,
+ * `rte_errno` untouched) for an empty or non-hex mask, or a lcore >= RTE_MAX_LCORE.
+ *
+ * # Safety
+ * `coremask` is NULL or a NUL-terminated string; `cores` is NULL or has room for
+ * RTE_MAX_LCORE ints.
+ */
+int rte_eal_parse_coremask(const char *coremask, int *cores);
+
+/**
+ * Waits up to `timeout` ms (-1: forever) on `epfd` (`RTE_EPOLL_PER_THREAD`: this thread's)
+ * and fills `events` with up to `maxevents` ready registrations, running their callbacks.
+ * Returns their number, 0 on timeout, -1 on error (NULL `events`, bad `maxevents` or `epfd`).
+ * A signal restarts the wait.
+ *
+ * # Safety
+ * `events` is NULL or writable for `maxevents` entries; `epfd` holds only registrations made
+ * by `rte_epoll_ctl` or `rte_intr_rx_ctl` whose `rte_epoll_event` is still live.
+ */
+int rte_epoll_wait(int epfd, struct rte_epoll_event *events, int maxevents, int timeout);
+
+/**
+ * As [`rte_epoll_wait`], but a signal ends the wait: -1 (nothing logged).
+ *
+ * # Safety
+ * As [`rte_epoll_wait`].
+ */
+int rte_epoll_wait_interruptible(int epfd, struct rte_epoll_event *events, int maxevents, int timeout);
+
+/**
+ * Adds (EPOLL_CTL_ADD), changes (EPOLL_CTL_MOD) or removes (EPOLL_CTL_DEL) `fd` in `epfd`
+ * (`RTE_EPOLL_PER_THREAD`: this thread's), with `event` as the registration. Returns 0, or -1
+ * (NULL `event`, or epoll refused).
+ *
+ * # Safety
+ * `event` is NULL or stays live at its address while it is registered.
+ */
+int rte_epoll_ctl(int epfd, int op, int fd, struct rte_epoll_event *event);
+
+/**
  * Returns a text for `errnum`, including DPDK's own codes. The string is owned by the calling
  * thread and stays valid until its next call.
  */
@@ -1122,6 +1403,27 @@ int rte_fbarray_find_rev_biggest_used(struct rte_fbarray *arr, unsigned int star
 void rte_fbarray_dump_metadata(struct rte_fbarray *arr, FILE *f);
 
 /**
+ * Reads the number (decimal, 0x hex or 0 octal) on the first line of `filename` into
+ * `*val`. 0, or -1 when the file cannot be opened or read or does not hold a number ended by
+ * a newline.
+ *
+ * # Safety
+ * `filename` is NULL or a NUL-terminated string; `val` is NULL or writable.
+ */
+int eal_parse_sysfs_value(const char *filename, unsigned long *val);
+
+/**
+ * Reads the whole of firmware file `name` into a buffer from the C library's `malloc`
+ * (the caller frees it with `free`) and stores it in `*buf` and its size in `*bufsz`. 0, or
+ * -1 with `*buf` NULL and `*bufsz` 0. A compressed `name.xz`/`name.zst` is reported, not
+ * read (no decompressor, as in Debian's DPDK).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `buf` and `bufsz` are NULL or writable.
+ */
+int rte_firmware_read(const char *name, void **buf, size_t *bufsz);
+
+/**
  * The pid of the primary process of this process's `--file-prefix`, or -1 (rte_errno
  * ENODEV) before `rte_eal_init`.
  */
@@ -1158,6 +1460,342 @@ int rtemem_info_heaps(int *ids, unsigned int max);
  * `name` points to `len` writable bytes.
  */
 int rtemem_info_heap_name(int heap_id, char *name, size_t len);
+
+/**
+ * Registers `cb(cb_arg)` for the interrupts of `intr_handle`'s fd. Returns 0; -EINVAL for a
+ * NULL handle (`rte_errno` EINVAL), a negative fd, a NULL callback or an fd epoll cannot
+ * watch; -ENOMEM.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_register(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb, void *cb_arg);
+
+/**
+ * Removes the callbacks `(cb_fn, cb_arg)` (`cb_arg` `(void *)-1`: any) of the handle's fd.
+ * Returns how many; -EINVAL (NULL handle: `rte_errno` EINVAL; negative fd), -ENOENT (nothing
+ * registered for the fd), -EAGAIN (its callbacks run now).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg);
+
+/**
+ * As [`rte_intr_callback_unregister`], waiting while the callbacks run instead of -EAGAIN
+ * (-EDEADLK when called from one of them).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister_sync(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg);
+
+/**
+ * From a callback of the handle's fd: marks the callbacks `(cb_fn, cb_arg)` for removal
+ * after this round, `ucb_fn` to be called for each. Returns how many; -EAGAIN outside the
+ * fd's callbacks; otherwise as [`rte_intr_callback_unregister`].
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_callback_unregister_pending(const struct rte_intr_handle *intr_handle, rte_intr_callback_fn cb_fn, void *cb_arg, rte_intr_unregister_callback_fn ucb_fn);
+
+/**
+ * 1 on the interrupt thread, else 0.
+ */
+int rte_thread_is_intr(void);
+
+/**
+ * Enables the device interrupts of the handle. 0, or -1 (NULL handle, no descriptor, a type
+ * without device interrupts, or the device refused).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_enable(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Disables the device interrupts of the handle. 0, or -1 as [`rte_intr_enable`].
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_disable(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Acknowledges (unmasks) an interrupt, at the end of its callback. 0 (VFIO MSI/MSI-X need
+ * nothing), or -1; a NULL handle also sets `rte_errno` EINVAL, as DPDK's accessor does.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_ack(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Allocates an interrupt instance: `RTE_INTR_INSTANCE_F_PRIVATE` (this process's memory) or
+ * `_SHARED` (`rte_malloc` memory, visible to every process of the prefix). NULL with
+ * `rte_errno` EINVAL (unknown flags) or ENOMEM.
+ */
+struct rte_intr_handle *rte_intr_instance_alloc(uint32_t flags);
+
+/**
+ * Frees an instance (NULL: nothing).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance, not used afterwards.
+ */
+void rte_intr_instance_free(struct rte_intr_handle *intr_handle);
+
+/**
+ * A copy of `src` with the same flags (descriptors, type, vectors). NULL with `rte_errno`
+ * EINVAL (NULL `src`) or ENOMEM.
+ *
+ * # Safety
+ * `src` is NULL or a live instance.
+ */
+struct rte_intr_handle *rte_intr_instance_dup(const struct rte_intr_handle *src);
+
+/**
+ * Resizes the vector arrays to `size` entries. 0, or -EINVAL (NULL, size 0), -ERANGE (above
+ * 65535), -ENOMEM; `rte_errno` set.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_event_list_update(struct rte_intr_handle *intr_handle, int size);
+
+/**
+ * Sets the interrupt fd. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_fd_set(struct rte_intr_handle *intr_handle, int fd);
+
+/**
+ * The interrupt fd, or -1 (NULL instance, `rte_errno` EINVAL).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_fd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the device (config) fd. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dev_fd_set(struct rte_intr_handle *intr_handle, int fd);
+
+/**
+ * The device (config) fd, or -1 (NULL instance, `rte_errno` EINVAL).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dev_fd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the largest vector id in use. 0, -EINVAL, or -ERANGE (above `nb_intr`).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_max_intr_set(struct rte_intr_handle *intr_handle, int max_intr);
+
+/**
+ * The largest vector id in use, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_max_intr_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the number of Rx/Tx event fds. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_efd_set(struct rte_intr_handle *intr_handle, int nb_efd);
+
+/**
+ * The number of Rx/Tx event fds, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_efd_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * The number of vector entries (512 by default), or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_nb_intr_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets how many bytes a VDEV event fd's counter has. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_counter_size_set(struct rte_intr_handle *intr_handle, uint8_t efd_counter_size);
+
+/**
+ * How many bytes a VDEV event fd's counter has, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_counter_size_get(const struct rte_intr_handle *intr_handle);
+
+/**
+ * The event fd of vector entry `index`, or -EINVAL (NULL, or `index` outside `nb_intr`).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efds_index_get(const struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * Sets the event fd of vector entry `index`. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efds_index_set(struct rte_intr_handle *intr_handle, int index, int fd);
+
+/**
+ * The epoll registration of vector entry `index`, or NULL (`rte_errno` EINVAL or ERANGE).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+struct rte_epoll_event *rte_intr_elist_index_get(struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * Sets the epoll registration of vector entry `index`. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_elist_index_set(struct rte_intr_handle *intr_handle, int index, struct rte_epoll_event elist);
+
+/**
+ * Sets entry `index` of the queue -> vector map. 0, -EINVAL, or -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_vec_list_index_set(struct rte_intr_handle *intr_handle, int index, int vec);
+
+/**
+ * Entry `index` of the queue -> vector map, or -EINVAL / -ERANGE.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_vec_list_index_get(const struct rte_intr_handle *intr_handle, int index);
+
+/**
+ * The Windows driver handle (over the two fds), or NULL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void *rte_intr_instance_windows_handle_get(struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets the Windows driver handle. 0, or -EINVAL.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_instance_windows_handle_set(struct rte_intr_handle *intr_handle, void *windows_handle);
+
+/**
+ * Allocates the queue -> vector map with `size` zeroed entries (nothing if it exists; `name`
+ * is the `rte_malloc` type of a SHARED instance, unused). 0, or -EINVAL, -ERANGE (above
+ * `nb_intr`), -ENOMEM.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance; `name` is unused.
+ */
+int rte_intr_vec_list_alloc(struct rte_intr_handle *intr_handle, const char *name, int size);
+
+/**
+ * Frees the queue -> vector map (NULL instance: nothing).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_vec_list_free(struct rte_intr_handle *intr_handle);
+
+/**
+ * This thread's epoll instance (created on first use), or -1.
+ */
+int rte_intr_tls_epfd(void);
+
+/**
+ * Adds (`RTE_INTR_EVENT_ADD`) or removes (`RTE_INTR_EVENT_DEL`) the event fd of Rx/Tx vector
+ * `vec` in `epfd`. 0, -EEXIST (added already), or -EPERM (anything else that fails).
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance, not freed while a vector is added.
+ */
+int rte_intr_rx_ctl(struct rte_intr_handle *intr_handle, int epfd, int op, uint32_t vec, void *data);
+
+/**
+ * Removes every added Rx/Tx vector of the instance from its epoll set.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_free_epoll_fd(struct rte_intr_handle *intr_handle);
+
+/**
+ * Sets up `nb_efd` Rx/Tx event fds (VFIO MSI-X: new eventfds; VDEV: checked only; others:
+ * the device fd). 0, or -EINVAL, -ERANGE, or an eventfd error.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_efd_enable(struct rte_intr_handle *intr_handle, uint32_t nb_efd);
+
+/**
+ * Undoes [`rte_intr_efd_enable`]: vectors out of epoll, eventfds closed, counts zero.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+void rte_intr_efd_disable(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the instance has Rx/Tx event fds (datapath interrupts), else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_dp_is_en(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the device's own interrupt has a vector besides the Rx/Tx ones, else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_allow_others(struct rte_intr_handle *intr_handle);
+
+/**
+ * 1 when the handle type supports several vectors (VFIO MSI-X, VDEV), else 0.
+ *
+ * # Safety
+ * `intr_handle` is NULL or a live instance.
+ */
+int rte_intr_cap_multiple(struct rte_intr_handle *intr_handle);
 
 /**
  * Runs `f(arg)` on worker lcore `worker_id`. 0 on success, -EBUSY if the lcore is not in
@@ -1409,31 +2047,49 @@ void rte_log_dump(FILE *f);
 
 /**
  * Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
+ *
+ * # Safety
+ * `type_` is NULL or a NUL-terminated string.
  */
 void *rte_malloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * As [`rte_malloc`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc(const char *type_, size_t size, unsigned int align);
 
 /**
  * Allocates on `socket` (or SOCKET_ID_ANY).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_malloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * As [`rte_malloc_socket`], zero-filled.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_zmalloc_socket(const char *type_, size_t size, unsigned int align, int socket);
 
 /**
  * Allocates `num * size` zero-filled bytes (NULL when the product overflows).
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc(const char *type_, size_t num, size_t size, unsigned int align);
 
 /**
  * As [`rte_calloc`] on `socket`.
+ *
+ * # Safety
+ * As [`rte_malloc`].
  */
 void *rte_calloc_socket(const char *type_, size_t num, size_t size, unsigned int align, int socket);
 
@@ -2042,6 +2698,208 @@ size_t rte_mem_page_size(void);
 int rte_mem_lock(const void *virt, size_t size);
 
 /**
+ * Wakes lcore `lcore_id` from `rte_power_monitor` or `rte_power_monitor_multi`.
+ */
+int rte_power_monitor_wakeup(unsigned int lcore_id);
+
+/**
+ * Sleeps until the TSC reaches `tsc_timestamp`.
+ */
+int rte_power_pause(uint64_t tsc_timestamp);
+
+/**
+ * The 32-bit reciprocal of `d`.
+ */
+struct rte_reciprocal rte_reciprocal_value(uint32_t d);
+
+/**
+ * The 64-bit reciprocal of `d`.
+ */
+struct rte_reciprocal_u64 rte_reciprocal_value_u64(uint64_t d);
+
+/**
+ * Number of registered services.
+ */
+uint32_t rte_service_get_count(void);
+
+/**
+ * Looks a service up by name: 0 and `*service_id` set, -ENODEV if none, -EINVAL for NULL.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `service_id` is NULL or writable.
+ */
+int32_t rte_service_get_by_name(const char *name, uint32_t *service_id);
+
+/**
+ * The name of service `id`, NULL if `id` is not a registered service.
+ */
+const char *rte_service_get_name(uint32_t id);
+
+/**
+ * 1 if service `id` has `capability`, 0 if not, -EINVAL for an invalid id.
+ */
+int32_t rte_service_probe_capability(uint32_t id, uint32_t capability);
+
+/**
+ * Maps (`enable` != 0) or unmaps service `service_id` on service lcore `lcore`.
+ */
+int32_t rte_service_map_lcore_set(uint32_t service_id, uint32_t lcore, uint32_t enable);
+
+/**
+ * 1 if service `service_id` is mapped to service lcore `lcore`, 0 if not, -EINVAL.
+ */
+int32_t rte_service_map_lcore_get(uint32_t service_id, uint32_t lcore);
+
+/**
+ * Sets the application runstate of service `id` (running if `runstate` != 0).
+ */
+int32_t rte_service_runstate_set(uint32_t id, uint32_t runstate);
+
+/**
+ * 1 if service `id` runs (both runstates on and mapped, or the mapped check off), else 0.
+ */
+int32_t rte_service_runstate_get(uint32_t id);
+
+/**
+ * 1 if a service lcore may be running service `id` now, else 0.
+ */
+int32_t rte_service_may_be_active(uint32_t id);
+
+/**
+ * Turns the check that a running service is mapped to an lcore on or off. Returns 0, also
+ * for an invalid id (as DPDK).
+ */
+int32_t rte_service_set_runstate_mapped_check(uint32_t id, int32_t enable);
+
+/**
+ * Runs one iteration of service `id` on the calling thread: 0, -ENOEXEC (not running),
+ * -EBUSY (an MT-unsafe service busy elsewhere, with `serialize_multithread_unsafe`), -EINVAL.
+ */
+int32_t rte_service_run_iter_on_app_lcore(uint32_t id, uint32_t serialize_multithread_unsafe);
+
+/**
+ * Starts the service loop on service lcore `lcore_id`.
+ */
+int32_t rte_service_lcore_start(uint32_t lcore_id);
+
+/**
+ * Stops the service loop on `lcore_id` (it ends after its current pass).
+ */
+int32_t rte_service_lcore_stop(uint32_t lcore_id);
+
+/**
+ * 1 while the service loop runs on service lcore `lcore_id`, else 0; -EINVAL.
+ */
+int32_t rte_service_lcore_may_be_active(uint32_t lcore_id);
+
+/**
+ * Makes `lcore` a service lcore; returns the return value of what last ran on it.
+ */
+int32_t rte_service_lcore_add(uint32_t lcore);
+
+/**
+ * Makes a stopped service lcore an ordinary lcore again.
+ */
+int32_t rte_service_lcore_del(uint32_t lcore);
+
+/**
+ * Number of service lcores.
+ */
+int32_t rte_service_lcore_count(void);
+
+/**
+ * Makes every service lcore an ordinary lcore again, unmapped and stopped.
+ */
+int32_t rte_service_lcore_reset_all(void);
+
+/**
+ * Turns the statistics of service `id` on or off. Returns 0, also for an invalid id (as
+ * DPDK).
+ */
+int32_t rte_service_set_stats_enable(uint32_t id, int32_t enable);
+
+/**
+ * Writes the ids of the service lcores to `array` (room for `n`); returns their number,
+ * -ENOMEM if they do not fit, -EINVAL for a NULL array.
+ *
+ * # Safety
+ * `array` is NULL or points to `n` writable `uint32_t`.
+ */
+int32_t rte_service_lcore_list(uint32_t *array, uint32_t n);
+
+/**
+ * Number of services mapped to service lcore `lcore`; -ENOTSUP if it is not one, -EINVAL.
+ */
+int32_t rte_service_lcore_count_services(uint32_t lcore);
+
+/**
+ * Writes a summary of service `id` (or, with UINT32_MAX, of every service and service
+ * lcore) to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+int32_t rte_service_dump(FILE *f, uint32_t id);
+
+/**
+ * Reads attribute `attr_id` (RTE_SERVICE_ATTR_*) of service `id` into `*attr_value`.
+ *
+ * # Safety
+ * `attr_value` is NULL or writable.
+ */
+int32_t rte_service_attr_get(uint32_t id, uint32_t attr_id, uint64_t *attr_value);
+
+/**
+ * Zeroes the statistics of service `id`.
+ */
+int32_t rte_service_attr_reset_all(uint32_t id);
+
+/**
+ * Reads attribute `attr_id` (RTE_SERVICE_LCORE_ATTR_*) of service lcore `lcore` into
+ * `*attr_value`; -ENOTSUP if it is not a service lcore.
+ *
+ * # Safety
+ * `attr_value` is NULL or writable.
+ */
+int32_t rte_service_lcore_attr_get(uint32_t lcore, uint32_t attr_id, uint64_t *attr_value);
+
+/**
+ * Zeroes the loop count of service lcore `lcore`.
+ */
+int32_t rte_service_lcore_attr_reset_all(uint32_t lcore);
+
+/**
+ * Registers a service: 0 and `*service_id` set (if not NULL); -EINVAL for a NULL callback or
+ * an empty name, -ENOSPC when every slot is taken.
+ *
+ * # Safety
+ * `spec` is NULL or points to a `struct rte_service_spec`; `service_id` is NULL or writable.
+ */
+int32_t rte_service_component_register(const struct rte_service_spec *spec, uint32_t *service_id);
+
+/**
+ * Unregisters service `id`, unmapping it from every lcore.
+ */
+int32_t rte_service_component_unregister(uint32_t id);
+
+/**
+ * Starts every service lcore and maps the services to them: 0, -ENOTSUP without service
+ * lcores.
+ */
+int32_t rte_service_start_with_defaults(void);
+
+/**
+ * Sets the component runstate of service `id` (running if `runstate` != 0).
+ */
+int32_t rte_service_component_runstate_set(uint32_t id, uint32_t runstate);
+
+/**
+ * Stops the service lcores, waits for them and forgets every service (`rte_eal_cleanup`
+ * calls it first).
+ */
+void rte_service_finalize(void);
+
+/**
  * Registers a library's tailq. 0, or -1 when the name is already registered or no head is
  * left (the element's `head` is then NULL).
  *
@@ -2067,37 +2925,134 @@ struct rte_tailq_head *rte_eal_tailq_lookup(const char *name);
 void rte_dump_tailq(FILE *f);
 
 /**
- * Registers trace point `trace` under `name`. Returns 0; -EINVAL for NULL arguments;
- * -EEXIST for a name registered before. The point stays disabled and `register_fn` is not
- * called.
+ * Registers trace point `trace` under `name`: runs `register_fn` (the point's body in
+ * register mode) to learn its fields, then gives the point the next id. Returns 0; -EINVAL
+ * for a NULL or misaligned argument, -EBADF when `register_fn` announced no event header,
+ * -ENOSPC for an event over 65535 bytes or a 65537th point. A failed registration also makes
+ * `rte_eal_init` fail, as in DPDK; a name registered twice is accepted here and fails
+ * `rte_eal_init` with EEXIST.
  *
  * # Safety
- * `trace` is NULL or points to a `rte_trace_point_t`; `name` is NULL or NUL-terminated.
+ * `trace` is NULL or a `rte_trace_point_t` that stays valid while the program runs; `name`
+ * is NULL or NUL-terminated; `register_fn` is NULL or safe to call.
  */
 int __rte_trace_point_register(uint64_t *trace, const char *name, void (*register_fn)(void));
 
 /**
- * Would allocate this thread's trace buffer; rtemem records no traces, so it does nothing.
- */
-void __rte_trace_mem_per_thread_alloc(void);
-
-/**
- * Would describe one field of the trace point being registered; nothing to record.
+ * Announces one field of the trace point being registered on this thread: `sz` bytes, named
+ * `field`, of C type `type_`. A NULL name or type is logged and fails the registration.
+ *
+ * # Safety
+ * `field` and `type_` are NULL or NUL-terminated.
  */
 void __rte_trace_point_emit_field(size_t sz, const char *field, const char *type_);
 
 /**
- * The handle of a registered trace point for enabling it; rtemem never enables one, so NULL.
+ * Gives the calling thread its trace buffer (`per_lcore_trace_mem`) when tracing is on and it
+ * has none. DPDK's inline emit code calls this on a thread's first event.
+ */
+void __rte_trace_mem_per_thread_alloc(void);
+
+/**
+ * The trace point registered first under `name`, or NULL (also for a NULL name).
  *
  * # Safety
- * `name` is NULL or NUL-terminated (it is not read).
+ * `name` is NULL or NUL-terminated.
  */
 uint64_t *rte_trace_point_lookup(const char *name);
 
 /**
- * Whether any trace point is enabled: never.
+ * Whether any trace point is enabled.
  */
 bool rte_trace_is_enabled(void);
+
+/**
+ * Enables trace point `tp`. 0, or -ERANGE when `tp` is not a registered point.
+ */
+int rte_trace_point_enable(uint64_t *tp);
+
+/**
+ * Disables trace point `tp`. 0, or -ERANGE when `tp` is not a registered point.
+ */
+int rte_trace_point_disable(uint64_t *tp);
+
+/**
+ * Whether `tp` is a registered, enabled point.
+ */
+bool rte_trace_point_is_enabled(uint64_t *tp);
+
+/**
+ * Enables (or disables) every point whose name matches the shell glob `pattern`. 1 when
+ * some point matched, 0 when none did, -EINVAL for a NULL pattern.
+ *
+ * # Safety
+ * `pattern` is NULL or NUL-terminated.
+ */
+int rte_trace_pattern(const char *pattern, bool enable);
+
+/**
+ * As [`rte_trace_pattern`] with a POSIX basic regular expression. -EINVAL (logged) when it
+ * does not compile.
+ *
+ * # Safety
+ * `regex` is NULL or NUL-terminated.
+ */
+int rte_trace_regexp(const char *regex, bool enable);
+
+/**
+ * Saves the trace under the trace directory (see `trace::save`). 0, or a negative errno.
+ */
+int rte_trace_save(void);
+
+/**
+ * Writes the CTF metadata to `f`. 0; -EINVAL before `rte_eal_init` or for a NULL stream.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+int rte_trace_metadata_dump(FILE *f);
+
+/**
+ * Writes the trace state, the threads' buffers and every point to `f`.
+ *
+ * # Safety
+ * `f` is NULL or a valid `FILE *`.
+ */
+void rte_trace_dump(FILE *f);
+
+/**
+ * true when all 16 bytes are 0 (also, logged, for a NULL pointer).
+ *
+ * # Safety
+ * `uu` is NULL or points to 16 readable bytes.
+ */
+bool rte_uuid_is_null(const uint8_t *uu);
+
+/**
+ * Orders two UUIDs: negative, 0 or positive.
+ *
+ * # Safety
+ * `uu1` and `uu2` are NULL or point to 16 readable bytes.
+ */
+int rte_uuid_compare(const uint8_t *uu1, const uint8_t *uu2);
+
+/**
+ * Reads the 36-character text form `in_` into `uu`; 0, or -1 when it is not a UUID (an
+ * answer: DEBUG log, `rte_errno` untouched, as DPDK). NULL pointers get an ERR line.
+ *
+ * # Safety
+ * `in_` is NULL or a NUL-terminated string; `uu` is NULL or 16 writable bytes.
+ */
+int rte_uuid_parse(const char *in_, uint8_t *uu);
+
+/**
+ * Writes the text form of `uu` into `out` (`len` bytes, truncated and NUL-terminated as
+ * snprintf does; RTE_UUID_STRLEN = 37 holds it all).
+ *
+ * # Safety
+ * `uu` is NULL or 16 readable bytes; `out` is NULL or `len` writable bytes.
+ */
+void rte_uuid_unparse(const uint8_t *uu, char *out, size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

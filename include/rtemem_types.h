@@ -24,6 +24,8 @@ struct rte_memzone;
 struct rte_fbarray;
 struct rte_tailq_elem;
 struct rte_tailq_head;
+/* Opaque in DPDK 22.11 (rte_interrupts.h): only the rte_intr_* accessors see inside. */
+struct rte_intr_handle;
 
 /** A CPU set, as DPDK's rte_cpuset_t on Linux; like DPDK, only when <sched.h> exposes
  * cpu_set_t (the program defined _GNU_SOURCE before its first system include). */
@@ -35,7 +37,7 @@ typedef cpu_set_t rte_cpuset_t;
 /** The function an lcore runs (rte_eal_remote_launch). */
 typedef int (lcore_function_t)(void *);
 
-/** A trace point handle; tracing is out of scope and no trace point ever fires. */
+/** A trace point: its event size, id, mode and enabled bits (rte_trace_point.h). */
 typedef uint64_t rte_trace_point_t;
 
 /**

@@ -4,6 +4,7 @@
 #  1. cargo test (Rust unit and property tests), in the release-checked profile: release code
 #     with debug_assert! and overflow checks on
 #  2. c-tests/test_*.c   C programs against include/, linked to librtemem, under AddressSanitizer
+#                        (a "/* LIBS: ... */" line adds link arguments, as for the tier-3 tests)
 #  3. c-tests/diff_*.c   built against Debian's DPDK 22.11 headers, run on real DPDK and on
 #                        build/lib; their "@ " lines and exit codes must agree
 #  4. c-tests/sh_*.sh    shell-driven tests (drop-in loading, multi-process, crash recovery)
@@ -114,6 +115,22 @@ if [ "$filter" = . ]; then
 	else
 		notrun+=("rust-huge: tests/memory_dynamic.rs (needs hugepages)")
 	fi
+	# Rust tests that need root (a fresh pid namespace: src/sync/tests.rs) are #[ignore]d and
+	# run here as root.
+	if [ "$(id -u)" = 0 ]; then
+		cargo test --profile release-checked --lib -- --ignored sync::tests:: >"$out/log/cargo-root.log" 2>&1
+		n=0
+		while read -r name result; do
+			n=$((n + 1))
+			case $result in
+				ok) ok "rust-root::$name" ;;
+				*) bad "rust-root::$name" "see build/test/log/cargo-root.log" ;;
+			esac
+		done < <(sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p' "$out/log/cargo-root.log")
+		[ $n -gt 0 ] || bad rust-root::build "build/test/log/cargo-root.log"
+	else
+		cannot rust-root "src/sync/tests.rs needs root (the pid-reuse test makes a pid namespace)"
+	fi
 fi
 
 # --- tier 2: C tests against include/ ---------------------------------------------------------
@@ -130,9 +147,10 @@ for src in c-tests/test_*.c; do
 	name=$(basename "$src" .c)
 	[[ $name =~ $filter ]] || continue
 	bin=$out/bin/$name
+	libs=$(sed -n 's|^/\* *LIBS: *\(.*\) *\*/|\1|p' "$src")
 	began
 	if ! cc -std=gnu11 -O1 -g -Wall -Wextra -Werror $asan -Iinclude -Ic-tests -include rte_config.h \
-		"$src" -o "$bin" -Lbuild/lib -lrtemem -lpthread >"$out/log/$name.build" 2>&1; then
+		"$src" -o "$bin" -Lbuild/lib -lrtemem $libs -lpthread >"$out/log/$name.build" 2>&1; then
 		bad "c::$name" "does not compile: build/test/log/$name.build"; continue
 	fi
 	run_one "$name" "$out/log/$name.log" env LD_LIBRARY_PATH="$root/build/lib" "$bin"; rc=$?

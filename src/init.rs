@@ -41,10 +41,13 @@ pub struct InitOutcome {
 /// Things brought up so far, for rollback when a later step fails.
 #[derive(Default)]
 struct Progress {
+    trace: bool,
     mcfg: bool,
+    intr: bool,
     lcores: bool,
     memory: bool,
     hotplug: bool,
+    services: bool,
 }
 
 impl Progress {
@@ -63,14 +66,23 @@ impl Progress {
             crate::malloc::cleanup();
             meminit::cleanup(primary);
         }
+        if self.services {
+            crate::service::finalize();
+        }
         if self.lcores {
             lcore::cleanup();
         }
         crate::mp::cleanup();
+        if self.intr {
+            crate::intr::cleanup();
+        }
         if self.mcfg {
             mcfg::detach();
         }
         runtime::remove_if_empty();
+        if self.trace {
+            crate::trace::fini();
+        }
     }
 }
 
@@ -141,7 +153,11 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         );
     }
     plugin::load_all(&cfg.plugins)?;
-    // DPDK step "eal_option_device_parse": -a/-b/--vdev into the devargs list (WP3).
+    // DPDK step 8, eal_trace_init: before the config file and the lcore threads (which get
+    // trace buffers and emit lib.eal.thread.lcore.ready).
+    crate::trace::init(cfg)?;
+    progress.trace = true;
+    // DPDK step 9, eal_option_device_parse: -a/-b/--vdev into the devargs list (WP3).
     crate::dev::devargs::add_from_options(&cfg.devices)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
@@ -163,6 +179,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     progress.mcfg = true;
     let cfg = secondary_config(cfg, proc_type)?;
     tailq::attach_all(proc_type != ProcType::Secondary)?;
+    // DPDK steps rte_eal_intr_init and rte_eal_alarm_init: the interrupt thread and the alarm
+    // timer (after the shared config, so that the config file stays fd 3).
+    progress.intr = true;
+    crate::intr::init()?;
     crate::mp::init(shared_files, proc_type != ProcType::Secondary)?;
     // The memory layer asks its peers to sync pages through IPC: wire IPC in, and answer the
     // peers' sync requests before any memory is attached (a peer that changes pages while this
@@ -186,6 +206,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     let iova_mode = choose_iova_mode(cfg, bus_iova)?;
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
+    // DPDK step 18, rte_eal_vfio_setup: probe VFIO (a secondary gets the default container
+    // from its primary), before memory init.
+    crate::dev::vfio::setup(proc_type == ProcType::Secondary)
+        .map_err(|e| err!(libc::EAGAIN, "Cannot init VFIO: {}", e.msg))?;
     // Marked before the attempt: a failure half-way must still unmap what was set up.
     progress.memory = true;
     match proc_type {
@@ -202,17 +226,28 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
-    // DPDK step "eal_mp_dev_hotplug_init": after memory (WP3).
+    // DPDK step 20, eal_mp_dev_hotplug_init: after memory (WP3).
     crate::dev::hotplug::init(proc_type != ProcType::Secondary)?;
     progress.hotplug = true;
+    // DPDK step 22, rte_eal_timer_init: the timer functions read the TSC from here on (WP1).
+    crate::base::cpu::timer::init();
+    // DPDK step 25, rte_service_init: the -s/-S lcores become service lcores (after the lcore
+    // threads are up, before the bus probe, so that vdevs can register services there).
+    crate::service::init(cfg)?;
+    progress.services = true;
 
     config::set_state(EalState {
         proc_type,
         iova_mode,
         hugepages,
     });
-    // DPDK step "rte_bus_probe" (vdev last); drivers read the IOVA mode set above (WP3).
+    // DPDK step 26, rte_bus_probe (vdev last); drivers read the IOVA mode set above (WP3).
     crate::dev::bus::probe_all();
+    // DPDK step 27, vfio_mp_sync_setup: a primary with VFIO answers its secondaries.
+    crate::dev::vfio::mp_sync_setup(proc_type != ProcType::Secondary)?;
+    // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
+    // services registered so far (the probed devices' too) to them.
+    crate::service::start_with_defaults()?;
     Ok(InitOutcome {
         consumed: parsed.consumed,
         order: parsed.final_order(),
@@ -319,13 +354,25 @@ pub fn cleanup() -> Result<()> {
         return Err(Error::new(libc::EALREADY, "already called cleanup"));
     }
     if config::initialized() {
-        // DPDK cleanup step 2, "eal_bus_cleanup" (WP3).
+        // DPDK's first cleanup step: stop the service lcores.
+        crate::service::finalize();
+        // DPDK cleanup step 2, eal_bus_cleanup (WP3).
         crate::dev::bus::cleanup_all();
+        let primary = mcfg::attached_as_primary().unwrap_or(false);
+        // DPDK cleanup step 3, vfio_mp_sync_cleanup.
+        crate::dev::vfio::mp_sync_cleanup(primary);
         crate::mp::cleanup();
-        // DPDK cleanup step 8, "eal_mp_dev_hotplug_cleanup" (WP3).
+        // DPDK's rte_eal_alarm_cleanup; rtemem also stops the interrupt thread here, before
+        // the memory its callbacks may touch goes away.
+        crate::intr::cleanup();
+        // DPDK cleanup steps 6-7: rte_trace_save, eal_trace_fini (a failed save is logged).
+        if let Err(e) = crate::trace::save() {
+            eal_log!(log::RTE_LOG_ERR, "rte_trace_save(): {}", e.msg);
+        }
+        crate::trace::fini();
+        // DPDK cleanup step 8, eal_mp_dev_hotplug_cleanup (WP3).
         crate::dev::hotplug::cleanup();
         lcore::cleanup();
-        let primary = mcfg::attached_as_primary().unwrap_or(false);
         crate::memzone::cleanup(primary);
         crate::malloc::cleanup();
         meminit::cleanup(primary);

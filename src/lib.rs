@@ -12,15 +12,17 @@
 //! | [`options`] | argv -> `EalConfig`, and the value parsers |
 //! | [`config`] | the process's `EalConfig` and `EalState`, written once by init |
 //! | [`sync`] | process-shared robust locks |
-//! | [`base`] | `rte_errno`, log, lcores, tailqs, runtime dir, plugins, the shared config, ... |
+//! | [`base`] | `rte_errno`, log, lcores, tailqs, runtime dir, plugins, the shared config, trace points, ... |
 //! | [`mem`] | hugepages, fbarray, memseg lists, page allocation, memory events, page sync |
 //! | [`heap`] | the allocator core |
 //! | [`malloc`] | the `rte_malloc` family over the heaps |
 //! | [`memzone`] | named zones over the heaps |
-//! | [`intr`] | interrupts, alarms (a stand-in until WP2 lands) |
+//! | [`intr`] | the interrupt thread, interrupt instances, epoll, alarms |
 //! | [`mp`] | `rte_mp` IPC; implements the memory layer's page sync |
-//! | (trace, telemetry, service) | reserved |
-//! | [`dev`] | buses, devices, classes, devargs, hotplug, device events |
+//! | [`trace`] | trace init and teardown, the CTF metadata, `rte_trace_save`, `rte_trace_dump` |
+//! | (telemetry) | reserved |
+//! | [`service`] | services and service lcores |
+//! | [`dev`] | buses, devices, classes, devargs, hotplug, device events, VFIO |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!
@@ -42,5 +44,7 @@ pub mod mem;
 pub mod memzone;
 pub mod mp;
 pub mod options;
+pub mod service;
 pub mod sync;
 pub mod sys;
+pub mod trace;

@@ -8,6 +8,8 @@
 //! above it own.
 
 pub mod dev;
+pub mod intr;
+pub mod service;
 pub mod shared;
 
 use std::ffi::{c_char, c_int, c_uint, c_void};

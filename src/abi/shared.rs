@@ -14,7 +14,8 @@ use std::mem::{align_of, size_of, MaybeUninit};
 
 /// Alignment of every area (a cache line, more than any table needs).
 pub(crate) const SHARED_AREA_ALIGN: usize = 64;
-/// Bytes of the malloc heap table's area (`crate::malloc::HeapTable`, about 16.7 MiB now: 8 MiB of it the chunk maps, sparse).
+/// Bytes of the malloc heap table's area (`crate::malloc::HeapTable`, about 17.2 MiB now: 8 MiB
+/// of it the chunk maps, sparse).
 pub(crate) const HEAP_TABLE_AREA: usize = 18 << 20;
 /// Bytes of the memzone table's area (`crate::memzone::MemzoneTable`, about 16 KiB now).
 pub(crate) const MEMZONE_TABLE_AREA: usize = 24 << 10;

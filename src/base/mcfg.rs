@@ -19,6 +19,12 @@
 //!
 //! Before init the lock functions use process-local locks, so libraries that take them from
 //! constructors keep working.
+//!
+//! Locking: rtemem's own code holds these locks through guards (`mem_read()`, `mem_write()`,
+//! `memzone_write()`, ...), so no early return or panic leaves one held; the raw
+//! `*_lock`/`*_unlock` functions exist only for the exported `rte_mcfg_*` pairs, which C
+//! callers hold across calls. Each guard function is also a fault point (`mcfg.<function>`,
+//! see [`crate::sync::fault`]) for the tests that panic or die while holding it.
 
 use std::cell::UnsafeCell;
 use std::fs::{File, OpenOptions};
@@ -36,13 +42,13 @@ use crate::base::tailq::{rte_tailq_head, RTE_MAX_TAILQ};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::options::{EalConfig, ProcType};
-use crate::sync::shlock::ShRwLock;
+use crate::sync::{fault, ShReadGuard, ShRwLock, ShWriteGuard};
 use crate::sys::{self, Placement};
 
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 9;
+pub(crate) const MCFG_VERSION: u32 = 10;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 
@@ -428,82 +434,84 @@ pub fn primary_alive(path: &std::path::Path) -> bool {
         .unwrap_or(false)
 }
 
+/// The shared lock `field` of the config, or this process's own before init.
+macro_rules! shared_lock {
+    ($field:ident, $local:ident) => {
+        get().map(|m| &m.$field).unwrap_or(&local().$local)
+    };
+}
+
 macro_rules! lock_fns {
-    ($($lock:ident: $rl:ident $ru:ident $wl:ident $wu:ident;)*) => {$(
-        pub fn $rl() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).read_lock() }
-        pub fn $ru() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).read_unlock() }
-        pub fn $wl() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).write_lock() }
-        pub fn $wu() { get().map(|m| &m.$lock).unwrap_or(&local().$lock).write_unlock() }
+    ($($lock:ident: $what:literal, $read:ident $write:ident, $rl:ident $ru:ident $wl:ident $wu:ident;)*) => {$(
+        #[doc = concat!("Holds the ", $what, " lock for reading until the guard drops.")]
+        pub fn $read() -> ShReadGuard<'static> {
+            let g = shared_lock!($lock, $lock).read();
+            fault::point(concat!("mcfg.", stringify!($read)));
+            g
+        }
+        #[doc = concat!("Holds the ", $what, " lock for writing until the guard drops.")]
+        pub fn $write() -> ShWriteGuard<'static> {
+            let g = shared_lock!($lock, $lock).write();
+            fault::point(concat!("mcfg.", stringify!($write)));
+            g
+        }
+        #[doc = concat!("Raw read lock of the ", $what, " lock, for the exported C pair only.")]
+        pub fn $rl() { shared_lock!($lock, $lock).read_lock() }
+        #[doc = concat!("Raw read unlock of the ", $what, " lock, for the exported C pair only.")]
+        pub fn $ru() { shared_lock!($lock, $lock).read_unlock() }
+        #[doc = concat!("Raw write lock of the ", $what, " lock, for the exported C pair only.")]
+        pub fn $wl() { shared_lock!($lock, $lock).write_lock() }
+        #[doc = concat!("Raw write unlock of the ", $what, " lock, for the exported C pair only.")]
+        pub fn $wu() { shared_lock!($lock, $lock).write_unlock() }
     )*};
 }
 
 // LocalLocks mirrors MemConfig's lock field names so one macro serves both.
 lock_fns! {
-    mem_lock: mem_read_lock mem_read_unlock mem_write_lock mem_write_unlock;
-    tailq_lock: tailq_read_lock tailq_read_unlock tailq_write_lock tailq_write_unlock;
-    mempool_lock: mempool_read_lock mempool_read_unlock mempool_write_lock mempool_write_unlock;
+    mem_lock: "memory hotplug", mem_read mem_write,
+        mem_read_lock mem_read_unlock mem_write_lock mem_write_unlock;
+    tailq_lock: "tailq", tailq_read tailq_write,
+        tailq_read_lock tailq_read_unlock tailq_write_lock tailq_write_unlock;
+    mempool_lock: "mempool", mempool_read mempool_write,
+        mempool_read_lock mempool_read_unlock mempool_write_lock mempool_write_unlock;
 }
 
-/// Takes the memzone lock for writing.
-pub fn memzone_write_lock() {
-    get()
-        .map(|m| &m.memzone_lock)
-        .unwrap_or(&local().mem_lock)
-        .write_lock()
+/// Holds the memzone lock for writing until the guard drops.
+pub fn memzone_write() -> ShWriteGuard<'static> {
+    let g = shared_lock!(memzone_lock, mem_lock).write();
+    fault::point("mcfg.memzone_write");
+    g
 }
 
-/// Releases the memzone write lock.
-pub fn memzone_write_unlock() {
-    get()
-        .map(|m| &m.memzone_lock)
-        .unwrap_or(&local().mem_lock)
-        .write_unlock()
+/// Holds the memzone lock for reading until the guard drops.
+pub fn memzone_read() -> ShReadGuard<'static> {
+    let g = shared_lock!(memzone_lock, mem_lock).read();
+    fault::point("mcfg.memzone_read");
+    g
 }
 
-/// Takes the memzone lock for reading.
-pub fn memzone_read_lock() {
-    get()
-        .map(|m| &m.memzone_lock)
-        .unwrap_or(&local().mem_lock)
-        .read_lock()
+/// True when no live process holds the memzone lock for writing (for the lock-free memzone
+/// look-up, which must not wait for a writer that died inside its write).
+pub fn memzone_writer_gone() -> bool {
+    shared_lock!(memzone_lock, mem_lock).writer_gone()
 }
 
-/// Releases the memzone read lock.
-pub fn memzone_read_unlock() {
-    get()
-        .map(|m| &m.memzone_lock)
-        .unwrap_or(&local().mem_lock)
-        .read_unlock()
+/// Holds the heap-table lock (creating or destroying heaps) until the guard drops; None
+/// before the shared config exists (there are no heaps to guard then).
+pub fn heap_table_write() -> Option<ShWriteGuard<'static>> {
+    let g = get().map(|m| m.heap_table_lock.write());
+    fault::point("mcfg.heap_table_write");
+    g
 }
 
-/// Takes the heap-table lock (creating or destroying heaps).
-pub fn heap_table_lock() {
-    if let Some(m) = get() {
-        m.heap_table_lock.write_lock()
-    }
-}
-
-/// Releases the heap-table lock.
-pub fn heap_table_unlock() {
-    if let Some(m) = get() {
-        m.heap_table_lock.write_unlock()
-    }
-}
-
-/// Takes the timer lock (`rte_mcfg_timer_lock`): exclusive.
+/// Raw timer lock (`rte_mcfg_timer_lock`): exclusive; for the exported C pair only.
 pub fn timer_lock() {
-    get()
-        .map(|m| &m.timer_lock)
-        .unwrap_or(&local().timer_lock)
-        .write_lock()
+    shared_lock!(timer_lock, timer_lock).write_lock()
 }
 
-/// Releases the timer lock.
+/// Raw timer unlock, for the exported C pair only.
 pub fn timer_unlock() {
-    get()
-        .map(|m| &m.timer_lock)
-        .unwrap_or(&local().timer_lock)
-        .write_unlock()
+    shared_lock!(timer_lock, timer_lock).write_unlock()
 }
 
 #[cfg(test)]

@@ -164,9 +164,10 @@ pub unsafe fn register(e: *mut rte_tailq_elem) -> Result<()> {
     }
     list.push(Elem(e));
     if let Some(primary) = mcfg::attached_as_primary() {
-        mcfg::tailq_write_lock();
-        let r = attach_one(e, primary);
-        mcfg::tailq_write_unlock();
+        let r = {
+            let _g = mcfg::tailq_write();
+            attach_one(e, primary)
+        };
         if r.is_err() {
             list.pop();
         }
@@ -179,10 +180,8 @@ pub unsafe fn register(e: *mut rte_tailq_elem) -> Result<()> {
 /// shared config is mapped).
 pub fn attach_all(primary: bool) -> Result<()> {
     let list = REGISTERED.lock().unwrap_or_else(|p| p.into_inner());
-    mcfg::tailq_write_lock();
-    let r = list.iter().try_for_each(|e| attach_one(e.0, primary));
-    mcfg::tailq_write_unlock();
-    r
+    let _g = mcfg::tailq_write();
+    list.iter().try_for_each(|e| attach_one(e.0, primary))
 }
 
 /// Writes DPDK's tailq dump to `out`.
@@ -190,7 +189,7 @@ pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let Some(heads) = mcfg::tailq_heads() else {
         return Ok(());
     };
-    mcfg::tailq_read_lock();
+    let _g = mcfg::tailq_read();
     let mut r = Ok(());
     for i in 0..RTE_MAX_TAILQ {
         let h = heads.wrapping_add(i);
@@ -213,6 +212,5 @@ pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
             break;
         }
     }
-    mcfg::tailq_read_unlock();
     r
 }

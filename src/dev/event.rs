@@ -290,7 +290,7 @@ unsafe extern "C" fn delayed_unregister(_arg: *mut c_void) {
     let mut m = monitor();
     if !m.handle.0.is_null() {
         let _ =
-            intr::callback_unregister(m.handle.0, Some(uevent_ready), usize::MAX as *mut c_void);
+            intr::callback_unregister(m.handle.0, Some(uevent_ready), intr::ANY_ARG as *mut c_void);
     }
     SOCK_FD.store(-1, Ordering::Release);
     m.sock = None;
@@ -316,7 +316,7 @@ pub fn monitor_start() -> c_int {
         intr::instance_free(h);
         -1
     };
-    if let Err(e) = intr::type_set(h, intr::RTE_INTR_HANDLE_DEV_EVENT) {
+    if let Err(e) = intr::type_set(h, crate::abi::intr::RTE_INTR_HANDLE_DEV_EVENT) {
         return fail(h, e.msg);
     }
     let sock = match crate::sys::uevent_socket() {
@@ -353,7 +353,7 @@ pub fn monitor_stop() -> c_int {
         }
     }
     if let Err(e) =
-        intr::callback_unregister(m.handle.0, Some(uevent_ready), usize::MAX as *mut c_void)
+        intr::callback_unregister(m.handle.0, Some(uevent_ready), intr::ANY_ARG as *mut c_void)
     {
         if e.errno != libc::ENOENT {
             eal_log!(RTE_LOG_ERR, "fail to unregister uevent callback: {}", e.msg);

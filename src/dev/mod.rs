@@ -8,7 +8,8 @@
 //! drives the buses (scan and probe at init, cleanup at exit), walks devices for the
 //! [`iter`]ator, and keeps hot-plugged devices in step across the processes of a prefix
 //! ([`hotplug`]). [`event`] watches the kernel's uevents for device add/remove and handles
-//! SIGBUS from a device that went away.
+//! SIGBUS from a device that went away. VFIO, the kernel interface the PCI bus driver uses to
+//! give devices to user space, is in [`vfio`].
 //!
 //! Invariants: the EAL never dereferences a device, bus or class it was not given by a driver;
 //! a driver function is never called with one of our locks held; every object the EAL frees
@@ -23,6 +24,7 @@ pub mod hotplug;
 pub mod iter;
 pub mod kvargs;
 pub mod list;
+pub mod vfio;
 
 #[cfg(test)]
 pub(crate) mod testbus;

@@ -172,3 +172,83 @@ pub extern "C" fn rte_mcfg_get_single_file_segments() -> bool {
             .unwrap_or(false))
     })
 }
+
+// ---- helpers for bus drivers and mbuf (WP1) --------------------------------------------------
+
+/// Raises the I/O privilege level so that the calling thread may use port I/O (legacy virtio
+/// and UIO drivers). 0, or -1 when the system refuses (no CAP_SYS_RAWIO, most VMs): an answer
+/// drivers check, logged at DEBUG only; `rte_errno` untouched, as DPDK.
+#[no_mangle]
+pub extern "C" fn rte_eal_iopl_init() -> c_int {
+    ffi_boundary!(Debug, "rte_eal_iopl_init", {
+        crate::sys::iopl3().map_err(|e| crate::error::Error::os("iopl(3)", e))?;
+        Ok(0)
+    })
+}
+
+/// 1 when `--create-uio-dev` was given (the PCI bus then creates `/dev/uioN` nodes itself).
+#[no_mangle]
+pub extern "C" fn rte_eal_create_uio_dev() -> c_int {
+    ffi_boundary!(Log, "rte_eal_create_uio_dev", fail = 0, {
+        Ok(config::get().is_some_and(|c| c.create_uio_dev) as c_int)
+    })
+}
+
+/// The mempool handler named by `--mbuf-pool-ops-name`, or NULL when none was given (mbuf
+/// then uses its default). The string stays valid for the process lifetime.
+#[no_mangle]
+pub extern "C" fn rte_eal_mbuf_user_pool_ops() -> *const c_char {
+    use std::ffi::{CStr, CString};
+    use std::sync::Mutex;
+    /// The C copy of the name, made once per published config (the config is never freed,
+    /// and neither is the copy, so a pointer handed out stays valid).
+    static C_NAME: Mutex<Option<(usize, &'static CStr)>> = Mutex::new(None);
+    ffi_boundary!(Log, "rte_eal_mbuf_user_pool_ops", {
+        let Some(cfg) = config::get() else {
+            return Ok(std::ptr::null());
+        };
+        let Some(name) = cfg.mbuf_pool_ops_name.as_deref() else {
+            return Ok(std::ptr::null());
+        };
+        let key = cfg as *const _ as usize;
+        let mut cache = C_NAME.lock().unwrap_or_else(|p| p.into_inner());
+        match *cache {
+            Some((k, c)) if k == key => Ok(c.as_ptr()),
+            _ => {
+                let c = CString::new(name).map_err(|_| {
+                    crate::error::Error::new(libc::EINVAL, "the pool ops name holds a NUL byte")
+                })?;
+                let c: &'static CStr = Box::leak(c.into_boxed_c_str());
+                *cache = Some((key, c));
+                Ok(c.as_ptr())
+            }
+        }
+    })
+}
+
+/// Reads hex coremask `coremask` into `cores` (RTE_MAX_LCORE ints): for each lcore in the
+/// mask its rank among them (lowest lcore first), -1 for the others. 0, or -1 (logged,
+/// `rte_errno` untouched) for an empty or non-hex mask, or a lcore >= RTE_MAX_LCORE.
+///
+/// # Safety
+/// `coremask` is NULL or a NUL-terminated string; `cores` is NULL or has room for
+/// RTE_MAX_LCORE ints.
+#[no_mangle]
+pub unsafe extern "C" fn rte_eal_parse_coremask(
+    coremask: *const c_char,
+    cores: *mut c_int,
+) -> c_int {
+    ffi_boundary!(LogOnly, "rte_eal_parse_coremask", {
+        if cores.is_null() {
+            return Err(crate::error::Error::new(libc::EINVAL, "cores is NULL"));
+        }
+        // SAFETY: NULL or NUL-terminated (caller's guarantee).
+        let mask = unsafe { cstr(coremask, "coremask") }?;
+        // DPDK clears the array before it looks at the mask.
+        // SAFETY: cores has RTE_MAX_LCORE writable ints (caller's guarantee).
+        let out = unsafe { std::slice::from_raw_parts_mut(cores, crate::options::RTE_MAX_LCORE) };
+        out.fill(-1);
+        out.copy_from_slice(&crate::options::coremask_indexes(mask)?);
+        Ok(0)
+    })
+}

@@ -5,102 +5,122 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use super::{c_stream, cstr, Mode};
 use crate::abi::{rte_malloc_socket_stats, RTE_BAD_IOVA, SOCKET_ID_ANY};
 use crate::err;
-use crate::malloc::{self, PagePolicy};
+use crate::malloc;
 
 /// An allocation that finds no memory (or gets a bad size) is what applications probe with:
-/// DPDK stays silent there, so these shims log at DEBUG (`Quiet`).
-fn do_alloc(func: &str, size: usize, align: c_uint, socket: c_int, zero: bool) -> *mut c_void {
+/// DPDK stays silent there, so these shims log at DEBUG (`Quiet`). Inlined into each entry
+/// point, so that `zero` is a constant there.
+#[inline(always)]
+fn do_alloc(
+    func: &str,
+    type_: *const c_char,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+    zero: bool,
+) -> *mut c_void {
     ffi_boundary!(Quiet, func, {
-        if size == 0 {
-            return Err(err!(libc::EINVAL, "size is 0"));
-        }
-        if align != 0 && !align.is_power_of_two() {
-            return Err(err!(
-                libc::EINVAL,
-                "alignment {align} is not a power of two"
-            ));
-        }
-        malloc::alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+        // SAFETY: the exported callers forward their caller's `type` (NULL or a C string).
+        unsafe { malloc::malloc_socket(type_, size, align, socket, zero) }
             .map(|p| p.as_ptr().cast())
-            .ok_or_else(|| {
-                err!(
-                    libc::ENOMEM,
-                    "no memory for {size} bytes on socket {socket}"
-                )
-            })
     })
 }
 
 /// Allocates `size` bytes aligned to `align` (0: cache line) on any socket.
+///
+/// # Safety
+/// `type_` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub extern "C" fn rte_malloc(type_: *const c_char, size: usize, align: c_uint) -> *mut c_void {
-    let _ = type_;
-    do_alloc("rte_malloc", size, align, SOCKET_ID_ANY, false)
+pub unsafe extern "C" fn rte_malloc(
+    type_: *const c_char,
+    size: usize,
+    align: c_uint,
+) -> *mut c_void {
+    do_alloc("rte_malloc", type_, size, align, SOCKET_ID_ANY, false)
 }
 
 /// As [`rte_malloc`], zero-filled.
+///
+/// # Safety
+/// As [`rte_malloc`].
 #[no_mangle]
-pub extern "C" fn rte_zmalloc(type_: *const c_char, size: usize, align: c_uint) -> *mut c_void {
-    let _ = type_;
-    do_alloc("rte_zmalloc", size, align, SOCKET_ID_ANY, true)
+pub unsafe extern "C" fn rte_zmalloc(
+    type_: *const c_char,
+    size: usize,
+    align: c_uint,
+) -> *mut c_void {
+    do_alloc("rte_zmalloc", type_, size, align, SOCKET_ID_ANY, true)
 }
 
 /// Allocates on `socket` (or SOCKET_ID_ANY).
+///
+/// # Safety
+/// As [`rte_malloc`].
 #[no_mangle]
-pub extern "C" fn rte_malloc_socket(
+pub unsafe extern "C" fn rte_malloc_socket(
     type_: *const c_char,
     size: usize,
     align: c_uint,
     socket: c_int,
 ) -> *mut c_void {
-    let _ = type_;
-    do_alloc("rte_malloc_socket", size, align, socket, false)
+    do_alloc("rte_malloc_socket", type_, size, align, socket, false)
 }
 
 /// As [`rte_malloc_socket`], zero-filled.
+///
+/// # Safety
+/// As [`rte_malloc`].
 #[no_mangle]
-pub extern "C" fn rte_zmalloc_socket(
+pub unsafe extern "C" fn rte_zmalloc_socket(
     type_: *const c_char,
     size: usize,
     align: c_uint,
     socket: c_int,
 ) -> *mut c_void {
-    let _ = type_;
-    do_alloc("rte_zmalloc_socket", size, align, socket, true)
+    do_alloc("rte_zmalloc_socket", type_, size, align, socket, true)
 }
 
-fn calloc(func: &str, num: usize, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
-    match num.checked_mul(size) {
-        Some(total) => do_alloc(func, total, align, socket, true),
-        None => ffi_boundary!(Quiet, func, {
-            Err(err!(libc::ENOMEM, "{num} x {size} bytes overflows"))
-        }),
-    }
+fn calloc(
+    func: &str,
+    type_: *const c_char,
+    num: usize,
+    size: usize,
+    align: c_uint,
+    socket: c_int,
+) -> *mut c_void {
+    ffi_boundary!(Quiet, func, {
+        // SAFETY: as in do_alloc.
+        unsafe { malloc::calloc_socket(type_, num, size, align, socket) }.map(|p| p.as_ptr().cast())
+    })
 }
 
 /// Allocates `num * size` zero-filled bytes (NULL when the product overflows).
+///
+/// # Safety
+/// As [`rte_malloc`].
 #[no_mangle]
-pub extern "C" fn rte_calloc(
+pub unsafe extern "C" fn rte_calloc(
     type_: *const c_char,
     num: usize,
     size: usize,
     align: c_uint,
 ) -> *mut c_void {
-    let _ = type_;
-    calloc("rte_calloc", num, size, align, SOCKET_ID_ANY)
+    calloc("rte_calloc", type_, num, size, align, SOCKET_ID_ANY)
 }
 
 /// As [`rte_calloc`] on `socket`.
+///
+/// # Safety
+/// As [`rte_malloc`].
 #[no_mangle]
-pub extern "C" fn rte_calloc_socket(
+pub unsafe extern "C" fn rte_calloc_socket(
     type_: *const c_char,
     num: usize,
     size: usize,
     align: c_uint,
     socket: c_int,
 ) -> *mut c_void {
-    let _ = type_;
-    calloc("rte_calloc_socket", num, size, align, socket)
+    calloc("rte_calloc_socket", type_, num, size, align, socket)
 }
 
 fn realloc(func: &str, ptr: *mut c_void, size: usize, align: c_uint, socket: c_int) -> *mut c_void {
@@ -152,7 +172,7 @@ pub unsafe extern "C" fn rte_realloc_socket(
 /// `ptr` is NULL or a pointer the caller believes came from this library.
 #[no_mangle]
 pub unsafe extern "C" fn rte_free(ptr: *mut c_void) {
-    ffi_boundary!(Log, "rte_free", { malloc::free(ptr.cast()) })
+    ffi_boundary!(Log, "rte_free", { malloc::free_traced(ptr.cast()) })
 }
 
 /// 0 when `ptr` is a live allocation (storing its usable size in `*size` if non-NULL), else -1.

@@ -14,14 +14,8 @@ use crate::mem::{addr, memevent, memseg};
 use crate::sys;
 
 fn with_read_lock<T>(locked: bool, f: impl FnOnce() -> T) -> T {
-    if locked {
-        mcfg::mem_read_lock();
-    }
-    let r = f();
-    if locked {
-        mcfg::mem_read_unlock();
-    }
-    r
+    let _g = locked.then(mcfg::mem_read);
+    f()
 }
 
 fn do_walk(func: rte_memseg_walk_t, arg: *mut c_void, locked: bool) -> c_int {
@@ -179,10 +173,8 @@ pub extern "C" fn rte_mem_iova2virt(iova: u64) -> *mut c_void {
 #[no_mangle]
 pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
     ffi_boundary!(Log, "rte_eal_get_physmem_size", {
-        mcfg::mem_read_lock();
-        let n = memseg::physmem_size();
-        mcfg::mem_read_unlock();
-        Ok(n)
+        let _g = mcfg::mem_read();
+        Ok(memseg::physmem_size())
     })
 }
 
@@ -194,9 +186,8 @@ pub extern "C" fn rte_eal_get_physmem_size() -> u64 {
 pub unsafe extern "C" fn rte_dump_physmem_layout(f: *mut libc::FILE) {
     ffi_boundary!(Log, "rte_dump_physmem_layout", {
         if let Some(mut out) = c_stream(f) {
-            mcfg::mem_read_lock();
+            let _g = mcfg::mem_read();
             let _ = memseg::dump(&mut out);
-            mcfg::mem_read_unlock();
         }
         Ok(())
     })
@@ -240,10 +231,8 @@ pub extern "C" fn rte_eal_using_phys_addrs() -> c_int {
 #[no_mangle]
 pub extern "C" fn rte_mem_check_dma_mask(maskbits: u8) -> c_int {
     ffi_boundary!(Log, "rte_mem_check_dma_mask", {
-        mcfg::mem_read_lock();
-        let r = memseg::check_dma_mask(maskbits);
-        mcfg::mem_read_unlock();
-        r
+        let _g = mcfg::mem_read();
+        memseg::check_dma_mask(maskbits)
     })
 }
 
@@ -273,10 +262,8 @@ fn fd_common(ms: *const rte_memseg) -> crate::error::Result<(i32, u64)> {
 #[no_mangle]
 pub extern "C" fn rte_memseg_get_fd(ms: *const rte_memseg) -> c_int {
     ffi_boundary!(Log, "rte_memseg_get_fd", {
-        mcfg::mem_read_lock();
-        let r = fd_common(ms);
-        mcfg::mem_read_unlock();
-        r.map(|(fd, _)| fd)
+        let _g = mcfg::mem_read();
+        fd_common(ms).map(|(fd, _)| fd)
     })
 }
 

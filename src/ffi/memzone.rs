@@ -4,6 +4,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::{c_stream, cstr, Mode};
 use crate::abi::rte_memzone;
+use crate::malloc;
 use crate::memzone;
 
 fn reserve(
@@ -38,7 +39,16 @@ pub unsafe extern "C" fn rte_memzone_reserve(
     socket_id: c_int,
     flags: c_uint,
 ) -> *const rte_memzone {
-    reserve("rte_memzone_reserve", name, len, socket_id, flags, 0, 0)
+    // DPDK reserves these with cache-line alignment (what its trace point records).
+    reserve(
+        "rte_memzone_reserve",
+        name,
+        len,
+        socket_id,
+        flags,
+        malloc::CACHE_LINE as c_uint,
+        0,
+    )
 }
 
 /// As [`rte_memzone_reserve`], aligned to `align` (a power of two).

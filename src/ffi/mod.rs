@@ -35,8 +35,9 @@ pub(crate) enum Mode {
     /// The line at DEBUG only, `rte_errno` untouched: failures DPDK reports by the return value
     /// alone (the log level setters).
     Debug,
-    /// One ERR log line, `rte_errno` untouched: failures DPDK logs and reports by the return
-    /// value alone (`rte_devargs_parse`).
+    /// The ERR line, `rte_errno` untouched: bad input that DPDK reports by the return value
+    /// alone (the `rte_thread_*` calls' positive errno, `rte_eal_alarm_set`'s -EINVAL, the
+    /// interrupt calls' -1, `rte_devargs_parse`).
     LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
@@ -48,10 +49,24 @@ pub(crate) enum Mode {
 /// - `ffi_boundary!(Log, "rte_x", { ... })`: on failure, `T`'s [`FailValue`];
 /// - `ffi_boundary!(Quiet, "rte_x", fail = 0, { ... })`: on failure, this value;
 /// - `ffi_boundary!(Log, "rte_x", fail = -errno, { ... })`: on failure, minus the errno that
-///   `rte_errno` gets (`-EFAULT` after a panic).
+///   `rte_errno` gets (`-EFAULT` after a panic);
+/// - `ffi_boundary!(LogOnly, "rte_x", fail = errno, { ... })`: on failure, the errno itself
+///   (pthread style: `EFAULT` after a panic).
 ///
 /// The mode is a [`Mode`] variant, named bare (`Log`, `Per(|e| ...)`).
 macro_rules! ffi_boundary {
+    ($mode:expr, $name:expr, fail = errno, $body:block) => {
+        $crate::ffi::boundary(
+            {
+                #[allow(unused_imports)]
+                use $crate::ffi::Mode::*;
+                $mode
+            },
+            $name,
+            |errno| errno,
+            || $body,
+        )
+    };
     ($mode:expr, $name:expr, fail = -errno, $body:block) => {
         $crate::ffi::boundary(
             {
@@ -253,14 +268,20 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
     Ok(out)
 }
 
+pub mod alarm;
 pub mod bus;
 pub mod class;
+pub mod cpuflags;
 pub mod dev;
 pub mod devargs;
 pub mod eal;
+pub mod epoll;
 pub mod errno;
 pub mod fbarray;
+pub mod filesystem;
 pub mod info;
+pub mod intr;
+pub mod keepalive;
 pub mod lcore;
 pub mod log;
 pub mod malloc;
@@ -269,8 +290,14 @@ pub mod memzone;
 pub mod misc;
 pub mod mp;
 pub mod paging;
+pub mod power;
+pub mod reciprocal;
+pub mod service;
 pub mod tailq;
+pub mod thread;
 pub mod trace;
+pub mod uuid;
+pub mod vfio;
 
 /// An `io::Write` over a C `FILE *` (for the `*_dump(FILE *f)` family).
 pub(crate) struct CFile(pub *mut libc::FILE);

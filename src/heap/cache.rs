@@ -1,7 +1,8 @@
 //! Per-thread caches of small objects, kept in a slot table inside the shared heap.
 //!
 //! The heap holds `NSLOTS` cache slots. A thread claims one slot per heap the first time it
-//! allocates or frees a small object (one CAS on `owner`, which records `pid << 32 | tid`), and
+//! allocates or frees a small object (one CAS on `owner`, which records its process as a
+//! [`Holder`] token: pid and start time, so a reused pid is not taken for the dead owner), and
 //! remembers it in a thread-local table. From then on the thread pushes and pops objects on its
 //! slot's per-class chains with plain loads and stores: no atomic read-modify-write and no lock
 //! on the fast path. A chain that runs empty is refilled with a batch from the class's spans,
@@ -17,14 +18,15 @@
 //! finds owners whose pid no longer exists, takes them over (CAS to a "reclaiming" marker),
 //! returns their chains (anything on a dead chain is free, see `span.rs`) and frees the slot.
 //! After `fork`, the child forgets the forking thread's bindings (they name the parent's
-//! slots) through the atfork handler registered in `lock.rs`.
+//! slots) through a handler registered with the sync layer's fork hook.
 //!
 //! The heap memory must outlive every thread that used it, or threads must call
 //! `flush_thread_cache`/exit before it is unmapped: the destructor dereferences the heap.
 
-use super::lock::{my_pid, pid_alive};
 use super::span::NCLASS;
 use super::Heap;
+use crate::sync::os::LivenessMemo;
+use crate::sync::{on_fork_child, Holder};
 use std::cell::UnsafeCell;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,13 +109,8 @@ thread_local! {
 // The most recently used binding lives in crate::base::tls (initial-exec C TLS, no destructor), so
 // the fast path reads it with one %fs-relative load and no registration check.
 
-#[inline]
-fn gettid() -> u32 {
-    crate::sys::gettid() as u32
-}
-
 /// Called in the child after fork: the forking thread's bindings belong to the parent.
-pub(crate) fn forget_thread_caches_after_fork() {
+fn forget_thread_caches_after_fork() {
     let _ = BINDINGS.try_with(|b| {
         // SAFETY: this thread's own table; nothing else holds a reference during the handler.
         unsafe { *b.e.get() = [(0, 0); NBIND] };
@@ -138,6 +135,7 @@ pub(crate) fn current_slot(heap: &Heap) -> *mut Slot {
 #[cold]
 fn bind_slow(heap: &Heap, b: &Bindings) -> *mut Slot {
     let key = heap as *const Heap as usize;
+    on_fork_child(forget_thread_caches_after_fork);
     // SAFETY: this thread's own table, not otherwise borrowed while we run.
     let e = unsafe { &mut *b.e.get() };
     let slot = match e.iter().position(|x| x.0 == key) {
@@ -182,7 +180,7 @@ impl Heap {
     /// Claims a free slot for this thread after reclaiming the slots of dead processes.
     fn claim_slot(&self) -> *mut Slot {
         self.reclaim_dead_caches();
-        let me = (my_pid() as u64) << 32 | gettid() as u64;
+        let me = Holder::me().raw();
         for s in &self.slots {
             if s.owner.load(Ordering::Relaxed) == 0
                 && s.owner
@@ -233,18 +231,19 @@ impl Heap {
     /// Takes over and empties the cache slots of processes that no longer exist. Returns the
     /// number of slots reclaimed. Runs automatically whenever a thread claims a slot.
     pub fn reclaim_dead_caches(&self) -> usize {
-        let me = my_pid();
+        let me = Holder::me();
+        let mut memo = LivenessMemo::default();
         let mut n = 0;
         for s in &self.slots {
             let o = s.owner.load(Ordering::Acquire);
-            if o == 0 {
+            // A slot being reclaimed names its reclaimer: take over if that one died doing it.
+            let Some(owner) = Holder::from_word(o) else {
+                continue;
+            };
+            if owner == me || memo.is_alive(owner) {
                 continue;
             }
-            let pid = ((o >> 32) & 0x7fff_ffff) as i32;
-            if pid == me || pid_alive(pid) {
-                continue;
-            }
-            let mark = RECLAIMING | (me as u64) << 32;
+            let mark = RECLAIMING | me.raw();
             if s.owner
                 .compare_exchange(o, mark, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
@@ -267,11 +266,14 @@ impl Heap {
 
     /// Returns the chains of class `c` held by slots of dead processes (class lock held).
     pub(crate) fn return_dead_chains(&self, c: usize) {
-        let me = my_pid();
+        let me = Holder::me();
+        let mut memo = LivenessMemo::default();
         for s in &self.slots {
             let o = s.owner.load(Ordering::Acquire);
-            let pid = ((o >> 32) & 0x7fff_ffff) as i32;
-            if o == 0 || pid == me || pid_alive(pid) {
+            let Some(owner) = Holder::from_word(o) else {
+                continue;
+            };
+            if owner == me || memo.is_alive(owner) {
                 continue;
             }
             // SAFETY: the owner is dead, so nothing else touches the chain; we hold the class

@@ -26,7 +26,7 @@
 //!
 //! Locking: the heap lock guards TLSF and the region table (readers of the table are
 //! lock-free); one lock per size class guards that class's spans. Order: class lock, then heap
-//! lock. All locks are [`lock::RobustMutex`]: process-shared futexes that a dead holder cannot
+//! lock. All locks are [`RobustMutex`]: process-shared futexes that a dead holder cannot
 //! wedge; taking a class lock over from a dead process triggers that class's repair.
 //!
 //! Zeroing: `alloc_zeroed` clears memory only when it may be dirty. Fresh pages are clean; the
@@ -36,7 +36,6 @@
 //! `validate()` must only run at one; both are safe to call at any time.
 
 mod cache;
-pub mod lock;
 mod region;
 mod span;
 mod tlsf;
@@ -47,8 +46,8 @@ mod tests;
 #[cfg(test)]
 mod tests_mt;
 
+use crate::sync::{Locked, RobustMutex};
 use cache::{current_slot, Slot, NSLOTS};
-use lock::{Locked, RobustMutex};
 use region::{Region, Regions, CHUNK_PRESENT, CHUNK_SPAN_BITS};
 use span::{
     class_for, object_check, state_of, Central, NotObject, CLASSES, NCLASS, ST_ALLOC,

@@ -466,6 +466,26 @@ impl Tlsf {
     /// # Safety
     /// `m` is a listed free block header of this heap; lock held.
     pub(crate) unsafe fn take_pages(&mut self, regs: &Regions, m: usize) -> Option<(usize, usize)> {
+        // SAFETY: forwarded contract.
+        unsafe { self.take_pages_steps(regs, m, u32::MAX) }
+    }
+
+    /// [`Tlsf::take_pages`], stopping after `steps` of its steps (tests: a holder killed there).
+    ///
+    /// The steps are ordered so that a holder killed between any two leaves what
+    /// [`Tlsf::rebuild`] finishes: the block above the pages and the sentinel below them are
+    /// written inside `m` while `m` still covers them; shrinking `m` (one store) puts the
+    /// sentinel in the chain, a sentinel inside a run, which tells `rebuild` that the pages
+    /// after it up to the next first block were on their way out; only then do their chunks
+    /// go absent. Before that store, the chain is the old one (with `m` unlisted: a leak).
+    /// # Safety
+    /// As `take_pages`.
+    pub(crate) unsafe fn take_pages_steps(
+        &mut self,
+        regs: &Regions,
+        m: usize,
+        steps: u32,
+    ) -> Option<(usize, usize)> {
         let r = regs.find(m)?;
         // SAFETY: caller's contract.
         let (ps, pe, sentinel_next) = unsafe { give_window(r, m) }?;
@@ -473,33 +493,52 @@ impl Tlsf {
         let b = unsafe { blk(m) };
         let e = b.next_phys();
         self.remove(b);
+        let top = if sentinel_next { e + HDR } else { e };
+        let mut upper = None;
+        if steps < 2 {
+            return None;
+        }
         // SAFETY: every header written below lies in [m, e + HDR), memory of this run that is
         // still mapped (the caller gives the pages back only after we return); lock held.
         unsafe {
-            let top = if sentinel_next { e + HDR } else { e };
             if pe < top {
                 let u = blk(pe);
                 u.size = (e - pe) as u64;
                 u.prev_size = 0;
                 u.flags = b.flags & FLAG_DIRTY;
+                u.mark_free_unlisted();
                 blk(e).prev_size = u.size;
-                self.insert(u);
+                upper = Some(u);
             } else if !sentinel_next {
                 let n = blk(e);
                 n.prev_size = 0;
                 n.flags &= !FLAG_PREV_FREE;
             }
-            if ps > m {
-                b.size = (ps - HDR - m) as u64;
-                blk(ps - HDR).make_sentinel(b.size);
-                self.insert(b);
-            } else {
-                b.clear_tag();
+            if steps < 3 {
+                return None;
             }
+            if ps > m {
+                blk(ps - HDR).make_sentinel((ps - HDR - m) as u64);
+                if steps < 4 {
+                    return None;
+                }
+                b.size = (ps - HDR - m) as u64;
+            }
+        }
+        if steps < 5 {
+            return None;
         }
         r.mark(ps, pe, 0);
         r.unpinned.fetch_sub((pe - ps) as u64, Ordering::Relaxed);
         self.total_bytes -= (pe - ps) as u64;
+        if ps > m {
+            self.insert(b);
+        } else {
+            b.clear_tag();
+        }
+        if let Some(u) = upper {
+            self.insert(u);
+        }
         Some((ps, pe - ps))
     }
 
@@ -644,6 +683,7 @@ impl Tlsf {
         self.reset();
         let mut frees = Vec::new();
         regs.for_each(|r| {
+            finish_cut_runs(r);
             let mut unpinned = 0u64;
             if r.is_area() {
                 r.runs(|s, e| {
@@ -734,6 +774,52 @@ impl Tlsf {
             // SAFETY: normalised free block headers.
             self.insert(unsafe { blk(f) });
         }
+    }
+}
+
+/// Finishes what a holder killed inside [`Tlsf::take_pages`] left: a sentinel inside a run
+/// ends the run there, and the pages after it, up to the next chunk-aligned first block (a
+/// block with `prev_size` 0) or the run's end, are no longer the heap's (they are leaked: the
+/// source was never told). Heap lock held (taken over from the dead holder).
+fn finish_cut_runs(r: &Region) {
+    if !r.is_area() {
+        return;
+    }
+    let valid = |at: usize, stop: usize| {
+        // SAFETY: `at` is a chunk-aligned address of a run: mapped heap memory.
+        let b = unsafe { blk(at) };
+        (b.is_free() || b.is_used())
+            && b.size >= MIN_BLOCK as u64
+            && b.size % HDR as u64 == 0
+            && at + b.size as usize <= stop
+    };
+    let mut cuts = Vec::new();
+    r.runs(|start, end| {
+        let stop = end - HDR;
+        let mut at = start;
+        while at < stop {
+            // SAFETY: `at` follows the chain inside the run; sizes are checked before use.
+            let b = unsafe { blk(at) };
+            if b.is_sentinel() {
+                let from = at + HDR;
+                let mut q = from.next_multiple_of(SPAN);
+                // SAFETY: as in `valid`.
+                while q < stop && !(valid(q, stop) && unsafe { blk(q) }.prev_size == 0) {
+                    q += SPAN;
+                }
+                let to = if q < stop { q } else { end };
+                cuts.push((from, to));
+                at = to;
+                continue;
+            }
+            if !valid(at, stop) {
+                break;
+            }
+            at += b.size as usize;
+        }
+    });
+    for (from, to) in cuts {
+        r.mark(from, to, 0);
     }
 }
 

@@ -191,7 +191,7 @@ impl SpanHdr {
 /// The central state of one size class (under `lock`). Zeroed is empty.
 #[repr(C)]
 pub(crate) struct Central {
-    pub(crate) lock: super::lock::RobustMutex,
+    pub(crate) lock: crate::sync::RobustMutex,
     pub(crate) partial: *mut SpanHdr,
     pub(crate) nspans: u64,
     pub(crate) nempty: u64,

@@ -171,7 +171,7 @@ fn class_lock_held_by_a_dead_process_is_recovered() {
 #[test]
 fn full_slot_table_falls_back_to_the_locked_path() {
     let h = new_heap(16 << 20);
-    let me = (lock::my_pid() as u64) << 32 | 1;
+    let me = crate::sync::Holder::me().raw();
     let mut taken = Vec::new();
     for s in &h.slots {
         if s.owner

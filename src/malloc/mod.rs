@@ -30,6 +30,7 @@ use crate::abi::{
     SOCKET_ID_ANY,
 };
 use crate::base::mcfg;
+use crate::base::trace::{eal, TraceStr};
 use crate::err;
 use crate::error::Result;
 use crate::heap::{Area, FreeError, Grant, Heap, MemorySource, CHUNK_SIZE};
@@ -168,9 +169,9 @@ impl MemorySource for PageSource {
         let n = u32::try_from((min_bytes as u64).div_ceil(self.page_sz)).ok()?;
         // The hotplug lock is held until every other process has mapped the new pages (see
         // memalloc's locking notes): the heap hands none of it out before that.
-        mcfg::mem_write_lock();
+        let hotplug = mcfg::mem_write();
         if let Err(e) = crate::mem::memsync::check_can_broadcast() {
-            mcfg::mem_write_unlock();
+            drop(hotplug);
             // One line per action: an allocation tries several sub-heaps.
             thread_local!(static SAID: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) });
             let run = crate::mem::memsync::action_run();
@@ -184,10 +185,7 @@ impl MemorySource for PageSource {
         }
         let pages = match memalloc::alloc_pages(n, self.page_sz, self.socket, true, 0) {
             Ok(p) => p,
-            Err(_) => {
-                mcfg::mem_write_unlock();
-                return None;
-            }
+            Err(_) => return None,
         };
         if let Err(e) = crate::mem::memsync::broadcast() {
             crate::eal_log!(
@@ -197,10 +195,9 @@ impl MemorySource for PageSource {
             );
             let _ = memalloc::free_pages(&pages);
             let _ = crate::mem::memsync::broadcast();
-            mcfg::mem_write_unlock();
             return None;
         }
-        mcfg::mem_write_unlock();
+        drop(hotplug);
         // SAFETY: alloc_pages returns filled memseg slots.
         let addr = unsafe { (*pages[0]).u.addr_64 } as usize;
         let len = pages.len() * self.page_sz as usize;
@@ -229,17 +226,15 @@ impl MemorySource for PageSource {
         if pinned {
             return false;
         }
-        mcfg::mem_write_lock();
+        let _hotplug = mcfg::mem_write();
         if crate::mem::memsync::check_can_broadcast().is_err() {
             // Keep the pages in the heap: the others could not be told to unmap them.
-            mcfg::mem_write_unlock();
             return false;
         }
         let r = memalloc::free_pages(&pages);
         // The others unmap the pages too (their mappings would keep the hugepages alive), all
         // before the slots can be taken again.
         let _ = crate::mem::memsync::broadcast();
-        mcfg::mem_write_unlock();
         r.is_ok()
     }
 }
@@ -727,7 +722,11 @@ pub unsafe fn realloc(
     socket: i32,
 ) -> Result<Option<NonNull<u8>>> {
     if p.is_null() {
-        return Ok(alloc(size, align, socket, 0, false, &PagePolicy::ANY));
+        let n = alloc(size, align, socket, 0, false, &PagePolicy::ANY);
+        if size != 0 && (align == 0 || align.is_power_of_two()) {
+            trace_malloc(TraceStr::NULL, size, align as u32, socket, n);
+        }
+        return Ok(n);
     }
     if align != 0 && !align.is_power_of_two() {
         return Err(err!(
@@ -741,20 +740,155 @@ pub unsafe fn realloc(
         round_up(size.max(1)).ok_or_else(|| err!(libc::ENOMEM, "size {size} is too large"))?;
     let align_r = round_up(align.max(1))
         .ok_or_else(|| err!(libc::EINVAL, "alignment {align} is too large"))?;
+    // Trace points as DPDK emits them: `realloc` alone when resized in place; a move is
+    // `malloc` of the new block, `free` of the old one, then `realloc`.
+    let traced_move = |n: NonNull<u8>| {
+        trace_malloc(TraceStr::NULL, size_r, align_r as u32, socket, Some(n));
+        eal::mem_free(p.cast());
+        eal::mem_realloc(size_r, align_r as u32, socket, n.as_ptr().cast());
+    };
     if (socket == SOCKET_ID_ANY || socket == e.socket_id) && (p as usize).is_multiple_of(align_r) {
         if let Ok(Some(n)) = e.heap.realloc(p, size_r, align_r) {
+            if n.as_ptr() == p {
+                eal::mem_realloc(size_r, align_r as u32, socket, p.cast());
+            } else {
+                traced_move(n);
+            }
             return Ok(Some(n));
         }
         // realloc in the same heap either resized in place, moved (then we are done), or had
         // no memory; a move to another heap is tried below.
     }
     let Some(n) = alloc(size_r, align_r, socket, 0, false, &PagePolicy::ANY) else {
+        trace_malloc(TraceStr::NULL, size_r, align_r as u32, socket, None);
         return Ok(None);
     };
     // SAFETY: both blocks are live and at least min(old, size) bytes long, and distinct.
     unsafe { std::ptr::copy_nonoverlapping(p, n.as_ptr(), old.min(size_r)) };
     e.heap.free(p).map_err(|x| free_error(p, x))?;
+    traced_move(n);
     Ok(Some(n))
+}
+
+// ---- the rte_malloc API (DPDK's rte_malloc.c): argument checks and trace points ---------------
+
+/// `rte_malloc_socket` (`zero`: `rte_zmalloc_socket`): `size` bytes aligned to `align` (0:
+/// the cache line) on `socket` (or SOCKET_ID_ANY). EINVAL for size 0 or an alignment that is
+/// not a power of two, ENOMEM when no heap has room. Trace points `lib.eal.mem.malloc`, and
+/// `lib.eal.mem.zmalloc` after it for `zero` (even when the arguments were refused, as DPDK).
+///
+/// The common case (valid arguments, points off) costs one load and branch per point over
+/// [`alloc`]; the rest is out of line.
+///
+/// # Safety
+/// `ty` is NULL or a NUL-terminated string valid during the call (read only when a trace
+/// point records it).
+#[inline(always)]
+pub unsafe fn malloc_socket(
+    ty: *const c_char,
+    size: usize,
+    align: u32,
+    socket: i32,
+    zero: bool,
+) -> Result<NonNull<u8>> {
+    let traced = eal::enabled(&eal::__rte_eal_trace_mem_malloc)
+        || (zero && eal::enabled(&eal::__rte_eal_trace_mem_zmalloc));
+    if traced || size == 0 || (align != 0 && !align.is_power_of_two()) {
+        // SAFETY: the caller's guarantee.
+        return unsafe { malloc_socket_slow(ty, size, align, socket, zero) };
+    }
+    alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY)
+        .ok_or_else(|| no_memory(size, socket))
+}
+
+#[cold]
+fn no_memory(size: usize, socket: i32) -> crate::error::Error {
+    err!(
+        libc::ENOMEM,
+        "no memory for {size} bytes on socket {socket}"
+    )
+}
+
+/// [`malloc_socket`] with its argument errors and trace points.
+///
+/// # Safety
+/// As [`malloc_socket`].
+#[cold]
+#[inline(never)]
+unsafe fn malloc_socket_slow(
+    ty: *const c_char,
+    size: usize,
+    align: u32,
+    socket: i32,
+    zero: bool,
+) -> Result<NonNull<u8>> {
+    // SAFETY: the caller's guarantee.
+    let ty = unsafe { TraceStr::from_ptr(ty) };
+    let r = (|| {
+        if size == 0 {
+            return Err(err!(libc::EINVAL, "size is 0"));
+        }
+        if align != 0 && !align.is_power_of_two() {
+            return Err(err!(
+                libc::EINVAL,
+                "alignment {align} is not a power of two"
+            ));
+        }
+        let p = alloc(size, align as usize, socket, 0, zero, &PagePolicy::ANY);
+        trace_malloc(ty, size, align, socket, p);
+        p.ok_or_else(|| no_memory(size, socket))
+    })();
+    if zero {
+        let ptr = r.as_ref().map_or(std::ptr::null(), |p| p.as_ptr().cast());
+        eal::mem_zmalloc(ty, size, align, socket, ptr);
+    }
+    r
+}
+
+/// `rte_calloc_socket`: `num * size` zero-filled bytes. ENOMEM when the product overflows
+/// (DPDK multiplies without checking).
+///
+/// # Safety
+/// As [`malloc_socket`].
+pub unsafe fn calloc_socket(
+    ty: *const c_char,
+    num: usize,
+    size: usize,
+    align: u32,
+    socket: i32,
+) -> Result<NonNull<u8>> {
+    match num.checked_mul(size) {
+        // SAFETY: the caller's guarantee.
+        Some(total) => unsafe { malloc_socket(ty, total, align, socket, true) },
+        None => {
+            // SAFETY: the caller's guarantee.
+            let ty = unsafe { TraceStr::from_ptr(ty) };
+            eal::mem_zmalloc(ty, num.wrapping_mul(size), align, socket, std::ptr::null());
+            Err(err!(libc::ENOMEM, "{num} x {size} bytes overflows"))
+        }
+    }
+}
+
+/// `rte_free`: trace point `lib.eal.mem.free`, then [`free`].
+#[inline]
+pub fn free_traced(p: *mut u8) -> Result<()> {
+    eal::mem_free(p.cast());
+    free(p)
+}
+
+/// Trace point `lib.eal.mem.malloc`: the socket recorded is the one DPDK's allocator works
+/// with (SOCKET_ID_ANY without hugepages, unless an external heap was named).
+#[inline(always)]
+fn trace_malloc(ty: TraceStr<'_>, size: usize, align: u32, socket: i32, p: Option<NonNull<u8>>) {
+    if eal::enabled(&eal::__rte_eal_trace_mem_malloc) {
+        let socket = if !has_hugepages() && !matches!(socket_is_external(socket), Ok(true)) {
+            SOCKET_ID_ANY
+        } else {
+            socket
+        };
+        let ptr = p.map_or(std::ptr::null(), |p| p.as_ptr().cast_const().cast());
+        eal::mem_malloc(ty, size, align, socket, ptr);
+    }
 }
 
 /// IOVA of `p` inside rte_malloc memory (RTE_BAD_IOVA when unknown).
@@ -871,8 +1005,8 @@ fn check_heap_name(name: &str) -> Result<()> {
 pub fn heap_create(name: &str) -> Result<()> {
     check_heap_name(name)?;
     let t = table().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
-    mcfg::heap_table_lock();
-    let r = (|| {
+    let _table = mcfg::heap_table_write();
+    (|| {
         if heap_by_name(name).is_some() {
             return Err(err!(libc::EEXIST, "heap '{name}' already exists"));
         }
@@ -895,9 +1029,7 @@ pub fn heap_create(name: &str) -> Result<()> {
         e.in_use.store(1, Ordering::Release);
         bump_generation();
         Ok(())
-    })();
-    mcfg::heap_table_unlock();
-    r
+    })()
 }
 
 /// `rte_malloc_heap_get_socket`.
@@ -922,8 +1054,8 @@ fn external_named(name: &str) -> Result<(usize, &'static HeapEntry)> {
 
 /// `rte_malloc_heap_destroy`: only an external heap with no memory left in it.
 pub fn heap_destroy(name: &str) -> Result<()> {
-    mcfg::heap_table_lock();
-    let r = external_named(name).and_then(|(i, e)| {
+    let _table = mcfg::heap_table_write();
+    external_named(name).and_then(|(i, e)| {
         if e.heap.stats().heap_totalsz_bytes != 0 {
             return Err(err!(
                 libc::EBUSY,
@@ -939,9 +1071,7 @@ pub fn heap_destroy(name: &str) -> Result<()> {
         bump_generation();
         set_last_free(std::ptr::null());
         Ok(())
-    });
-    mcfg::heap_table_unlock();
-    r
+    })
 }
 
 /// `rte_malloc_heap_memory_add`: registers the memory as external memory and gives it to the

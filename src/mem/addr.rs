@@ -59,7 +59,7 @@ pub fn iova2virt(iova: u64) -> Option<usize> {
         return Some(iova as usize);
     }
     let mut found = None;
-    mcfg::mem_read_lock();
+    let _g = mcfg::mem_read();
     memseg::walk(|_, ms| {
         // SAFETY: a used memseg slot.
         let (i, a, len) = unsafe { ((*ms).iova, (*ms).u.addr_64, (*ms).len as u64) };
@@ -69,7 +69,6 @@ pub fn iova2virt(iova: u64) -> Option<usize> {
         }
         0
     });
-    mcfg::mem_read_unlock();
     found
 }
 

@@ -18,7 +18,7 @@
 //! ([`crate::mem::hugepage::clear_stale`]).
 //!
 //! Locking:
-//! - Callers hold the memory hotplug lock (`mcfg::mem_write_lock`) around [`alloc_pages`] and
+//! - Callers hold the memory hotplug lock (`mcfg::mem_write()`) around [`alloc_pages`] and
 //!   [`free_pages`] *and* the sync broadcast that follows them, so every change to the page set
 //!   is seen by every process before the next change starts. Without that, a process syncing
 //!   late could find a slot freed and taken again by a third process and keep the old page
@@ -475,6 +475,8 @@ unsafe fn map_taken(
             flags,
         });
     }
+    // Inside a memseg operation: the page is mapped and described, its slot not yet used.
+    crate::sync::fault::point("memalloc.map_taken");
     if let Err(e) = memseg::segs(msl).set_used(p.seg) {
         // SAFETY: the slot is still free; zero is a free slot's content.
         unsafe { ms.write_bytes(0, 1) };
@@ -588,6 +590,8 @@ unsafe fn free_seg_locked(c: &Ctx, li: usize, msl: &rte_memseg_list, seg: u32) -
         unsafe { ms.write_bytes(0, 1) };
     }
     mark_mapped(li, seg, false);
+    // Inside a memseg operation: the page is gone, its slot still used.
+    crate::sync::fault::point("memalloc.free_seg");
     memseg::segs(msl).set_free(seg)
 }
 

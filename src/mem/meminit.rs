@@ -213,9 +213,10 @@ fn prealloc(
 ) -> Result<Vec<*mut rte_memseg>> {
     let mut all = Vec::new();
     for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
-        mcfg::mem_write_lock();
-        let r = memalloc::alloc_pages_init(n, sz, socket, contig, RTE_MEMSEG_FLAG_DO_NOT_FREE);
-        mcfg::mem_write_unlock();
+        let r = {
+            let _hotplug = mcfg::mem_write();
+            memalloc::alloc_pages_init(n, sz, socket, contig, RTE_MEMSEG_FLAG_DO_NOT_FREE)
+        };
         all.extend(r.map_err(|e| {
             err!(
                 e.errno,
@@ -277,15 +278,13 @@ fn init_legacy(
             continue;
         }
         for (sz, n) in pages_for(hugepages, sizes, socket, bytes)? {
-            mcfg::mem_write_lock();
-            let sorted = memalloc::alloc_legacy_sorted(n, sz, socket);
-            mcfg::mem_write_unlock();
+            let sorted = {
+                let _hotplug = mcfg::mem_write();
+                memalloc::alloc_legacy_sorted(n, sz, socket)
+            };
             if !sorted? {
-                mcfg::mem_write_lock();
-                let r =
-                    memalloc::alloc_pages_init(n, sz, socket, false, RTE_MEMSEG_FLAG_DO_NOT_FREE);
-                mcfg::mem_write_unlock();
-                r?;
+                let _hotplug = mcfg::mem_write();
+                memalloc::alloc_pages_init(n, sz, socket, false, RTE_MEMSEG_FLAG_DO_NOT_FREE)?;
             }
         }
     }
@@ -380,12 +379,11 @@ pub fn attach_secondary(cfg: &EalConfig, hugepages: &[HugepageSize], iova: IovaM
             }
         }
     }
-    mcfg::mem_read_lock();
+    let _hotplug = mcfg::mem_read();
     let r = attach_lists(fds);
     if r.is_ok() {
         memalloc::set_ready();
     }
-    mcfg::mem_read_unlock();
     r
 }
 

@@ -448,8 +448,8 @@ pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: us
     }
     let n32 = u32::try_from(n).map_err(|_| err!(libc::EINVAL, "{n} pages is too many"))?;
     let ptr = lists_ptr().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
-    mcfg::mem_write_lock();
-    let r = (|| {
+    let _hotplug = mcfg::mem_write();
+    (|| {
         if lists().any(|(_, l)| {
             let b = l.base_va() as usize;
             va < b + l.len && b < va + len
@@ -510,9 +510,7 @@ pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: us
         msl.version = 0;
         msl.page_sz = page_sz as u64;
         Ok(())
-    })();
-    mcfg::mem_write_unlock();
-    r
+    })()
 }
 
 fn find_external(va: usize, len: usize) -> Result<(usize, &'static rte_memseg_list)> {
@@ -529,18 +527,17 @@ fn find_external(va: usize, len: usize) -> Result<(usize, &'static rte_memseg_li
 /// Marks list `li` as heap memory (external memory given to a malloc heap).
 pub fn set_list_heap(li: usize, heap: bool, socket: i32) {
     let Some(ptr) = lists_ptr() else { return };
-    mcfg::mem_write_lock();
+    let _hotplug = mcfg::mem_write();
     // SAFETY: li names a list in use; we hold the hotplug write lock.
     let msl = unsafe { &mut *ptr.add(li) };
     msl.heap = heap as u32;
     msl.socket_id = socket;
-    mcfg::mem_write_unlock();
 }
 
 /// Unregisters external memory (`rte_extmem_unregister`).
 pub fn extmem_unregister(va: usize, len: usize) -> Result<()> {
-    mcfg::mem_write_lock();
-    let r = find_external(va, len).and_then(|(idx, _)| {
+    let _hotplug = mcfg::mem_write();
+    find_external(va, len).and_then(|(idx, _)| {
         let ptr = lists_ptr().expect("mapped");
         // SAFETY: idx is a list in use; we hold the write lock.
         let msl = unsafe { &mut *ptr.add(idx) };
@@ -551,15 +548,13 @@ pub fn extmem_unregister(va: usize, len: usize) -> Result<()> {
         msl.len = 0;
         msl.external = 0;
         Ok(())
-    });
-    mcfg::mem_write_unlock();
-    r
+    })
 }
 
 /// Maps (attach) or unmaps (detach) the metadata of external memory another process registered.
 pub fn extmem_attach(va: usize, len: usize, attach: bool) -> Result<()> {
-    mcfg::mem_read_lock();
-    let r = find_external(va, len).and_then(|(_, msl)| {
+    let _hotplug = mcfg::mem_read();
+    find_external(va, len).and_then(|(_, msl)| {
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();
         // SAFETY: the list is registered; attach/detach map or unmap its fbarray here.
         unsafe {
@@ -569,9 +564,7 @@ pub fn extmem_attach(va: usize, len: usize, attach: bool) -> Result<()> {
                 fbarray::detach(arr)
             }
         }
-    });
-    mcfg::mem_read_unlock();
-    r
+    })
 }
 
 #[cfg(test)]

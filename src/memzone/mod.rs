@@ -18,6 +18,7 @@ use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
 use crate::abi::shared::ZeroedShared;
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
 use crate::base::mcfg;
+use crate::base::trace::{eal, TraceStr};
 use crate::err;
 use crate::error::Result;
 use crate::malloc::{self, PagePolicy};
@@ -145,18 +146,37 @@ fn probe(t: &MemzoneTable, name: &[u8]) -> std::result::Result<(usize, u32), Opt
     Err(reuse)
 }
 
-/// The zone named `name`, without taking any lock.
+/// The zone named `name`, without taking any lock (trace point `lib.eal.memzone.lookup`).
 pub fn lookup(name: &str) -> Option<*const rte_memzone> {
+    let r = lookup_untraced(name);
+    eal::memzone_lookup(
+        TraceStr::from_bytes(name.as_bytes()),
+        r.unwrap_or(std::ptr::null()).cast(),
+    );
+    r
+}
+
+fn lookup_untraced(name: &str) -> Option<*const rte_memzone> {
     let t = table().ok()?;
     let n = name.as_bytes();
     if n.len() >= RTE_MEMZONE_NAMESIZE {
         return None;
     }
+    let mut spins = 0u32;
     loop {
         let s0 = t.seq.load(Ordering::Acquire);
         if s0 & 1 == 1 {
-            std::hint::spin_loop();
-            continue;
+            spins = spins.saturating_add(1);
+            if spins < 1 << 16 {
+                std::hint::spin_loop();
+                continue;
+            }
+            // A write this long may be one whose writer died inside it: read anyway once no
+            // live process holds the lock (the check below still catches a new writer).
+            if !mcfg::memzone_writer_gone() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                continue;
+            }
         }
         let r = probe(t, n)
             .ok()
@@ -168,20 +188,30 @@ pub fn lookup(name: &str) -> Option<*const rte_memzone> {
     }
 }
 
-struct Write<'a>(&'a MemzoneTable);
+struct Write<'a> {
+    t: &'a MemzoneTable,
+    // Dropped after `drop` has made `seq` even again.
+    _lock: crate::sync::ShWriteGuard<'static>,
+}
 
 impl<'a> Write<'a> {
     fn begin(t: &'a MemzoneTable) -> Self {
-        mcfg::memzone_write_lock();
+        let lock = mcfg::memzone_write();
+        if t.seq.load(Ordering::Acquire) & 1 == 1 {
+            // A writer died inside its write: close its window, or lookups would spin forever.
+            t.seq.fetch_add(1, Ordering::AcqRel);
+        }
         t.seq.fetch_add(1, Ordering::AcqRel);
-        Write(t)
+        let w = Write { t, _lock: lock };
+        // Inside the seqlock's odd window: look-ups wait for this writer.
+        crate::sync::fault::point("memzone.write");
+        w
     }
 }
 
 impl Drop for Write<'_> {
     fn drop(&mut self) {
-        self.0.seq.fetch_add(1, Ordering::Release);
-        mcfg::memzone_write_unlock();
+        self.t.seq.fetch_add(1, Ordering::Release);
     }
 }
 
@@ -239,8 +269,23 @@ fn iova_contiguous(addr: usize, len: usize) -> bool {
     true
 }
 
-/// `rte_memzone_reserve_bounded`.
+/// `rte_memzone_reserve_bounded` (trace point `lib.eal.memzone.reserve`, also on failure).
 pub fn reserve(
+    name: &str,
+    len: usize,
+    socket: i32,
+    flags: u32,
+    align: u32,
+    bound: u32,
+) -> Result<*const rte_memzone> {
+    let r = reserve_untraced(name, len, socket, flags, align, bound);
+    let mz = r.as_ref().map_or(std::ptr::null(), |&z| z.cast());
+    let n = TraceStr::from_bytes(name.as_bytes());
+    eal::memzone_reserve(n, len, socket, flags, align, bound, mz);
+    r
+}
+
+fn reserve_untraced(
     name: &str,
     len: usize,
     socket: i32,
@@ -388,7 +433,8 @@ fn biggest(socket: i32, align: usize, bound: usize, pol: &PagePolicy) -> Result<
     ))
 }
 
-/// `rte_memzone_free`.
+/// `rte_memzone_free` (trace points `lib.eal.mem.free` and `lib.eal.memzone.free` for a
+/// zone of the table; nothing is recorded for a pointer that is not one).
 ///
 /// # Safety
 /// `mz` is any pointer: it is checked against the table before it is read.
@@ -416,11 +462,13 @@ pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
     if let Ok((slot, _)) = probe(t, &name) {
         t.index[slot].store(TOMBSTONE, Ordering::Release);
     }
-    let r = malloc::free(addr);
+    let r = malloc::free_traced(addr);
     // SAFETY: the record is ours under the write lock; zero is a free record.
     unsafe { mz.cast_mut().write_bytes(0, 1) };
     fb.set_free(idx)?;
     drop(w);
+    let rc = r.as_ref().map_or_else(|e| -e.errno, |_| 0);
+    eal::memzone_free(TraceStr::from_bytes(&name), addr.cast(), rc);
     r
 }
 
@@ -428,7 +476,7 @@ pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
 pub fn walk(mut f: impl FnMut(*const rte_memzone)) {
     let Ok(t) = table() else { return };
     let fb = fb(t);
-    mcfg::memzone_read_lock();
+    let _g = mcfg::memzone_read();
     let mut i = fb.find_next_used(0).ok();
     while let Some(idx) = i {
         f(zone(t, idx));
@@ -438,7 +486,6 @@ pub fn walk(mut f: impl FnMut(*const rte_memzone)) {
             None
         };
     }
-    mcfg::memzone_read_unlock();
 }
 
 /// Writes DPDK's memzone dump to `out`.

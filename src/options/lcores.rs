@@ -170,7 +170,28 @@ fn plain_lcores(list: &[usize], m: &Machine, opt: &str, arg: &str) -> Result<Lco
 
 /// `-c <hex mask>`: bit N set means lcore N.
 pub(crate) fn parse_coremask(arg: &str, m: &Machine) -> Result<LcoreSet> {
-    let syntax = |why: &str| einval(format!("-c {arg}: invalid coremask ({why})"));
+    let list = coremask_bits(arg, "-c")?;
+    plain_lcores(&list, m, "-c", arg)
+}
+
+/// DPDK's `rte_eal_parse_coremask`: for a hex mask, an array indexed by lcore id holding each
+/// named lcore's rank (lowest lcore first) and -1 elsewhere. The CPUs need not exist here; an
+/// lcore at or above RTE_MAX_LCORE is refused.
+pub(crate) fn coremask_indexes(arg: &str) -> Result<[i32; RTE_MAX_LCORE]> {
+    let list = coremask_bits(arg, "coremask")?;
+    too_high(&list)?;
+    let mut cores = [-1; RTE_MAX_LCORE];
+    for (i, &l) in list.iter().enumerate() {
+        cores[l] = i as i32;
+    }
+    Ok(cores)
+}
+
+/// The set bits of a hex mask, lowest first. Blanks around it and a 0x prefix are allowed; an
+/// empty mask, a non-hex digit, no bit set or more than RTE_MAX_LCORE bits are refused. `what`
+/// names the option in errors.
+fn coremask_bits(arg: &str, what: &str) -> Result<Vec<usize>> {
+    let syntax = |why: &str| einval(format!("{what} {arg}: invalid coremask ({why})"));
     let t = arg.trim_start_matches([' ', '\t']);
     let t = t
         .strip_prefix("0x")
@@ -197,7 +218,7 @@ pub(crate) fn parse_coremask(arg: &str, m: &Machine) -> Result<LcoreSet> {
     if list.is_empty() {
         return Err(syntax("no lcores in it"));
     }
-    plain_lcores(&list, m, "-c", arg)
+    Ok(list)
 }
 
 /// `-l <list>`: numbers and ranges separated by commas, in order of appearance.
@@ -510,6 +531,26 @@ mod tests {
             .contains("lcore 2 unavailable"));
         let high = parse_coremask("100000000000000000000000000000000001", &two()).unwrap_err();
         assert!(high.msg.contains("--lcores 0@0,1@140"), "{}", high.msg);
+    }
+
+    #[test]
+    fn coremask_indexes_rank_lcores_without_checking_cpus() {
+        let c = coremask_indexes(" 0x3 ").unwrap();
+        assert_eq!(&c[..3], &[0, 1, -1]);
+        let c = coremask_indexes("0x100").unwrap();
+        assert_eq!(c[8], 0);
+        assert_eq!(c.iter().filter(|&&x| x >= 0).count(), 1);
+        let c = coremask_indexes("A").unwrap(); // lcores 1 and 3
+        assert_eq!(&c[..4], &[-1, 0, -1, 1]);
+        for bad in ["", "  ", "0x", "zz", "0", "0x 1", "1g"] {
+            assert!(coremask_indexes(bad).is_err(), "{bad:?}");
+        }
+        // Bit 128 is beyond RTE_MAX_LCORE; 128 bits below it are fine.
+        assert!(coremask_indexes(&format!("1{}", "0".repeat(32))).is_err());
+        let all = coremask_indexes(&"f".repeat(32)).unwrap();
+        assert_eq!(all[127], 127);
+        // 129 bits are too many.
+        assert!(coremask_indexes(&"f".repeat(33)).is_err());
     }
 
     #[test]

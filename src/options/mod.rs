@@ -10,8 +10,8 @@
 //! option in order and fails on the first bad one; `-h` ends it at once (DPDK prints its usage
 //! and exits 0 there).
 //!
-//! Options for things rtemem does not have (PCI and other buses, devices, VFIO, telemetry,
-//! tracing, service cores) are checked as DPDK checks them, then listed in
+//! Options for things rtemem does not have (PCI and other buses, devices, telemetry,
+//! tracing) are checked as DPDK checks them, then listed in
 //! [`EalConfig::ignored`] with the reason, so that `rte_eal_init` can log each one.
 //!
 //! Where rtemem deliberately differs from DPDK: a `--file-prefix` holding `/` or equal to
@@ -33,6 +33,7 @@ use std::path::PathBuf;
 use crate::abi::dev::{RTE_DEVTYPE_ALLOWED, RTE_DEVTYPE_BLOCKED, RTE_DEVTYPE_VIRTUAL};
 use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
+pub(crate) use lcores::coremask_indexes;
 pub use lcores::Machine;
 use values::str_to_size;
 
@@ -79,6 +80,15 @@ pub enum IovaMode {
     Va,
 }
 
+/// `--trace-mode`: what a thread's full trace buffer does with new events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceMode {
+    /// Wraps: new events overwrite the oldest.
+    Overwrite,
+    /// Takes no more events.
+    Discard,
+}
+
 /// `--huge-unlink`: when page files are removed from hugetlbfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HugeUnlink {
@@ -111,7 +121,7 @@ pub struct EalConfig {
     /// is outside this thread's affinity, as in DPDK).
     pub lcore_index: BTreeMap<u32, u32>,
     pub main_lcore: u32,
-    /// `-s`/`-S`: lcores DPDK would run as service cores (rtemem has none; see `ignored`).
+    /// `-s`/`-S`: the service lcores `rte_eal_init` sets up (never the main lcore).
     pub service_lcores: BTreeSet<u32>,
     pub nchannel: u32,
     pub nrank: u32,
@@ -155,12 +165,28 @@ pub struct EalConfig {
     /// `-a`/`--allow`, `-b`/`--block` and `--vdev` arguments in command-line order, with their
     /// `enum rte_devtype` (ALLOWED, BLOCKED, VIRTUAL); init adds each to the devargs list.
     pub devices: Vec<(i32, String)>,
+    /// `--vfio-intr`: `enum rte_intr_mode` (0 none, 1 legacy, 2 msi, 3 msix).
+    pub vfio_intr_mode: u32,
+    /// `--vfio-vf-token`: the VF token UUID's 16 bytes (all zero: none).
+    pub vfio_vf_token: [u8; 16],
     /// `--mbuf-pool-ops-name` (what `rte_eal_mbuf_user_pool_ops` returns).
     pub mbuf_pool_ops_name: Option<String>,
+    /// `--create-uio-dev` (what `rte_eal_create_uio_dev` returns: the PCI bus driver then
+    /// creates `/dev/uioN` nodes itself).
+    pub create_uio_dev: bool,
     /// `--force-max-simd-bitwidth` (what `rte_vect_get_max_simd_bitwidth` returns, forced).
     pub max_simd_bitwidth: Option<u16>,
     /// `--syslog <facility>`.
     pub syslog_facility: Option<String>,
+    /// `--trace`: regular expressions naming the trace points to enable at init, in order.
+    pub trace_patterns: Vec<String>,
+    /// `--trace-dir`: where traces are saved. As in DPDK, each value gets a `/` and repeated
+    /// options are concatenated.
+    pub trace_dir: Option<String>,
+    /// `--trace-bufsz`: bytes of each thread's trace buffer.
+    pub trace_bufsz: Option<u32>,
+    /// `--trace-mode`.
+    pub trace_mode: Option<TraceMode>,
     /// Accepted options rtemem does nothing with, one sentence each: log each at NOTICE.
     pub ignored: Vec<String>,
     /// Problems DPDK reports but does not fail on (bad log level, `-m abc`): log at WARNING.
@@ -202,9 +228,16 @@ impl EalConfig {
             no_telemetry: false,
             no_pci: false,
             devices: Vec::new(),
+            vfio_intr_mode: 0,
+            vfio_vf_token: [0; 16],
             mbuf_pool_ops_name: None,
+            create_uio_dev: false,
             max_simd_bitwidth: None,
             syslog_facility: None,
+            trace_patterns: Vec::new(),
+            trace_dir: None,
+            trace_bufsz: None,
+            trace_mode: None,
             ignored: Vec::new(),
             warnings: Vec::new(),
         }
@@ -417,6 +450,27 @@ fn set_lcores(
     Ok(())
 }
 
+/// `--trace-mode`: any prefix of `overwrite` or `discard` (DPDK matches `<value>*` as a glob,
+/// overwrite first).
+fn trace_mode(v: &str) -> Result<TraceMode> {
+    let bad = || {
+        einval(format!(
+            "--trace-mode {v}: expected overwrite or discard (o or d)"
+        ))
+    };
+    if v.is_empty() {
+        return Err(bad());
+    }
+    let pattern = std::ffi::CString::new(format!("{v}*")).map_err(|_| bad())?;
+    if crate::sys::fnmatch(&pattern, c"overwrite") {
+        Ok(TraceMode::Overwrite)
+    } else if crate::sys::fnmatch(&pattern, c"discard") {
+        Ok(TraceMode::Discard)
+    } else {
+        Err(bad())
+    }
+}
+
 fn ignore(cfg: &mut EalConfig, what: String, why: &str) {
     cfg.ignored.push(format!("option {what} ignored: {why}"));
 }
@@ -445,7 +499,6 @@ fn apply(
     val: Option<&str>,
     v: &str,
 ) -> Result<()> {
-    const NO_BUS: &str = "rtemem has no PCI or other bus/device support";
     match *opt {
         Opt::Short('a') | Opt::Long("allow") => {
             if st.block_used {
@@ -477,9 +530,19 @@ fn apply(
             } else {
                 lcores::parse_service_list(v, main)?
             };
+            // As DPDK: service lcores get worker threads only if the core option names them
+            // too; checked when that option came first.
+            if st.core.is_some() && !set.iter().all(|l| cfg.lcores.contains_key(l)) {
+                let (flag, are) = if *opt == Opt::Short('s') {
+                    ("-s", "are")
+                } else {
+                    ("-S", "were")
+                };
+                cfg.warnings.push(format!(
+                    "{flag} {v}: Not all service cores {are} in the coremask. Please ensure -c or -l includes service cores"
+                ));
+            }
             cfg.service_lcores.extend(set);
-            let flag = if *opt == Opt::Short('s') { "-s" } else { "-S" };
-            ignore(cfg, format!("{flag} {v}"), "rtemem has no service cores");
         }
         Opt::Long("main-lcore") => {
             let n = values::c_strtoul(v, 0);
@@ -545,10 +608,10 @@ fn apply(
         }
         Opt::Long("no-pci") => cfg.no_pci = true,
         Opt::Long("no-hpet") => {}
-        Opt::Long("vmware-tsc-map") => ignore(
-            cfg,
-            "--vmware-tsc-map".into(),
-            "rtemem has no timer support",
+        // As Debian's DPDK, built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT.
+        Opt::Long("vmware-tsc-map") => cfg.warnings.push(
+            "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
+                .into(),
         ),
         Opt::Long("no-shconf") => cfg.no_shconf = true,
         Opt::Long("in-memory") => {
@@ -581,19 +644,25 @@ fn apply(
             }
             cfg.syslog_facility = Some(v.to_string());
         }
-        Opt::Long(name @ ("trace" | "trace-dir" | "trace-bufsz" | "trace-mode")) => {
-            if name == "trace-mode" && !["o", "overwrite", "d", "discard"].contains(&v) {
-                return Err(einval(format!(
-                    "--trace-mode {v}: expected overwrite or discard"
-                )));
-            }
-            if name == "trace-bufsz" && str_to_size(v) == 0 {
-                return Err(einval(format!(
-                    "--trace-bufsz {v}: expected a size such as 2M"
-                )));
-            }
-            ignore(cfg, format!("--{name} {v}"), "rtemem has no trace support");
+        Opt::Long("trace") => cfg.trace_patterns.push(v.to_string()),
+        Opt::Long("trace-dir") => {
+            let d = cfg.trace_dir.get_or_insert_with(String::new);
+            d.push_str(v);
+            d.push('/');
         }
+        Opt::Long("trace-bufsz") => {
+            // DPDK keeps the size in 32 bits (a larger one wraps there); rtemem refuses it.
+            let n = str_to_size(v);
+            if n == 0 {
+                return Err(einval(format!(
+                    "--trace-bufsz {v}: expected a size such as 2M (the buffer size cannot be zero)"
+                )));
+            }
+            cfg.trace_bufsz = Some(u32::try_from(n).map_err(|_| {
+                einval(format!("--trace-bufsz {v}: at most 4G-1 bytes per thread"))
+            })?);
+        }
+        Opt::Long("trace-mode") => cfg.trace_mode = Some(trace_mode(v)?),
         Opt::Long("legacy-mem") => cfg.legacy_mem = true,
         Opt::Long("single-file-segments") => cfg.single_file_segments = true,
         Opt::Long("iova-mode") => {
@@ -650,20 +719,22 @@ fn apply(
             }
         }
         Opt::Long("vfio-intr") => {
-            if !["legacy", "msi", "msix"].contains(&v) {
-                return Err(einval(format!(
-                    "--vfio-intr {v}: expected legacy, msi or msix"
-                )));
-            }
-            ignore(cfg, format!("--vfio-intr {v}"), NO_BUS);
+            cfg.vfio_intr_mode = match v {
+                "legacy" => 1,
+                "msi" => 2,
+                "msix" => 3,
+                _ => {
+                    return Err(einval(format!(
+                        "--vfio-intr {v}: expected legacy, msi or msix"
+                    )))
+                }
+            };
         }
         Opt::Long("vfio-vf-token") => {
-            if !is_uuid(v) {
-                return Err(einval(format!("--vfio-vf-token {v}: expected a UUID")));
-            }
-            ignore(cfg, format!("--vfio-vf-token {v}"), NO_BUS);
+            cfg.vfio_vf_token = parse_uuid(v)
+                .ok_or_else(|| einval(format!("--vfio-vf-token {v}: expected a UUID")))?;
         }
-        Opt::Long("create-uio-dev") => ignore(cfg, "--create-uio-dev".into(), NO_BUS),
+        Opt::Long("create-uio-dev") => cfg.create_uio_dev = true,
         Opt::Long("mbuf-pool-ops-name") => cfg.mbuf_pool_ops_name = Some(v.to_string()),
         Opt::Long("match-allocations") => cfg.match_allocations = true,
         Opt::Long("huge-worker-stack") => {
@@ -692,15 +763,27 @@ fn apply(
     Ok(())
 }
 
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
+/// A UUID in DPDK's `rte_uuid_parse` form (36 characters, 8-4-4-4-12 hex digits): its 16
+/// bytes, in the order the digits are written.
+fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let well_formed = s.len() == 36
         && s.bytes().enumerate().all(|(i, c)| {
             if matches!(i, 8 | 13 | 18 | 23) {
                 c == b'-'
             } else {
                 c.is_ascii_hexdigit()
             }
-        })
+        });
+    if !well_formed {
+        return None;
+    }
+    let digits: Vec<u8> = s.bytes().filter(|&c| c != b'-').collect();
+    let mut out = [0u8; 16];
+    for (o, pair) in out.iter_mut().zip(digits.chunks(2)) {
+        let hex = std::str::from_utf8(pair).ok()?;
+        *o = u8::from_str_radix(hex, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// `--socket-mem`/`--socket-limit`: comma-separated megabyte counts, one per NUMA node.
@@ -790,6 +873,8 @@ fn finish(cfg: &mut EalConfig, st: &State, m: &Machine) -> Result<()> {
         cfg.main_lcore = *cfg.lcores.keys().next().ok_or_else(|| {
             einval("no usable lcore: none of the present CPUs is in this thread's affinity mask")
         })?;
+        // As DPDK: the default main lcore is never a service lcore.
+        cfg.service_lcores.remove(&cfg.main_lcore);
     }
     cfg.huge_unlink = if st.unlink_before_mapping {
         HugeUnlink::Always
@@ -890,6 +975,8 @@ Lcores:\n\
   --lcores MAP          lcore sets mapped onto CPU sets, e.g. (0-3)@(0,1),4@2,5\n\
                         ('@cpus' may be left out when the CPUs equal the lcores)\n\
   --main-lcore ID       lcore that runs main() (default: the lowest lcore)\n\
+  -s MASK, -S LIST      service lcores (hexadecimal mask or list); name them in -l/-c\n\
+                        too so that they get a thread\n\
 Memory:\n\
   -m MB                 memory to reserve at startup\n\
   --socket-mem MB,..    memory to reserve per NUMA node (not with -m)\n\
@@ -923,12 +1010,15 @@ Devices:\n\
   -a, --allow DEV       probe only the named devices of DEV's bus (not with -b)\n\
   -b, --block DEV       do not probe DEV (not with -a)\n\
   --vdev DEV[,ARGS]     add a virtual device, e.g. --vdev net_null0\n\
-Accepted for compatibility, without effect in rtemem (no telemetry, tracing or\n\
-service cores):\n\
-  --no-pci, --no-hpet,\n\
-  --vmware-tsc-map, --create-uio-dev, --vfio-intr legacy|msi|msix, --vfio-vf-token UUID,\n\
-  --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
-  --trace-mode overwrite|discard, -s MASK, -S LIST, --mbuf-pool-ops-name NAME,\n\
+  --no-pci              keep the PCI bus driver from scanning\n\
+VFIO:\n\
+  --vfio-intr legacy|msi|msix  interrupt mode for VFIO devices\n\
+  --vfio-vf-token UUID  VF token shared between an SR-IOV PF and its VFs\n\
+Tracing:\n\
+  --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE, --trace-mode overwrite|discard\n\
+Read by drivers, or accepted for compatibility (rtemem has no telemetry):\n\
+  --no-hpet, --vmware-tsc-map, --create-uio-dev, --telemetry, --no-telemetry,\n\
+  --mbuf-pool-ops-name NAME,\n\
   --force-max-simd-bitwidth N\n\n\
 Long options may be shortened to any unambiguous prefix; '--' ends the EAL options.\n"
     )

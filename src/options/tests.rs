@@ -104,10 +104,20 @@ fn bad_lcores_and_main_lcore_are_refused() {
 }
 
 #[test]
-fn service_cores_are_recorded_and_reported_ignored() {
+fn service_cores_are_recorded_and_warned_about_when_not_in_the_core_list() {
     let p = ok(&["-l", "0-1", "-s", "0x2"]);
     assert_eq!(p.config.service_lcores, BTreeSet::from([1]));
-    assert!(p.config.ignored[0].contains("-s 0x2"));
+    assert!(p.config.ignored.is_empty() && p.config.warnings.is_empty());
+    let p = ok(&["-l", "0", "-S", "1"]);
+    assert_eq!(p.config.service_lcores, BTreeSet::from([1]));
+    assert!(p.config.warnings[0].contains("Not all service cores were in the coremask"));
+    // DPDK checks only against a core option given before.
+    assert!(ok(&["-s", "0x2", "-l", "0"]).config.warnings.is_empty());
+    assert_eq!(
+        ok(&["-l", "0-1", "-s", "0x3"]).config.service_lcores,
+        BTreeSet::from([1]),
+        "the default main lcore is dropped from the service lcores"
+    );
     assert!(bad(&["--main-lcore", "1", "-S", "1"]).contains("main lcore"));
     assert!(bad(&["-S", "1", "--main-lcore", "1"]).contains("service core"));
 }
@@ -446,7 +456,24 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert_eq!(c.syslog_facility.as_deref(), Some("daemon"));
     assert_eq!(c.mbuf_pool_ops_name.as_deref(), Some("ring_mp_mc"));
     assert_eq!(c.max_simd_bitwidth, Some(256));
-    assert_eq!(c.ignored.len(), 9, "{:#?}", c.ignored);
+    assert!(c.create_uio_dev);
+    assert!(c.warnings.iter().any(|w| w.contains(
+        "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set"
+    )));
+    assert_eq!(c.vfio_intr_mode, 3, "--vfio-intr is real");
+    assert_eq!(
+        c.vfio_vf_token,
+        [
+            0x14, 0xd6, 0x3f, 0x20, 0x84, 0x45, 0x11, 0xea, 0x89, 0x00, 0x1f, 0x9c, 0xe7, 0xd5,
+            0x65, 0x0d
+        ],
+        "--vfio-vf-token keeps the UUID's bytes in writing order"
+    );
+    assert_eq!(c.trace_patterns, ["lib.eal.*"]);
+    assert_eq!(c.trace_dir.as_deref(), Some("/tmp/"));
+    assert_eq!(c.trace_bufsz, Some(2 << 20));
+    assert_eq!(c.trace_mode, Some(TraceMode::Discard));
+    assert_eq!(c.ignored.len(), 1, "{:#?}", c.ignored);
     assert_eq!(
         c.devices,
         vec![
@@ -494,12 +521,71 @@ fn device_options_are_kept_in_command_line_order_with_their_type() {
 }
 
 #[test]
+fn trace_options_keep_dpdk_quirks() {
+    let c = ok(&[
+        "--trace",
+        "lib.eal.*",
+        "--trace=lib.mempool.*",
+        "--trace-dir",
+        "/a",
+        "--trace-dir=b",
+        "--trace-mode",
+        "ov",
+    ])
+    .config;
+    assert_eq!(c.trace_patterns, ["lib.eal.*", "lib.mempool.*"]);
+    assert_eq!(
+        c.trace_dir.as_deref(),
+        Some("/a/b/"),
+        "each --trace-dir is appended with a slash"
+    );
+    assert_eq!(c.trace_mode, Some(TraceMode::Overwrite));
+    assert!(c.ignored.is_empty(), "{:?}", c.ignored);
+    for (v, want) in [
+        ("o", TraceMode::Overwrite),
+        ("overwrite", TraceMode::Overwrite),
+        ("d", TraceMode::Discard),
+        ("disc", TraceMode::Discard),
+        ("*", TraceMode::Overwrite),
+        ("?i", TraceMode::Discard),
+    ] {
+        assert_eq!(
+            ok(&["--trace-mode", v]).config.trace_mode,
+            Some(want),
+            "{v}"
+        );
+    }
+    for v in ["", "x", "overwrites", "discardx"] {
+        assert!(
+            bad(&["--trace-mode", v]).contains("overwrite or discard"),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        ok(&["--trace-bufsz", "64K"]).config.trace_bufsz,
+        Some(64 << 10)
+    );
+    assert!(bad(&["--trace-bufsz", "0"]).contains("cannot be zero"));
+    assert!(bad(&["--trace-bufsz", "x"]).contains("cannot be zero"));
+    assert!(bad(&["--trace-bufsz", "4G"]).contains("4G-1"));
+}
+
+#[test]
 fn out_of_scope_options_are_refused_where_dpdk_refuses_them() {
     assert!(
         bad(&["-a", "0000:00:01.0", "-b", "0000:00:02.0"]).contains("allow (-a) and block (-b)")
     );
     assert!(bad(&["-b", "x", "--allow", "y"]).contains("allow (-a) and block (-b)"));
     assert!(bad(&["--vfio-intr", "bogus"]).contains("legacy, msi or msix"));
+    assert!(
+        bad(&["--vfio-intr", "MSI"]).contains("legacy, msi or msix"),
+        "exact names"
+    );
+    assert_eq!(ok(&["--vfio-intr", "legacy"]).config.vfio_intr_mode, 1);
+    assert_eq!(ok(&["--vfio-intr=msi"]).config.vfio_intr_mode, 2);
+    assert_eq!(ok(&["-l", "0"]).config.vfio_intr_mode, 0);
+    assert!(bad(&["--vfio-vf-token", "14d63f20-8445-11ea-8900-1f9ce7d5650"]).contains("UUID"));
+    assert!(bad(&["--vfio-vf-token", "14d63f20x8445-11ea-8900-1f9ce7d5650d"]).contains("UUID"));
     assert!(bad(&["--vfio-vf-token", "bogus"]).contains("UUID"));
     assert!(bad(&["--syslog", "bogus"]).contains("facility"));
     assert!(bad(&["--trace-mode", "bogus"]).contains("overwrite or discard"));

@@ -1,5 +1,5 @@
 //! What the device layer needs from the OS: the kernel's uevent socket (device add/remove),
-//! SIGBUS handler installation (device memory that went away), and `poll` on several fds.
+//! and SIGBUS handler installation (device memory that went away).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -129,25 +129,6 @@ pub unsafe fn chain_signal(
 pub unsafe fn fault_addr(info: *const libc::siginfo_t) -> *mut libc::c_void {
     // SAFETY: the caller's guarantee.
     unsafe { (*info).si_addr() }
-}
-
-/// Waits up to `timeout_ms` (-1: forever) until one of `fds` is readable (or hung up); says
-/// which. An interrupted or failed wait reports none.
-pub fn poll_many(fds: &[RawFd], timeout_ms: i32) -> Vec<bool> {
-    let mut p: Vec<libc::pollfd> = fds
-        .iter()
-        .map(|&fd| libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        })
-        .collect();
-    // SAFETY: p holds p.len() valid pollfds.
-    let n = unsafe { libc::poll(p.as_mut_ptr(), p.len() as libc::nfds_t, timeout_ms) };
-    if n <= 0 {
-        return vec![false; fds.len()];
-    }
-    p.iter().map(|x| x.revents != 0).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Files: open-file-description (OFD) locks on the shared config, `flock` locks on files and
 //! directories (the one `flock` of the crate: std's `File::lock` family, which is `flock(2)`
-//! and leaves the descriptor with its owner), and a descriptor's identity.
+//! and leaves the descriptor with its owner), a descriptor's identity, and a small read that
+//! allocates nothing.
 //!
 //! OFD locks belong to the open file, not to the process, so closing an unrelated descriptor of
 //! the same file never drops them, and they vanish when the holder dies: that is how a new
@@ -142,10 +143,45 @@ pub fn fd_identity(fd: RawFd) -> Option<(u64, u64)> {
     (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_ino, st.st_dev))
 }
 
+/// Reads the file at `path` into `buf` (as much as fits) without allocating: usable in the
+/// child of a fork (the sync layer reads `/proc/<pid>/stat` this way). Returns the bytes read,
+/// None when the file cannot be opened.
+pub fn read_into(path: &std::ffi::CStr, buf: &mut [u8]) -> Option<usize> {
+    // SAFETY: path is NUL-terminated.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return None;
+    }
+    let mut len = 0;
+    while len < buf.len() {
+        // SAFETY: reading into the unused tail of the caller's buffer.
+        let r = unsafe { libc::read(fd, buf[len..].as_mut_ptr().cast(), buf.len() - len) };
+        if r <= 0 {
+            break;
+        }
+        len += r as usize;
+    }
+    // SAFETY: closing the descriptor opened above, which nothing else uses.
+    unsafe { libc::close(fd) };
+    Some(len)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs::OpenOptions;
+
+    #[test]
+    fn read_into_reads_what_fits_and_says_when_it_cannot_open() {
+        let mut buf = [0u8; 64];
+        let n = read_into(c"/proc/self/stat", &mut buf).unwrap();
+        let want = std::fs::read("/proc/self/stat").unwrap();
+        assert_eq!(n, want.len().min(64));
+        assert_eq!(&buf[..20], &want[..20]);
+        let mut small = [0u8; 3];
+        assert_eq!(read_into(c"/proc/self/stat", &mut small), Some(3));
+        assert_eq!(read_into(c"/nonexistent/rtemem", &mut buf), None);
+    }
 
     #[test]
     fn ofd_lock_conflicts_between_open_files_of_one_process() {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 /// Sleeps while `*word == expected`, at most `timeout` (None: until woken). Returns on a wake,
 /// a timeout, a signal, or at once when the word already differs; callers re-check their
-/// condition.
-pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+/// condition. Returns false when the wait timed out.
+pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) -> bool {
     let ts = timeout.map(|t| libc::timespec {
         tv_sec: t.as_secs().min(i64::MAX as u64) as libc::time_t,
         tv_nsec: t.subsec_nanos() as libc::c_long,
@@ -17,7 +17,7 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);
     // SAFETY: `word` is a valid, aligned 32-bit word for the duration of the call; the timeout
     // (relative, as FUTEX_WAIT takes it) is NULL or points to a live timespec.
-    unsafe {
+    let r = unsafe {
         libc::syscall(
             libc::SYS_futex,
             word.as_ptr(),
@@ -28,6 +28,7 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
             0u32,
         )
     };
+    !(r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ETIMEDOUT))
 }
 
 /// Wakes up to `n` waiters on `word` (`i32::MAX`: all of them).
@@ -57,10 +58,16 @@ mod tests {
     fn wait_returns_at_once_when_the_word_differs_and_times_out_otherwise() {
         let w = AtomicU32::new(1);
         let t = Instant::now();
-        futex_wait(&w, 0, Some(Duration::from_secs(5)));
+        assert!(
+            futex_wait(&w, 0, Some(Duration::from_secs(5))),
+            "the word differs: no sleep, no timeout"
+        );
         assert!(t.elapsed() < Duration::from_secs(1));
         let t = Instant::now();
-        futex_wait(&w, 1, Some(Duration::from_millis(20)));
+        assert!(
+            !futex_wait(&w, 1, Some(Duration::from_millis(20))),
+            "timed out"
+        );
         assert!(t.elapsed() >= Duration::from_millis(15));
     }
 

@@ -256,6 +256,38 @@ pub fn node_of(addr: usize) -> Option<u32> {
     (r == 0 && node >= 0).then_some(node as u32)
 }
 
+/// Maps `len` bytes of private, zero-filled, read-write memory (faulted in on first touch).
+pub fn map_private(len: usize) -> Result<NonNull<u8>> {
+    // SAFETY: a NULL hint without MAP_FIXED lets the kernel pick free address space; no
+    // existing mapping is affected.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(last_os(&format!(
+            "cannot map {len} bytes of private memory"
+        )));
+    }
+    NonNull::new(p.cast()).ok_or_else(|| err!(libc::ENOMEM, "mmap returned NULL"))
+}
+
+/// Gives the pages of `addr..addr+len` (page-aligned) back to the kernel: a private anonymous
+/// mapping reads as zeros afterwards and stays mapped.
+///
+/// # Safety
+/// The range belongs to a private anonymous mapping of the caller whose contents may be lost.
+pub unsafe fn discard_pages(addr: usize, len: usize) {
+    // SAFETY: the caller's guarantee; MADV_DONTNEED neither unmaps nor moves anything.
+    unsafe { libc::madvise(addr as *mut libc::c_void, len, libc::MADV_DONTNEED) };
+}
+
 /// Reserves `len` bytes of address space (inaccessible, no backing), at `hint` when that
 /// range is free, else anywhere. Returns its address.
 pub fn reserve(len: usize, hint: usize) -> Result<usize> {

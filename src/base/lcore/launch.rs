@@ -224,12 +224,15 @@ impl Lcores {
             return;
         }
         self.thread_init(id, &cpus);
+        let (list, _) = cpus.to_list_string(super::cpuset::RTE_CPU_AFFINITY_STR_LEN);
         crate::eal_log!(
             RTE_LOG_DEBUG,
-            "lcore {id} is ready (tid={:x};cpuset=[{}])",
+            "lcore {id} is ready (tid={:x};cpuset=[{list}])",
             crate::sys::pthread_self(),
-            cpus.to_list_string(super::cpuset::RTE_CPU_AFFINITY_STR_LEN)
-                .0
+        );
+        crate::base::trace::eal::thread_lcore_ready(
+            id,
+            crate::base::trace::TraceStr::from_bytes(list.as_bytes()),
         );
         let _ = ready.send(Ok(()));
         drop(ready);
@@ -252,9 +255,14 @@ impl Lcores {
         }
     }
 
-    /// `rte_eal_remote_launch`.
+    /// `rte_eal_remote_launch` (trace point `lib.eal.thread.remote.launch`).
     pub fn remote_launch(&self, f: LcoreFn, arg: *mut c_void, id: u32) -> Result<()> {
-        self.checked_entry(id)?.slot.launch(id, f, arg)
+        let r = self
+            .checked_entry(id)
+            .and_then(|e| e.slot.launch(id, f, arg));
+        let rc = r.as_ref().map_or_else(|e| -e.errno, |_| 0);
+        crate::base::trace::eal::thread_remote_launch(f as usize, arg as usize, id, rc);
+        r
     }
 
     /// `rte_eal_wait_lcore`: 0 for ids out of range (nothing ever ran there).

@@ -49,6 +49,15 @@ pub(crate) const ROLE_RTE: i32 = 0;
 pub(crate) const ROLE_OFF: i32 = 1;
 pub(crate) const ROLE_SERVICE: i32 = 2;
 pub(crate) const ROLE_NON_EAL: i32 = 3;
+/// An lcore's role, for [`set_role`] (the values of `enum rte_lcore_role_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Rte = ROLE_RTE as isize,
+    Off = ROLE_OFF as isize,
+    Service = ROLE_SERVICE as isize,
+    NonEal = ROLE_NON_EAL as isize,
+}
+
 /// `enum rte_lcore_state_t` values.
 pub(crate) const WAIT: i32 = 0;
 pub(crate) const RUNNING: i32 = 1;
@@ -332,7 +341,8 @@ impl Lcores {
     }
 
     /// DPDK's `__rte_thread_init`: records `id` and `set` as the calling thread's, and, for a
-    /// real lcore, the socket and CPU set in its table entry.
+    /// real lcore, the socket and CPU set in its table entry; gives the thread its trace
+    /// buffer when tracing is on.
     pub(crate) fn thread_init(&self, id: u32, set: &CpuSet) {
         set_current_lcore(id);
         let sock = self.socket_of_cpus(set);
@@ -342,6 +352,7 @@ impl Lcores {
             e.socket_id.store(sock, Ordering::Relaxed);
             e.cpuset.store(set);
         }
+        crate::base::trace::mem::alloc_current();
     }
 
     /// The socket of a CPU set, SOCKET_ID_ANY when it spans nodes or is empty.
@@ -373,6 +384,17 @@ impl Lcores {
         self.checked_entry(id)
             .map(|e| e.role.load(Ordering::Acquire))
             .unwrap_or(ROLE_OFF)
+    }
+
+    /// Gives lcore `id` another role (the service layer switches lcores between `Rte` and
+    /// `Service`, as DPDK's `set_lcore_state`). The count of lcores does not change, and no
+    /// lock is taken: like DPDK's role word it is a plain store, safe from any thread and from
+    /// inside an lcore callback or `rte_lcore_iterate`.
+    pub fn set_role(&self, id: u32, role: Role) -> Result<()> {
+        self.checked_entry(id)?
+            .role
+            .store(role as i32, Ordering::Release);
+        Ok(())
     }
 
     /// `rte_lcore_has_role`: 0 for ids out of range (as DPDK 22.11.x does).
@@ -652,6 +674,7 @@ impl Lcores {
         if id != LCORE_ID_ANY {
             self.release_non_eal(id);
         }
+        crate::base::trace::mem::free_current();
         set_current_lcore(LCORE_ID_ANY);
         if id != LCORE_ID_ANY {
             crate::eal_log!(
@@ -728,6 +751,11 @@ pub fn init_from(cfg: &EalConfig, sysfs: &Path) -> Result<()> {
 /// Stops and joins the worker threads (`rte_eal_cleanup`).
 pub fn cleanup() {
     global().shutdown();
+}
+
+/// Gives lcore `id` of the process's table another role (see [`Lcores::set_role`]).
+pub fn set_role(id: u32, role: Role) -> Result<()> {
+    global().set_role(id, role)
 }
 
 /// The main lcore's id.

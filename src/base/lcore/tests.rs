@@ -762,3 +762,27 @@ fn stack_size_follows_huge_worker_stack_or_the_rlimit() {
         launch::worker_stack_size(None)
     );
 }
+
+#[test]
+fn set_role_switches_an_lcore_between_rte_and_service_keeping_the_count() {
+    let t = Lcores::new();
+    t.configure(
+        two_node_topology(),
+        &map(&[(0, &[0]), (1, &[1]), (2, &[2])]),
+        0,
+        &all_cpus(),
+    )
+    .unwrap();
+    t.set_role(1, Role::Service).unwrap();
+    assert_eq!(t.role(1), ROLE_SERVICE);
+    assert!(t.has_role(1, ROLE_SERVICE) && !t.is_enabled(1));
+    assert_eq!(t.count(), 3, "the lcore count does not change");
+    assert_eq!(t.enabled().collect::<Vec<_>>(), vec![0, 2]);
+    assert_eq!(t.next(0, true, false), 2, "RTE_LCORE_FOREACH skips it");
+    t.set_role(1, Role::Rte).unwrap();
+    assert!(t.is_enabled(1));
+    assert_eq!(
+        t.set_role(128, Role::Service).unwrap_err().errno,
+        libc::EINVAL
+    );
+}

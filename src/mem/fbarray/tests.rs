@@ -61,8 +61,17 @@ fn layout_is_elements_then_count_then_words_page_rounded() {
     let w0 = unsafe { std::ptr::read_unaligned(data.add(3 * 65 + 8).cast::<u64>()) };
     assert_eq!((w0, w1), (1, 1));
     assert_eq!(fb.count(), 2);
-    assert_eq!(data_size(4096, 3, 65).unwrap(), 4096);
-    assert_eq!(data_size(4096, 4096, 1).unwrap(), 8192);
+    // Elements and mask as DPDK, then the lock at the next 64 bytes, page rounded.
+    let lock = std::mem::size_of::<ShRwLock>();
+    assert_eq!(fb.lock() as *const ShRwLock as usize, data as usize + 256);
+    assert_eq!(
+        data_size(4096, 3, 65).unwrap(),
+        (256 + lock).next_multiple_of(4096)
+    );
+    assert_eq!(
+        data_size(4096, 4096, 1).unwrap(),
+        (4096 + 16 + 48 + lock).next_multiple_of(4096)
+    );
     assert_eq!(fb.get(1).unwrap() as usize, data as usize + 3);
     assert_eq!(fb.find_idx(fb.get(64).unwrap()).unwrap(), 64);
     // SAFETY: pointer arithmetic only, inside the element area.
@@ -110,7 +119,8 @@ fn file_backing_locks_like_dpdk() {
     unsafe { init(p, b"locked", 100, 16, &backing).unwrap() };
     let fb = unsafe { Fb::from_ptr(p) }.unwrap();
     fb.set_used(42).unwrap();
-    assert_eq!(std::fs::metadata(&path).unwrap().len(), 4096);
+    let size = data_size(crate::sys::page_size(), 16, 100).unwrap() as u64;
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
 
     // Another "process" (an independent open file description) holding a shared lock.
     let other = std::fs::File::open(&path).unwrap();
@@ -199,7 +209,7 @@ fn concurrent_writers_and_readers_keep_count_exact() {
     let fb = unsafe { Fb::from_ptr(p) }.unwrap();
     assert_eq!(fb.count(), 4096);
     assert_eq!(fb.find_next_free(0).unwrap_err().errno, libc::ENOSPC);
-    assert_eq!(fb.lock().raw(), 0, "every lock was released");
+    assert!(fb.lock().is_idle(), "every lock was released");
     unsafe { destroy(p).unwrap() };
 }
 
@@ -377,4 +387,121 @@ fn replay_matches_real_dpdk() {
         REAL_DPDK_HASH,
         "the replay differs from real DPDK's answers"
     );
+}
+
+/// Forks a child that sets `RTEMEM_FAULT=<fault>` and runs `op` on `fb`: the fault point
+/// kills it there. Returns once the child is dead (and reaped).
+fn die_inside(fb: Fb, fault: &std::ffi::CStr, op: fn(Fb)) {
+    // SAFETY: the child only sets an environment variable with libc (no Rust env lock), runs
+    // `op`, which dies at the fault point, and _exits if it did not.
+    let child = unsafe { libc::fork() };
+    assert!(child >= 0);
+    if child == 0 {
+        unsafe { libc::setenv(c"RTEMEM_FAULT".as_ptr(), fault.as_ptr(), 1) };
+        op(fb);
+        unsafe { libc::_exit(3) }; // the fault point did not fire
+    }
+    let mut st = 0;
+    assert_eq!(unsafe { libc::waitpid(child, &mut st, 0) }, child);
+    assert!(
+        libc::WIFSIGNALED(st) && libc::WTERMSIG(st) == libc::SIGKILL,
+        "the child was to die at the fault point (status {st:#x})"
+    );
+}
+
+/// Runs `f` on a thread and fails if it has not finished within 10 s (a hang).
+fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the array's lock hung")
+}
+
+fn shared_array(tag: &str, len: u32) -> (std::path::PathBuf, usize) {
+    let dir = tempdir(tag);
+    let a = Box::leak(zeroed());
+    let p: *mut rte_fbarray = a;
+    unsafe { init(p, tag.as_bytes(), len, 8, &Backing::File(dir.join(tag))).unwrap() };
+    (dir, p as usize)
+}
+
+fn fb_at(p: usize) -> Fb {
+    unsafe { Fb::from_ptr(p as *mut rte_fbarray) }.unwrap()
+}
+
+#[test]
+fn a_writer_killed_between_mask_and_count_is_taken_back_and_repaired() {
+    let (dir, p) = shared_array("killset", 130);
+    let fb = fb_at(p);
+    fb.set_used(3).unwrap();
+    fb.set_used(129).unwrap();
+    die_inside(fb, c"fbarray.set:kill", |fb| {
+        let _ = fb.set_used(77);
+    });
+    // The child flipped bit 77 and died before counting it, holding the write lock.
+    assert!(fb.is_used_unlocked(77).unwrap());
+    assert_eq!(
+        unsafe { (*(p as *const rte_fbarray)).count },
+        2,
+        "count is stale"
+    );
+    assert!(!fb.lock().is_idle(), "the dead writer still holds the lock");
+    // A reader waits for the dead writer, repairs, and answers.
+    assert_eq!(within_10s(move || fb_at(p).count()), 3);
+    assert!(!fb.lock().is_poisoned());
+    assert_eq!(fb.lock().recoveries(), 1);
+    // And so on: the array works and stays consistent.
+    die_inside(fb, c"fbarray.set:kill", |fb| {
+        let _ = fb.set_free(3);
+    });
+    within_10s(move || fb_at(p).set_free(129).unwrap());
+    assert_eq!(fb.count(), 1);
+    assert_eq!(fb.find_next_used(0).unwrap(), 77);
+    assert!(fb.lock().is_idle());
+    unsafe { destroy(p as *mut rte_fbarray).unwrap() };
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_reader_killed_inside_a_search_does_not_block_writers() {
+    let (dir, p) = shared_array("killfind", 64);
+    let fb = fb_at(p);
+    fb.set_used(5).unwrap();
+    die_inside(fb, c"fbarray.find:kill", |fb| {
+        let _ = fb.find_next_free(0);
+    });
+    assert!(
+        !fb.lock().is_idle(),
+        "the dead reader's hold is still counted"
+    );
+    within_10s(move || fb_at(p).set_used(6).unwrap());
+    assert_eq!(fb.lock().recoveries(), 1);
+    assert!(!fb.lock().is_poisoned(), "a reader changes nothing");
+    assert_eq!(fb.count(), 2);
+    unsafe { destroy(p as *mut rte_fbarray).unwrap() };
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn repair_clears_bits_past_the_end_and_recounts() {
+    let mut a = zeroed();
+    let p: *mut rte_fbarray = &mut *a;
+    unsafe { init(p, b"repair", 70, 4, &Backing::Anonymous).unwrap() };
+    let fb = unsafe { Fb::from_ptr(p) }.unwrap();
+    fb.set_used(69).unwrap();
+    // What a dying writer could leave: a stray bit past `len` and a wrong count.
+    let m = fb.mask();
+    unsafe {
+        let w1 = m.words.add(8).cast::<u64>().cast_mut();
+        w1.write_unaligned(w1.read_unaligned() | 1 << 10);
+        (*p).count = 9;
+    }
+    let g = fb.lock().write();
+    fb.repair();
+    drop(g);
+    assert_eq!(fb.count(), 1);
+    assert_eq!(m.word(1), 1 << 5);
+    unsafe { destroy(p).unwrap() };
 }

@@ -15,10 +15,14 @@
 //! taking, release on dropping.
 //!
 //! The lock is not recursive for writers, and a reader that read-locks again while a writer
-//! waits would deadlock, so rtemem never nests it (see `fbarray`'s biggest-run search).
+//! waits would deadlock, so it must never be nested. It cannot name its holder, so a process
+//! that dies holding it hangs everyone: rtemem's own shared locks are [`super::shlock`]'s.
+//! This one is for lock words that C code built from DPDK's inline functions shares (the
+//! fbarray struct's word is only zeroed at init). Rust code holds it through guards.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use super::guard::{RawRwLock, ReadGuard, WriteGuard};
 use crate::abi::rte_rwlock_t;
 
 /// A writer is waiting (`RTE_RWLOCK_WAIT`).
@@ -122,18 +126,14 @@ impl<'a> RwLock<'a> {
         self.cnt.fetch_sub(RWLOCK_WRITE, Ordering::Release);
     }
 
-    /// Runs `f` under the read lock.
-    pub fn read<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.read_lock();
-        let _g = Unlock(self, false);
-        f()
+    /// Holds the read lock until the guard drops (also when a panic unwinds).
+    pub fn read(&self) -> ReadGuard<'_, RwLock<'a>> {
+        ReadGuard::new(self)
     }
 
-    /// Runs `f` under the write lock.
-    pub fn write<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.write_lock();
-        let _g = Unlock(self, true);
-        f()
+    /// Holds the write lock until the guard drops (also when a panic unwinds).
+    pub fn write(&self) -> WriteGuard<'_, RwLock<'a>> {
+        WriteGuard::new(self)
     }
 
     /// The raw lock word (for tests and dumps).
@@ -142,16 +142,25 @@ impl<'a> RwLock<'a> {
     }
 }
 
-/// Drops the lock even if the closure panics (the FFI boundary catches the panic).
-struct Unlock<'l, 'a>(&'l RwLock<'a>, bool);
+// SAFETY: DPDK's protocol (module doc): WRITE excludes readers and other writers, readers
+// exclude WRITE. (Nothing here survives a dead holder: this word cannot name one.)
+unsafe impl RawRwLock for RwLock<'_> {
+    type Shared = ();
 
-impl Drop for Unlock<'_, '_> {
-    fn drop(&mut self) {
-        if self.1 {
-            self.0.write_unlock();
-        } else {
-            self.0.read_unlock();
-        }
+    fn lock_shared(&self) {
+        self.read_lock()
+    }
+
+    unsafe fn unlock_shared(&self, _: ()) {
+        self.read_unlock()
+    }
+
+    fn lock_exclusive(&self) {
+        self.write_lock()
+    }
+
+    unsafe fn unlock_exclusive(&self) {
+        self.write_unlock()
     }
 }
 
@@ -218,14 +227,14 @@ mod tests {
                     let lk = unsafe { RwLock::from_ptr(shared.0.get()) };
                     for i in 0..2000 {
                         if i % 3 == 0 {
-                            lk.write(|| {
-                                // A non-atomic read-modify-write made safe only by the lock.
-                                let v = counter.load(Ordering::Relaxed);
-                                std::hint::spin_loop();
-                                counter.store(v + 1, Ordering::Relaxed);
-                            });
+                            let _g = lk.write();
+                            // A non-atomic read-modify-write made safe only by the lock.
+                            let v = counter.load(Ordering::Relaxed);
+                            std::hint::spin_loop();
+                            counter.store(v + 1, Ordering::Relaxed);
                         } else {
-                            lk.read(|| counter.load(Ordering::Relaxed));
+                            let _g = lk.read();
+                            counter.load(Ordering::Relaxed);
                         }
                     }
                 })

@@ -1,9 +1,17 @@
 //! CPU facts and timing: the instruction sets DPDK's x86-64 build needs, the time-stamp
 //! counter's frequency (DPDK's `rte_get_tsc_hz`) and busy-wait delays, and the SIMD width
-//! setting (`rte_vect_*_max_simd_bitwidth`).
+//! setting (`rte_vect_*_max_simd_bitwidth`); in submodules the feature flags ([`flags`]), the
+//! hypervisor ([`hypervisor`]), the power intrinsics ([`power`]) and the exported timer
+//! variables ([`timer`]).
 //!
-//! Process-wide state: the measured TSC frequency (computed once) and the SIMD bitwidth (an
-//! atomic). Nothing here needs `rte_eal_init`.
+//! Process-wide state: the measured TSC frequency (computed once), the SIMD bitwidth (an
+//! atomic), and the exported bytes and words DPDK's inline code reads (`rte_rtm_supported`,
+//! `eal_timer_source`, `rte_cycles_vmware_tsc_map`). Nothing here needs `rte_eal_init`.
+
+pub mod flags;
+pub mod hypervisor;
+pub mod power;
+pub mod timer;
 
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::OnceLock;
