@@ -37,7 +37,7 @@ pub(crate) enum Mode {
     Debug,
     /// The ERR line, `rte_errno` untouched: bad input that DPDK reports by the return value
     /// alone (the `rte_thread_*` calls' positive errno, `rte_eal_alarm_set`'s -EINVAL, the
-    /// interrupt calls' -1).
+    /// interrupt calls' -1, `rte_devargs_parse`).
     LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
@@ -269,7 +269,11 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
 }
 
 pub mod alarm;
+pub mod bus;
+pub mod class;
 pub mod cpuflags;
+pub mod dev;
+pub mod devargs;
 pub mod eal;
 pub mod epoll;
 pub mod errno;
