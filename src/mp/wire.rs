@@ -229,6 +229,7 @@ pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::send_dgram as send;
     use std::time::Duration;
 
     #[test]
