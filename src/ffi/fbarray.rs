@@ -21,16 +21,8 @@ unsafe fn name_bytes(p: *const c_char) -> Result<Vec<u8>> {
     if p.is_null() {
         return Err(err!(libc::EINVAL, "name is NULL"));
     }
-    let mut out = Vec::with_capacity(RTE_FBARRAY_NAME_LEN);
-    for i in 0..RTE_FBARRAY_NAME_LEN {
-        // SAFETY: the caller guarantees the bytes up to the NUL (or 64 bytes) are readable.
-        let b = unsafe { *p.add(i) } as u8;
-        if b == 0 {
-            break;
-        }
-        out.push(b);
-    }
-    Ok(out)
+    // SAFETY: the caller guarantees the bytes up to the NUL (or 64 bytes) are readable.
+    Ok(unsafe { crate::ffi::c_bytes_upto(p, RTE_FBARRAY_NAME_LEN) })
 }
 
 fn non_null(arr: *mut rte_fbarray) -> Result<*mut rte_fbarray> {
