@@ -64,50 +64,26 @@ pub fn stream() -> *mut libc::FILE {
 mod tests {
     use super::*;
 
+    /// `vlog` with a NULL format and `va_list`.
+    fn vlog_null(level: u32, logtype: u32) -> Result<i32> {
+        // SAFETY: NULL is a valid `format` (refused when read); the NULL va_list is never read,
+        // since nothing is formatted without a format.
+        unsafe { vlog(level, logtype, std::ptr::null(), std::ptr::null_mut()) }
+    }
+
     #[test]
     fn filtered_or_unknown_messages_are_not_formatted() {
+        use super::super::{RTE_LOG_DEBUG, RTE_LOG_EMERG, RTE_LOG_INFO};
         let _g = super::super::TEST_LOCK
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        // An unknown type answers -1 and a filtered level 0, before the (NULL) format is read.
+        // An unknown type answers -1 and a filtered level 0, before the format is looked at.
         let unknown = u32::try_from(registry().len()).unwrap() + 1000;
-        // SAFETY: NULL format and va_list are never read on these paths.
-        assert_eq!(
-            unsafe {
-                vlog(
-                    super::super::RTE_LOG_INFO,
-                    unknown,
-                    std::ptr::null(),
-                    std::ptr::null_mut(),
-                )
-            }
-            .unwrap(),
-            -1
-        );
-        // SAFETY: as above.
-        assert_eq!(
-            unsafe {
-                vlog(
-                    super::super::RTE_LOG_DEBUG + 1,
-                    0,
-                    std::ptr::null(),
-                    std::ptr::null_mut(),
-                )
-            }
-            .unwrap(),
-            0
-        );
+        assert_eq!(vlog_null(RTE_LOG_INFO, unknown).unwrap(), -1);
+        assert_eq!(vlog_null(RTE_LOG_DEBUG + 1, 0).unwrap(), 0);
         // A message that passes the filters needs its format.
-        // SAFETY: as above.
-        let e = unsafe {
-            vlog(
-                super::super::RTE_LOG_EMERG,
-                0,
-                std::ptr::null(),
-                std::ptr::null_mut(),
-            )
-        };
-        assert_eq!(e.unwrap_err().errno, libc::EINVAL);
+        let e = vlog_null(RTE_LOG_EMERG, 0).unwrap_err();
+        assert_eq!(e.errno, libc::EINVAL);
     }
 
     #[test]
