@@ -309,3 +309,57 @@ fn memseg_list_plans_follow_dpdk_limits_per_list_and_per_type() {
         "no page size"
     );
 }
+
+#[test]
+fn a_secondary_refuses_a_primary_of_another_layout_version() {
+    in_child(
+        "a_secondary_refuses_a_primary_of_another_layout_version",
+        || {
+            use std::io::Write;
+            use std::os::unix::fs::FileExt;
+            let prefix = format!("rtm-gs-ver-{}", std::process::id());
+            let dir = rtemem::base::runtime::set_up(&prefix, true).unwrap();
+            let path = dir.join("config");
+            // A "primary": the config file, locked as a live primary locks it, published with
+            // rtemem's magic ("RTMC") but a layout version no build has.
+            let mut f = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&path)
+                .unwrap();
+            assert!(rtemem::sys::ofd_try_lock(&f, true).unwrap());
+            let ps = rtemem::sys::page_size();
+            let len = std::mem::size_of::<mcfg::MemConfig>().div_ceil(ps) * ps;
+            f.set_len(len as u64).unwrap();
+            let mut head = Vec::new();
+            head.extend(0x5254_4d43u32.to_ne_bytes());
+            head.extend(0xffff_fff0u32.to_ne_bytes());
+            head.extend((len as u64).to_ne_bytes());
+            head.extend(0x1_0000_0000u64.to_ne_bytes());
+            f.write_all_at(&head, 0).unwrap();
+            f.flush().unwrap();
+
+            let a = [
+                "gs",
+                "-l",
+                "0",
+                "--no-pci",
+                "--no-huge",
+                "--proc-type=secondary",
+                "--file-prefix",
+                &prefix,
+            ]
+            .map(String::from);
+            let cfg = rtemem::options::parse(&a).unwrap().config;
+            let e = mcfg::attach_secondary(&cfg, Duration::from_secs(1)).unwrap_err();
+            assert_eq!(e.errno, libc::EPROTO, "{}", e.msg);
+            assert!(e.msg.contains("layout version 4294967280"), "{}", e.msg);
+            assert!(mcfg::get().is_none(), "nothing was mapped");
+            drop(f);
+            std::fs::remove_file(&path).unwrap();
+            rtemem::base::runtime::remove_if_empty();
+        },
+    );
+}
