@@ -247,6 +247,24 @@ pub(crate) unsafe fn cstr<'a>(p: *const c_char, what: &str) -> Result<&'a str, E
         .map_err(|_| Error::new(libc::EINVAL, format!("{what} is not valid UTF-8")))
 }
 
+/// The bytes of a C string up to its NUL, reading at most `max` bytes (DPDK's `strnlen(p,
+/// max)`: a name field with no NUL in it comes back `max` bytes long).
+///
+/// # Safety
+/// `p` points to a NUL-terminated string or to at least `max` readable bytes.
+pub(crate) unsafe fn c_bytes_upto(p: *const c_char, max: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(max);
+    for i in 0..max {
+        // SAFETY: we stop at the first NUL, within what the caller guarantees readable.
+        let b = unsafe { *p.add(i) } as u8;
+        if b == 0 {
+            break;
+        }
+        out.push(b);
+    }
+    out
+}
+
 /// Turns a C `argv` into owned strings.
 ///
 /// # Safety
