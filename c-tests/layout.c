@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_bus.h>
+#include <rte_class.h>
 #include <rte_common.h>
 #include <rte_config.h>
 #include <rte_cpuflags.h>
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_hypervisor.h>
@@ -67,6 +71,36 @@ int main(void)
 	OFF(struct rte_memseg_list, external);
 	OFF(struct rte_memseg_list, heap);
 	OFF(struct rte_memseg_list, memseg_arr);
+
+	SIZE(struct rte_devargs);
+	OFF(struct rte_devargs, next);
+	OFF(struct rte_devargs, type);
+	OFF(struct rte_devargs, policy);
+	OFF(struct rte_devargs, name);
+	OFF(struct rte_devargs, args);
+	OFF(struct rte_devargs, drv_str);
+	OFF(struct rte_devargs, bus);
+	OFF(struct rte_devargs, cls);
+	OFF(struct rte_devargs, bus_str);
+	OFF(struct rte_devargs, cls_str);
+	OFF(struct rte_devargs, data);
+
+	SIZE(struct rte_dev_iterator);
+	OFF(struct rte_dev_iterator, dev_str);
+	OFF(struct rte_dev_iterator, bus_str);
+	OFF(struct rte_dev_iterator, cls_str);
+	OFF(struct rte_dev_iterator, bus);
+	OFF(struct rte_dev_iterator, cls);
+	OFF(struct rte_dev_iterator, device);
+	OFF(struct rte_dev_iterator, class_device);
+
+	SIZE(struct rte_class);
+	OFF(struct rte_class, name);
+	OFF(struct rte_class, dev_iterate);
+
+	SIZE(struct rte_mem_resource);
+	OFF(struct rte_mem_resource, len);
+	OFF(struct rte_mem_resource, addr);
 
 	SIZE(struct rte_fbarray);
 	OFF(struct rte_fbarray, name);
@@ -190,6 +224,19 @@ int main(void)
 	VAL(RTE_PRIORITY_CLASS);
 	VAL(RTE_PRIORITY_LAST);
 	VAL(MS_PER_S);
+	VAL(RTE_DEV_NAME_MAX_LEN);
+	VAL(RTE_DEVTYPE_ALLOWED);
+	VAL(RTE_DEVTYPE_BLOCKED);
+	VAL(RTE_DEVTYPE_VIRTUAL);
+	VAL(RTE_DEV_ALLOWED);
+	VAL(RTE_DEV_BLOCKED);
+	VAL(RTE_DEV_EVENT_ADD);
+	VAL(RTE_DEV_EVENT_REMOVE);
+	VAL(RTE_DEV_EVENT_MAX);
+	VAL(sizeof(enum rte_devtype));
+	STR(RTE_DEVARGS_KEY_BUS);
+	STR(RTE_DEVARGS_KEY_CLASS);
+	STR(RTE_DEVARGS_KEY_DRIVER);
 	VAL(US_PER_S);
 	VAL(NS_PER_S);
 	SIZE(struct rte_epoll_data);

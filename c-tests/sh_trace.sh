@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Traces that tools read: a program linked to Debian's librte_mempool (c-tests/trace_mempool.c)
-# runs with --trace=lib.mempool --trace=lib.eal.mem --trace=lib.eal.generic.string and
-# --trace-dir, on real DPDK and on rtemem.
+# runs with --trace=lib.mempool --trace=lib.eal.mem --trace=lib.eal.generic.string,
+# --trace=lib.eal.alarm --trace=lib.eal.intr and --trace-dir, on real DPDK and on rtemem.
 #  1. babeltrace2 reads both traces without error and prints librte_mempool's own events
-#     (recorded by DPDK's inline code in our buffers) and the EAL's, with their field values;
+#     (recorded by DPDK's inline code in our buffers) and the EAL's (memory, alarms and
+#     interrupt callbacks), with their field values;
 #  2. the events between the program's markers are the same on both (timestamps and pointer
 #     values aside);
 #  3. the CTF metadata is the same text (clock numbers and UUID aside) for every library both
@@ -30,7 +31,8 @@ fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
 args=(-l 0-1 --no-huge --no-pci --no-telemetry -d librte_mempool_ring.so.23
-	--trace=lib.mempool --trace=lib.eal.mem --trace=lib.eal.generic.string)
+	--trace=lib.mempool --trace=lib.eal.mem --trace=lib.eal.generic.string
+	--trace=lib.eal.alarm --trace=lib.eal.intr)
 
 run() { # impl dir extra-args...
 	local impl=$1 dir=$2; shift 2
@@ -43,9 +45,9 @@ run() { # impl dir extra-args...
 	fi
 }
 
-# Pointers differ between runs; timestamps too.
+# Pointers and descriptor numbers differ between runs; timestamps too.
 norm() {
-	sed -E 's/^\[[^]]*\] \([^)]*\) //; s/\b(ptr|mz|mempool|vaddr|iova|addr|obj_cb|free_cb|opaque|memzone) = 0x[0-9A-Fa-f]+/\1 = PTR/g' "$1"
+	sed -E 's/^\[[^]]*\] \([^)]*\) //; s/\b(ptr|mz|mempool|vaddr|iova|addr|obj_cb|free_cb|opaque|memzone|cb_fn|cb) = 0x[0-9A-Fa-f]+/\1 = PTR/g; s/\bhandle_fd = [0-9]+/handle_fd = FD/g' "$1"
 }
 
 for impl in real ours; do
@@ -67,6 +69,15 @@ for impl in real ours; do
 		'lib\.eal\.mem\.malloc: \{ cpu_id = 0x0, name = "trace_mempool" \}, \{ type = "trace_sh", size = 0x80, align = 0x0, socket = -1, ptr = 0x' \
 		'lib\.eal\.memzone\.reserve: .*name = "trace_sh_mz", len = 0x1000, socket_id = -1, flags = 0x0, align = 0x40, bound = 0x0, mz = 0x' \
 		'lib\.eal\.memzone\.free: .*name = "trace_sh_mz", addr = 0x[0-9A-F]+, rc = 0' \
+		'lib\.eal\.alarm\.set: .*us = 0x989680, cb_fn = 0x[0-9A-F]+, cb_arg = 0x1234, rc = 0 \}' \
+		'lib\.eal\.alarm\.cancel: .*cb_arg = 0x1234, count = 1 \}' \
+		'lib\.eal\.alarm\.cancel: .*cb_arg = 0x1234, count = 0 \}' \
+		'lib\.eal\.intr\.register: .*rc = 0, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 6, .*cb_arg = 0x0 \}' \
+		'lib\.eal\.intr\.register: .*rc = 0, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 7, .*cb_arg = 0x5678 \}' \
+		'lib\.eal\.intr\.enable: .*rc = -1, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 7,' \
+		'lib\.eal\.intr\.disable: .*rc = -1, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 7,' \
+		'lib\.eal\.intr\.unregister: .*rc = 1, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 7, .*cb_arg = 0x5678 \}' \
+		'lib\.eal\.intr\.enable: .*rc = 0, handle_dev_fd = 0, handle_fd = [0-9]+, handle_type = 8,' \
 		'lib\.eal\.generic\.string: .*str = "end"'; do
 		grep -qE "$want" "$tmp/$impl.bt" && ok "$impl: babeltrace2 prints /${want:0:40}.../" ||
 			bad "$impl: babeltrace2 does not print /$want/"

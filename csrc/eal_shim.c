@@ -3,7 +3,7 @@
  *
  *  - Exported thread-local variables that DPDK 22.11's headers read directly
  *    (RTE_PER_LCORE(_rte_errno), RTE_PER_LCORE(_lcore_id), ...).
- *  - Variadic entry points (rte_log, rte_exit, __rte_panic). Each forwards its
+ *  - Variadic entry points (rte_log, rte_exit, __rte_panic, rte_devargs_parsef). Each forwards its
  *    va_list to a Rust function that does the work.
  */
 #include <stdarg.h>
@@ -76,4 +76,19 @@ void __rte_panic(const char *funcname, const char *format, ...)
 
 	va_start(ap, format);
 	rtemem__vpanic(funcname, format, ap);
+}
+
+struct rte_devargs;
+int rtemem__devargs_vparsef(struct rte_devargs *da, const char *format, va_list ap);
+
+__attribute__((format(printf, 2, 3)))
+int rte_devargs_parsef(struct rte_devargs *da, const char *format, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, format);
+	ret = rtemem__devargs_vparsef(da, format, ap);
+	va_end(ap);
+	return ret;
 }

@@ -736,6 +736,339 @@ int rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb_fn, void *cb_arg);
 int rte_eal_alarm_cancel(rte_eal_alarm_callback cb_fn, void *cb_arg);
 
 /**
+ * `rte_bus_name`: the bus's name; NULL for a NULL bus.
+ *
+ * # Safety
+ * `b` is NULL or a bus.
+ */
+const char *rte_bus_name(const struct rte_bus *b);
+
+/**
+ * `rte_bus_register` (INTERNAL): adds a bus; called from bus drivers' constructors, before
+ * `rte_eal_init`. A bus without a name, scan, probe or find_device function (or with plug but
+ * no unplug), or one already registered, is refused with a log line.
+ *
+ * # Safety
+ * `b` is NULL or a bus that stays valid until unregistered.
+ */
+void rte_bus_register(struct rte_bus *b);
+
+/**
+ * `rte_bus_unregister` (INTERNAL).
+ *
+ * # Safety
+ * `b` is NULL or a bus.
+ */
+void rte_bus_unregister(struct rte_bus *b);
+
+/**
+ * `rte_bus_scan`: every bus scans; failures are logged. Returns 0.
+ */
+int rte_bus_scan(void);
+
+/**
+ * `rte_bus_probe`: every bus probes its devices, "vdev" last; failures are logged. Returns 0.
+ */
+int rte_bus_probe(void);
+
+/**
+ * `rte_bus_dump`: one line per bus.
+ *
+ * # Safety
+ * `f` is NULL or an open, writable stream.
+ */
+void rte_bus_dump(FILE *f);
+
+/**
+ * `rte_bus_find`: the first bus after `start` (or from the first) for which `cmp(bus, data)`
+ * is 0; NULL when none. A `start` that is not a registered bus, or a NULL `cmp`, is refused
+ * (EINVAL).
+ *
+ * # Safety
+ * `cmp` is a valid function; `data` is what it expects.
+ */
+struct rte_bus *rte_bus_find(const struct rte_bus *start, rte_bus_cmp_t cmp, const void *data);
+
+/**
+ * `rte_bus_find_by_device`: the bus that knows `dev`; NULL when none.
+ */
+struct rte_bus *rte_bus_find_by_device(const struct rte_device *dev);
+
+/**
+ * `rte_bus_find_by_name`: the first bus with this name; NULL when none.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+struct rte_bus *rte_bus_find_by_name(const char *name);
+
+/**
+ * `rte_class_find`: the first class after `start` (or from the first) for which
+ * `cmp(cls, data)` is 0; NULL when none.
+ *
+ * # Safety
+ * `cmp` is a valid function; `data` is what it expects.
+ */
+struct rte_class *rte_class_find(const struct rte_class *start, rte_class_cmp_t cmp, const void *data);
+
+/**
+ * `rte_class_find_by_name`: NULL when no class has this name.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+struct rte_class *rte_class_find_by_name(const char *name);
+
+/**
+ * `rte_class_register`: called from constructors (`RTE_REGISTER_CLASS`). A NULL or unnamed
+ * class, or one already registered, is refused with a log line.
+ *
+ * # Safety
+ * `cls` is NULL or a class that stays valid until unregistered.
+ */
+void rte_class_register(struct rte_class *cls);
+
+/**
+ * `rte_class_unregister`.
+ *
+ * # Safety
+ * `cls` is NULL or a class.
+ */
+void rte_class_unregister(struct rte_class *cls);
+
+/**
+ * `rte_driver_name`.
+ *
+ * # Safety
+ * `driver` is NULL or a driver.
+ */
+const char *rte_driver_name(const struct rte_driver *driver);
+
+/**
+ * `rte_dev_bus`.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+const struct rte_bus *rte_dev_bus(const struct rte_device *dev);
+
+/**
+ * `rte_dev_bus_info`.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+const char *rte_dev_bus_info(const struct rte_device *dev);
+
+/**
+ * `rte_dev_devargs`.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+const struct rte_devargs *rte_dev_devargs(const struct rte_device *dev);
+
+/**
+ * `rte_dev_driver`: the driver that probed the device, or NULL.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+const struct rte_driver *rte_dev_driver(const struct rte_device *dev);
+
+/**
+ * `rte_dev_name`.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+const char *rte_dev_name(const struct rte_device *dev);
+
+/**
+ * `rte_dev_numa_node`: the device's NUMA node (-1 when unknown, or for a NULL device).
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+int rte_dev_numa_node(const struct rte_device *dev);
+
+/**
+ * `rte_dev_is_probed`: 1 when a driver probed the device.
+ *
+ * # Safety
+ * `dev` is NULL or a device.
+ */
+int rte_dev_is_probed(const struct rte_device *dev);
+
+/**
+ * `rte_dev_iterator_init`: 0, or `-rte_errno` (EINVAL: neither bus nor class named, or a
+ * NULL argument; ENOTSUP: that bus or class cannot iterate; EFAULT: unknown bus or class).
+ * Unlike DPDK, a success returns 0 even when `rte_errno` held an old error.
+ *
+ * # Safety
+ * `it` is NULL or a writable iterator; `s` is NULL or a C string that outlives the iterator.
+ */
+int rte_dev_iterator_init(struct rte_dev_iterator *it, const char *s);
+
+/**
+ * `rte_dev_iterator_next`: the next device, or NULL at the end (`rte_errno` then holds the
+ * caller's old value, or the error that stopped the walk; EINVAL for an iterator that was not
+ * initialised).
+ *
+ * # Safety
+ * `it` is NULL or an iterator set up by `rte_dev_iterator_init` (or by ethdev).
+ */
+struct rte_device *rte_dev_iterator_next(struct rte_dev_iterator *it);
+
+/**
+ * `rte_dev_dma_map`: maps memory for DMA by `dev` through its bus. -1 with `rte_errno`
+ * ENOTSUP (the bus cannot, or `len` is 0) or EINVAL (`addr` is not EAL memory); else the bus's
+ * result.
+ *
+ * # Safety
+ * `dev` is NULL or a live device.
+ */
+int rte_dev_dma_map(struct rte_device *dev, void *addr, uint64_t iova, size_t len);
+
+/**
+ * `rte_dev_dma_unmap`: as `rte_dev_dma_map`, undoing it.
+ *
+ * # Safety
+ * `dev` is NULL or a live device.
+ */
+int rte_dev_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len);
+
+/**
+ * `rte_dev_probe`: probes the device of a device string in every process of the prefix.
+ * 0 or a negative errno; `rte_errno` is left as the drivers leave it.
+ *
+ * # Safety
+ * `devargs` is NULL or a C string.
+ */
+int rte_dev_probe(const char *devargs);
+
+/**
+ * `rte_eal_hotplug_add`: probes "busname:devname,drvargs" in every process of the prefix.
+ *
+ * # Safety
+ * Each argument is NULL or a C string.
+ */
+int rte_eal_hotplug_add(const char *busname, const char *devname, const char *drvargs);
+
+/**
+ * `rte_dev_remove`: removes a probed device in every process of the prefix. -ENOENT when it
+ * is not probed.
+ *
+ * # Safety
+ * `dev` is NULL or a live device.
+ */
+int rte_dev_remove(struct rte_device *dev);
+
+/**
+ * `rte_eal_hotplug_remove`: removes device `devname` of bus `busname` everywhere. -ENOENT
+ * for an unknown bus, -EINVAL for an unknown device.
+ *
+ * # Safety
+ * Each argument is NULL or a C string.
+ */
+int rte_eal_hotplug_remove(const char *busname, const char *devname);
+
+/**
+ * `rte_dev_event_callback_register`: calls `cb_fn` on events of device `device_name` (every
+ * device when NULL). 0, -EINVAL (no function), -EEXIST (already registered).
+ *
+ * # Safety
+ * `device_name` is NULL or a C string; `cb_fn` is NULL or a valid function.
+ */
+int rte_dev_event_callback_register(const char *device_name, rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * `rte_dev_event_callback_unregister`: removes matching callbacks (`cb_arg` `(void *)-1`:
+ * any argument; `device_name` NULL: any device). How many, or -ENOENT, -EAGAIN (one is
+ * running), -EINVAL.
+ *
+ * # Safety
+ * `device_name` is NULL or a C string.
+ */
+int rte_dev_event_callback_unregister(const char *device_name, rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * `rte_dev_event_monitor_start`: watches the kernel's device uevents (reference-counted).
+ */
+int rte_dev_event_monitor_start(void);
+
+/**
+ * `rte_dev_event_monitor_stop`.
+ */
+int rte_dev_event_monitor_stop(void);
+
+/**
+ * `rte_dev_hotplug_handle_enable`: SIGBUS on device memory is offered to the buses, and
+ * uevent removals to their hot-unplug handlers.
+ */
+int rte_dev_hotplug_handle_enable(void);
+
+/**
+ * `rte_dev_hotplug_handle_disable`: puts the previous SIGBUS handler back.
+ */
+int rte_dev_hotplug_handle_disable(void);
+
+/**
+ * `rte_devargs_parse`: fills `*da` from a device string in the layered or the legacy syntax.
+ * 0, or -EINVAL (NULL argument, name too long), -EFAULT (no bus takes the device), -ENOMEM.
+ * `rte_errno` is set only when the layered syntax fails, as DPDK does.
+ *
+ * # Safety
+ * `da` is NULL or points to a writable devargs; `dev` is NULL or a C string.
+ */
+int rte_devargs_parse(struct rte_devargs *da, const char *dev);
+
+/**
+ * `rte_devargs_reset`: frees `da->data` (NULL-safe).
+ *
+ * # Safety
+ * `da` is NULL or a devargs whose `data` is NULL or from libc's allocator.
+ */
+void rte_devargs_reset(struct rte_devargs *da);
+
+/**
+ * `rte_devargs_insert`: lists `*da`, or merges it into the listed devargs of the same device
+ * (then `*da` is freed and replaced by the listed one). 0, or -1 when `*da` is NULL or has no
+ * bus.
+ *
+ * # Safety
+ * `da` is NULL or points to a pointer that is NULL or a libc-allocated devargs.
+ */
+int rte_devargs_insert(struct rte_devargs **da);
+
+/**
+ * `rte_devargs_remove`: unlinks and frees the listed devargs of the same device as `devargs`.
+ * 0 removed, 1 none listed, -1 NULL or no bus.
+ *
+ * # Safety
+ * `devargs` is NULL or a readable devargs.
+ */
+int rte_devargs_remove(struct rte_devargs *devargs);
+
+/**
+ * `rte_devargs_dump`: "User device list:" and one line per listed devargs.
+ *
+ * # Safety
+ * `f` is NULL or an open, writable stream.
+ */
+void rte_devargs_dump(FILE *f);
+
+/**
+ * `rte_devargs_next`: the next listed devargs after `start` (or the first) on the bus named
+ * `busname` (any bus when NULL); NULL at the end. A `start` that is not listed ends the walk
+ * with a log line.
+ *
+ * # Safety
+ * `busname` is NULL or a C string.
+ */
+struct rte_devargs *rte_devargs_next(const char *busname, const struct rte_devargs *start);
+
+/**
  * Initialises the EAL from the command line. Returns the number of arguments consumed
  * (the `--` included), or -1 with `rte_errno` set. Reorders `argv` as GNU getopt does and
  * writes the program name at `argv[consumed]`, so `argv + consumed` is the application's argv.
@@ -761,7 +1094,8 @@ const char *rte_eal_get_runtime_dir(void);
 int rte_eal_has_hugepages(void);
 
 /**
- * Always 0: rtemem has no PCI bus.
+ * 1 unless `--no-pci` was given: whether a PCI bus driver (Debian's `librte_bus_pci`) may
+ * scan. (The PCI bus only looks at kernel-bound devices; it maps nothing without VFIO/UIO.)
  */
 int rte_eal_has_pci(void);
 

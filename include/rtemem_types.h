@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sched.h>
 
+#include <rtemem_dev_types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -89,7 +89,7 @@ my @LAYERS = (
     'trace',        # 13  trace init, CTF metadata, rte_trace_save
     'telemetry',    # 14  (reserved)
     'service',      # 15  (reserved)
-    'dev',          # 16  (reserved) buses, devices, drivers
+    'dev',          # 16  buses, devices, drivers, classes, devargs, hotplug
     'init',         # 17  rte_eal_init / rte_eal_cleanup: wires the layers
     'ffi',          # 18  extern "C" shims only
 );

@@ -46,11 +46,15 @@ struct Progress {
     intr: bool,
     lcores: bool,
     memory: bool,
+    hotplug: bool,
     services: bool,
 }
 
 impl Progress {
     fn rollback(&self) {
+        if self.hotplug {
+            crate::dev::hotplug::cleanup();
+        }
         // Our own shared lock on the hugetlbfs directories would block the sweep below.
         HUGE_DIR_LOCKS
             .lock()
@@ -165,6 +169,8 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     // trace buffers and emit lib.eal.thread.lcore.ready).
     crate::trace::init(cfg)?;
     progress.trace = true;
+    // DPDK step 9, eal_option_device_parse: -a/-b/--vdev into the devargs list (WP3).
+    crate::dev::devargs::add_from_options(&cfg.devices)?;
     let shared_files = !(cfg.no_shconf || cfg.in_memory);
     runtime::set_up(&cfg.file_prefix, shared_files)?;
 
@@ -195,6 +201,10 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     // process attaches must get an answer at once, and the attach scan covers what it changed).
     crate::mem::memsync::register(&crate::mp::memsync::MP_PEER_SYNC);
     crate::mp::memsync::register_actions()?;
+    // DPDK steps "rte_bus_scan" and "rte_bus_get_iommu_class": after IPC (a secondary's vdev
+    // bus asks its primary for devices), before the IOVA mode is chosen (WP3).
+    crate::dev::bus::scan_all();
+    let bus_iova = crate::dev::bus::iommu_class();
 
     let hugepages = if cfg.no_huge {
         Vec::new()
@@ -205,7 +215,7 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     lcore::init(cfg)?;
     progress.lcores = true;
 
-    let iova_mode = choose_iova_mode(cfg);
+    let iova_mode = choose_iova_mode(cfg, bus_iova)?;
     let sockets: Vec<i32> = lcore::sockets().into_iter().map(|s| s as i32).collect();
     let sockets = if sockets.is_empty() { vec![0] } else { sockets };
     // DPDK step 18, rte_eal_vfio_setup: probe VFIO (a secondary gets the default container
@@ -252,23 +262,28 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         )?;
     }
 
+    // DPDK step 20, eal_mp_dev_hotplug_init: after memory (WP3).
+    crate::dev::hotplug::init(proc_type != ProcType::Secondary)?;
+    progress.hotplug = true;
     // DPDK step 22, rte_eal_timer_init: the timer functions read the TSC from here on (WP1).
     crate::base::cpu::timer::init();
     // DPDK step 25, rte_service_init: the -s/-S lcores become service lcores (after the lcore
     // threads are up, before the bus probe, so that vdevs can register services there).
     crate::service::init(cfg)?;
     progress.services = true;
-    // DPDK step 27, vfio_mp_sync_setup: a primary with VFIO answers its secondaries.
-    crate::dev::vfio::mp_sync_setup(proc_type != ProcType::Secondary)?;
-    // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
-    // services registered so far to them.
-    crate::service::start_with_defaults()?;
 
     config::set_state(EalState {
         proc_type,
         iova_mode,
         hugepages,
     });
+    // DPDK step 26, rte_bus_probe (vdev last); drivers read the IOVA mode set above (WP3).
+    crate::dev::bus::probe_all();
+    // DPDK step 27, vfio_mp_sync_setup: a primary with VFIO answers its secondaries.
+    crate::dev::vfio::mp_sync_setup(proc_type != ProcType::Secondary)?;
+    // DPDK step 28, rte_service_start_with_defaults: start the service lcores and map the
+    // services registered so far (the probed devices' too) to them.
+    crate::service::start_with_defaults()?;
     Ok(InitOutcome {
         consumed: parsed.consumed,
         order: parsed.final_order(),
@@ -398,13 +413,25 @@ fn run_usage_hook(prgname: &str) {
     }
 }
 
-fn choose_iova_mode(cfg: &EalConfig) -> IovaMode {
-    match cfg.iova_mode {
-        IovaMode::Dc if cfg.no_huge => IovaMode::Va,
-        IovaMode::Dc if crate::sys::phys_addrs_available() => IovaMode::Pa,
+/// The buses' IOVA class (`RTE_IOVA_*`) decides when `--iova-mode` is not given and the buses
+/// agree on one; PA chosen that way needs physical addresses, as in DPDK.
+fn choose_iova_mode(cfg: &EalConfig, bus_iova: i32) -> Result<IovaMode> {
+    let phys = !cfg.no_huge && crate::sys::phys_addrs_available();
+    Ok(match cfg.iova_mode {
+        IovaMode::Dc if bus_iova == crate::abi::RTE_IOVA_VA => IovaMode::Va,
+        IovaMode::Dc if bus_iova == crate::abi::RTE_IOVA_PA => {
+            if !phys {
+                return Err(err!(
+                    libc::EINVAL,
+                    "Cannot use IOVA as 'PA' since physical addresses are not available (a bus's devices need PA)"
+                ));
+            }
+            IovaMode::Pa
+        }
+        IovaMode::Dc if phys => IovaMode::Pa,
         IovaMode::Dc => IovaMode::Va,
         m => m,
-    }
+    })
 }
 
 /// Runs `rte_eal_cleanup`: at most once per process.
@@ -416,6 +443,8 @@ pub fn cleanup() -> Result<()> {
     if config::initialized() {
         // DPDK's first cleanup step: stop the service lcores.
         crate::service::finalize();
+        // DPDK cleanup step 2, eal_bus_cleanup (WP3).
+        crate::dev::bus::cleanup_all();
         let primary = mcfg::attached_as_primary().unwrap_or(false);
         // DPDK cleanup step 3, vfio_mp_sync_cleanup.
         crate::dev::vfio::mp_sync_cleanup(primary);
@@ -428,6 +457,8 @@ pub fn cleanup() -> Result<()> {
             eal_log!(log::RTE_LOG_ERR, "rte_trace_save(): {}", e.msg);
         }
         crate::trace::fini();
+        // DPDK cleanup step 8, eal_mp_dev_hotplug_cleanup (WP3).
+        crate::dev::hotplug::cleanup();
         lcore::cleanup();
         crate::memzone::cleanup(primary);
         crate::malloc::cleanup();

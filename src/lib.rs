@@ -22,7 +22,7 @@
 //! | [`trace`] | trace init and teardown, the CTF metadata, `rte_trace_save`, `rte_trace_dump` |
 //! | (telemetry) | reserved |
 //! | [`service`] | services and service lcores |
-//! | [`dev`] | buses and devices: VFIO |
+//! | [`dev`] | buses, devices, classes, devargs, hotplug, device events, VFIO |
 //! | [`init`] | `rte_eal_init` / `rte_eal_cleanup`: wires the layers |
 //! | [`ffi`] | the `extern "C"` shims, and nothing else |
 //!

@@ -7,6 +7,7 @@
 //! [`shared`] holds rtemem's own shared layouts: the areas of the shared config that layers
 //! above it own.
 
+pub mod dev;
 pub mod intr;
 pub mod service;
 pub mod shared;

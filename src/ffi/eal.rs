@@ -48,7 +48,10 @@ pub extern "C" fn rte_eal_process_type() -> c_int {
     ffi_boundary!(Log, "rte_eal_process_type", fail = 0, {
         Ok(match config::state().map(|s| s.proc_type) {
             Some(ProcType::Secondary) => 1,
-            _ => 0,
+            Some(_) => 0,
+            // During init (bus scans ask, e.g. the vdev bus of a secondary): what the shared
+            // config attach decided.
+            None => c_int::from(crate::base::mcfg::attached_as_primary() == Some(false)),
         })
     })
 }
@@ -84,10 +87,13 @@ pub extern "C" fn rte_eal_has_hugepages() -> c_int {
     })
 }
 
-/// Always 0: rtemem has no PCI bus.
+/// 1 unless `--no-pci` was given: whether a PCI bus driver (Debian's `librte_bus_pci`) may
+/// scan. (The PCI bus only looks at kernel-bound devices; it maps nothing without VFIO/UIO.)
 #[no_mangle]
 pub extern "C" fn rte_eal_has_pci() -> c_int {
-    0
+    ffi_boundary!(Log, "rte_eal_has_pci", fail = 0, {
+        Ok(config::get().map(|c| !c.no_pci as c_int).unwrap_or(1))
+    })
 }
 
 /// 1 when a primary process holds `config_file_path` (or, for NULL, this prefix's config).

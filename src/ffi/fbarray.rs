@@ -9,7 +9,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use crate::abi::{rte_fbarray, RTE_FBARRAY_NAME_LEN};
 use crate::err;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::Mode;
 use crate::mem::fbarray::{self, Backing, Fb, Search};
 
@@ -21,16 +21,8 @@ unsafe fn name_bytes(p: *const c_char) -> Result<Vec<u8>> {
     if p.is_null() {
         return Err(err!(libc::EINVAL, "name is NULL"));
     }
-    let mut out = Vec::with_capacity(RTE_FBARRAY_NAME_LEN);
-    for i in 0..RTE_FBARRAY_NAME_LEN {
-        // SAFETY: the caller guarantees the bytes up to the NUL (or 64 bytes) are readable.
-        let b = unsafe { *p.add(i) } as u8;
-        if b == 0 {
-            break;
-        }
-        out.push(b);
-    }
-    Ok(out)
+    // SAFETY: the caller guarantees the bytes up to the NUL (or 64 bytes) are readable.
+    Ok(unsafe { crate::ffi::c_bytes_upto(p, RTE_FBARRAY_NAME_LEN) })
 }
 
 fn non_null(arr: *mut rte_fbarray) -> Result<*mut rte_fbarray> {
@@ -178,19 +170,18 @@ pub unsafe extern "C" fn rte_fbarray_is_used(arr: *mut rte_fbarray, idx: c_uint)
     })
 }
 
-/// Runs a search for an exported function: misses set `rte_errno` silently, argument errors
-/// are logged.
+/// Runs one of DPDK's searches for the exported function `func`: a miss sets `rte_errno`
+/// silently (as DPDK: callers probe with searches), bad arguments are logged.
 ///
 /// # Safety
 /// `arr` is NULL or an array mapped in this process.
 unsafe fn search(
     func: &str,
     arr: *mut rte_fbarray,
-    what: Search,
     start: c_uint,
+    what: Search,
     used: bool,
 ) -> c_int {
-    // A miss sets rte_errno silently (as DPDK); bad arguments are logged.
     let mode = Mode::Per(|e| {
         if e.errno == libc::EINVAL {
             Mode::Log
@@ -200,20 +191,27 @@ unsafe fn search(
     });
     ffi_boundary!(mode, func, {
         // SAFETY: caller guarantee.
-        let fb = unsafe { Fb::from_ptr(arr) }.ok_or_else(|| err!(libc::EINVAL, "arr is NULL"))?;
-        match fb.search_raw(what, start, used) {
-            (Ok(v), clears) => {
-                if clears {
-                    // DPDK's biggest-run search leaves rte_errno at 0 (see fbarray::query).
-                    crate::base::errno::set(0);
-                }
-                Ok(v)
-            }
-            (Err(libc::EINVAL), _) => Err(fb.search_error(libc::EINVAL, what, start, used)),
-            (Err(e), _) => Err(Error::new(e, "not found")),
-        }
+        unsafe { handle(arr) }?
+            .search_as_dpdk(what, start, used)
+            .map(|i| i as c_int)
     })
 }
+
+// The sixteen searches, by direction and kind (the shims below name them as DPDK does).
+const NEXT: Search = Search::Find { next: true };
+const PREV: Search = Search::Find { next: false };
+const CONTIG: Search = Search::Contig { next: true };
+const REV_CONTIG: Search = Search::Contig { next: false };
+const BIGGEST: Search = Search::Biggest { rev: false };
+const REV_BIGGEST: Search = Search::Biggest { rev: true };
+const fn next_n(n: u32) -> Search {
+    Search::FindN { next: true, n }
+}
+const fn prev_n(n: u32) -> Search {
+    Search::FindN { next: false, n }
+}
+const FREE: bool = false;
+const USED: bool = true;
 
 /// First free index at or after `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
 ///
@@ -222,15 +220,7 @@ unsafe fn search(
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_next_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_next_free",
-            arr,
-            Search::Find { next: true },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_next_free", arr, start, NEXT, FREE) }
 }
 
 /// First used index at or after `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
@@ -240,15 +230,7 @@ pub unsafe extern "C" fn rte_fbarray_find_next_free(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_next_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_next_used",
-            arr,
-            Search::Find { next: true },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_next_used", arr, start, NEXT, USED) }
 }
 
 /// Last free index at or before `start`; -1 with `rte_errno` ENOSPC (none) or EINVAL.
@@ -258,15 +240,7 @@ pub unsafe extern "C" fn rte_fbarray_find_next_used(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_prev_free(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_prev_free",
-            arr,
-            Search::Find { next: false },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_prev_free", arr, start, PREV, FREE) }
 }
 
 /// Last used index at or before `start`; -1 with `rte_errno` ENOENT (none) or EINVAL.
@@ -276,15 +250,7 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_free(arr: *mut rte_fbarray, start
 #[no_mangle]
 pub unsafe extern "C" fn rte_fbarray_find_prev_used(arr: *mut rte_fbarray, start: c_uint) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_prev_used",
-            arr,
-            Search::Find { next: false },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_prev_used", arr, start, PREV, USED) }
 }
 
 /// Start of the first run of `n` free entries at or after `start`; -1 with ENOSPC/EINVAL.
@@ -299,15 +265,7 @@ pub unsafe extern "C" fn rte_fbarray_find_next_n_free(
     n: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_next_n_free",
-            arr,
-            Search::FindN { next: true, n },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_next_n_free", arr, start, next_n(n), FREE) }
 }
 
 /// Start of the first run of `n` used entries at or after `start`; -1 with ENOENT/EINVAL.
@@ -321,15 +279,7 @@ pub unsafe extern "C" fn rte_fbarray_find_next_n_used(
     n: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_next_n_used",
-            arr,
-            Search::FindN { next: true, n },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_next_n_used", arr, start, next_n(n), USED) }
 }
 
 /// Start of the last run of `n` free entries ending at or before `start`; -1 with
@@ -344,15 +294,7 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_n_free(
     n: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_prev_n_free",
-            arr,
-            Search::FindN { next: false, n },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_prev_n_free", arr, start, prev_n(n), FREE) }
 }
 
 /// Start of the last run of `n` used entries ending at or before `start`; -1 with
@@ -367,15 +309,7 @@ pub unsafe extern "C" fn rte_fbarray_find_prev_n_used(
     n: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_prev_n_used",
-            arr,
-            Search::FindN { next: false, n },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_prev_n_used", arr, start, prev_n(n), USED) }
 }
 
 /// Number of free entries from `start` upwards (0 if `start` is used); -1 with EINVAL.
@@ -388,15 +322,7 @@ pub unsafe extern "C" fn rte_fbarray_find_contig_free(
     start: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_contig_free",
-            arr,
-            Search::Contig { next: true },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_contig_free", arr, start, CONTIG, FREE) }
 }
 
 /// Number of used entries from `start` upwards (0 if `start` is free); -1 with EINVAL.
@@ -409,15 +335,7 @@ pub unsafe extern "C" fn rte_fbarray_find_contig_used(
     start: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_contig_used",
-            arr,
-            Search::Contig { next: true },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_contig_used", arr, start, CONTIG, USED) }
 }
 
 /// Number of free entries from `start` downwards; -1 with EINVAL.
@@ -434,9 +352,9 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_contig_free(
         search(
             "rte_fbarray_find_rev_contig_free",
             arr,
-            Search::Contig { next: false },
             start,
-            false,
+            REV_CONTIG,
+            FREE,
         )
     }
 }
@@ -455,9 +373,9 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_contig_used(
         search(
             "rte_fbarray_find_rev_contig_used",
             arr,
-            Search::Contig { next: false },
             start,
-            true,
+            REV_CONTIG,
+            USED,
         )
     }
 }
@@ -472,15 +390,7 @@ pub unsafe extern "C" fn rte_fbarray_find_biggest_free(
     start: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_biggest_free",
-            arr,
-            Search::Biggest { rev: false },
-            start,
-            false,
-        )
-    }
+    unsafe { search("rte_fbarray_find_biggest_free", arr, start, BIGGEST, FREE) }
 }
 
 /// Start of the longest used run at or after `start`; -1 with ENOENT/EINVAL.
@@ -493,15 +403,7 @@ pub unsafe extern "C" fn rte_fbarray_find_biggest_used(
     start: c_uint,
 ) -> c_int {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        search(
-            "rte_fbarray_find_biggest_used",
-            arr,
-            Search::Biggest { rev: false },
-            start,
-            true,
-        )
-    }
+    unsafe { search("rte_fbarray_find_biggest_used", arr, start, BIGGEST, USED) }
 }
 
 /// Start of the longest free run at or before `start`; -1 with ENOSPC/EINVAL.
@@ -518,9 +420,9 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_free(
         search(
             "rte_fbarray_find_rev_biggest_free",
             arr,
-            Search::Biggest { rev: true },
             start,
-            false,
+            REV_BIGGEST,
+            FREE,
         )
     }
 }
@@ -539,9 +441,9 @@ pub unsafe extern "C" fn rte_fbarray_find_rev_biggest_used(
         search(
             "rte_fbarray_find_rev_biggest_used",
             arr,
-            Search::Biggest { rev: true },
             start,
-            true,
+            REV_BIGGEST,
+            USED,
         )
     }
 }
@@ -560,14 +462,7 @@ pub unsafe extern "C" fn rte_fbarray_dump_metadata(arr: *mut rte_fbarray, f: *mu
         }
         let arr = non_null(arr)?;
         // SAFETY: caller guarantee.
-        if let Err(e) = unsafe { fbarray::validate_struct(arr) } {
-            crate::base::errno::set(e.errno);
-        }
-        // SAFETY: caller guarantee (non-NULL).
-        let text = unsafe { handle(arr) }?.dump();
-        if text.contains('\0') {
-            return Err(err!(libc::EINVAL, "array name holds a NUL"));
-        }
+        let text = unsafe { fbarray::dump_metadata(arr) }?;
         // SAFETY: `f` is an open stream (caller guarantee).
         unsafe { crate::sys::fwrite(f, text.as_bytes()) };
         Ok(())

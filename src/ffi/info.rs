@@ -30,43 +30,6 @@ fn need_init() -> Result<()> {
     Ok(())
 }
 
-/// The pids of the processes that hold an open descriptor on `target`, found under
-/// `proc_root` (normally `/proc`), ascending. Entries that vanish or cannot be read are skipped.
-/// Files are compared by device and inode, so paths through symlinks (`/var/run` -> `/run`)
-/// still match.
-pub(crate) fn holders_of(proc_root: &Path, target: &Path) -> Vec<i32> {
-    use std::os::unix::fs::MetadataExt;
-    let mut pids = Vec::new();
-    let Ok(want) = std::fs::metadata(target).map(|m| (m.dev(), m.ino())) else {
-        return pids;
-    };
-    let Ok(dir) = std::fs::read_dir(proc_root) else {
-        return pids;
-    };
-    for ent in dir.flatten() {
-        let Some(pid) = ent
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-            .filter(|&p| p > 0)
-        else {
-            continue;
-        };
-        let Ok(fds) = std::fs::read_dir(ent.path().join("fd")) else {
-            continue;
-        };
-        if fds
-            .flatten()
-            // metadata() follows the fd link to the open file (stat, no open: never blocks).
-            .any(|fd| std::fs::metadata(fd.path()).is_ok_and(|m| (m.dev(), m.ino()) == want))
-        {
-            pids.push(pid);
-        }
-    }
-    pids.sort_unstable();
-    pids
-}
-
 /// Copies `vals` into `out[..max]`; returns how many there are in all (may exceed `max`).
 ///
 /// # Safety
@@ -119,7 +82,7 @@ pub unsafe extern "C" fn rtemem_info_processes(pids: *mut c_int, max: c_uint) ->
                     "this process has no shared config file (--in-memory or --no-shconf)",
                 )
             })?;
-        let found = holders_of(Path::new("/proc"), &path);
+        let found = crate::sys::holders_of(Path::new("/proc"), &path);
         // SAFETY: forwarded caller guarantee on pids/max.
         unsafe { fill(&found, pids, max) }
     })
@@ -189,32 +152,6 @@ fn copy_name(s: &str, out: *mut c_char, len: usize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn holders_of_finds_this_process_holding_a_file() {
-        let dir = std::env::temp_dir().join(format!("rtemem-info-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("config");
-        let f = std::fs::File::create(&path).unwrap();
-        let me = std::process::id() as i32;
-        assert!(holders_of(Path::new("/proc"), &path).contains(&me));
-        drop(f);
-        assert!(!holders_of(Path::new("/proc"), &path).contains(&me));
-        // Through a symlinked directory, as /var/run -> /run.
-        let f = std::fs::File::open(&path).unwrap();
-        let link = dir.with_extension("link");
-        let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(&dir, &link).unwrap();
-        assert!(holders_of(Path::new("/proc"), &link.join("config")).contains(&me));
-        drop(f);
-        std::fs::remove_file(&link).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn holders_of_a_missing_proc_root_is_empty() {
-        assert!(holders_of(Path::new("/nonexistent-proc"), Path::new("/x")).is_empty());
-    }
 
     #[test]
     fn fill_reports_the_total_and_writes_at_most_max() {

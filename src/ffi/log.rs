@@ -2,8 +2,9 @@
 //!
 //! The variadic `rte_log`, `rte_exit` and `__rte_panic` live in `csrc/eal_shim.c` and forward
 //! their `va_list` here. On x86-64 a `va_list` parameter is a pointer to the caller's
-//! `__va_list_tag`, so it crosses as `*mut c_void` and is handed, untouched, to libc's
-//! `vfprintf`/`vasprintf`, each consuming it once.
+//! `__va_list_tag`, so it crosses as `*mut c_void` and is handed, untouched, to
+//! [`log::vlog`]/[`log::vformat`], which consume it once. The level filter and the choice of
+//! output live there, in `base::log`; these shims only check pointers and convert.
 //!
 //! Failure values and `rte_errno` follow DPDK 22.11 exactly: the level/type setters return -1
 //! and leave `rte_errno` alone (DPDK does not set it); NULL strings, which crash DPDK, return
@@ -14,30 +15,6 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 
 use crate::base::log::{self, registry};
 use crate::error::Error;
-
-/// Formats a printf-style message with its `va_list` into raw bytes (empty on NULL `fmt` or a
-/// formatting error).
-///
-/// # Safety
-/// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
-pub(crate) unsafe fn vformat_bytes(fmt: *const c_char, ap: *mut c_void) -> Vec<u8> {
-    if fmt.is_null() {
-        return Vec::new();
-    }
-    // SAFETY: fmt/ap match (caller's guarantee); ap is consumed once.
-    unsafe { crate::sys::vasprintf(fmt, ap) }.unwrap_or_default()
-}
-
-/// Formats a printf-style message with its `va_list` (lossy UTF-8), for other shims.
-///
-/// # Safety
-/// `fmt` is NULL or a valid format string and `ap` a `va_list` whose arguments match it.
-#[allow(dead_code)]
-pub(crate) unsafe fn vformat(fmt: *const c_char, ap: *mut c_void) -> String {
-    // SAFETY: forwarded caller guarantee.
-    let bytes = unsafe { vformat_bytes(fmt, ap) };
-    String::from_utf8_lossy(&bytes).into_owned()
-}
 
 /// Borrows a C string argument that DPDK would dereference without checking.
 ///
@@ -76,11 +53,7 @@ pub unsafe extern "C" fn rte_openlog_stream(f: *mut libc::FILE) -> c_int {
 /// stream once `rte_eal_init` opened it, else `stderr`.
 #[no_mangle]
 pub extern "C" fn rte_log_get_stream() -> *mut libc::FILE {
-    ffi_boundary!(Log, "rte_log_get_stream", {
-        Ok(log::user_stream()
-            .or_else(log::default_stream)
-            .unwrap_or_else(crate::sys::stderr))
-    })
+    ffi_boundary!(Log, "rte_log_get_stream", { Ok(log::stream()) })
 }
 
 /// Sets the global log level (any value is stored, as DPDK).
@@ -268,29 +241,8 @@ pub unsafe extern "C" fn rte_vlog(
     ap: *mut c_void,
 ) -> c_int {
     ffi_boundary!(Quiet, "rte_vlog", {
-        let r = registry();
-        if logtype as usize >= r.len() {
-            return Ok(-1);
-        }
-        if !r.can_log(logtype as usize, level) {
-            return Ok(0);
-        }
-        if format.is_null() {
-            return Err(Error::new(libc::EINVAL, "format is NULL"));
-        }
-        Ok(match log::user_stream() {
-            Some(f) => {
-                log::set_cur_msg(level, logtype);
-                // SAFETY: f is the caller-provided open stream; format/ap match (caller's
-                // guarantee) and ap is consumed once.
-                unsafe { crate::sys::vfprintf_flush(f, format, ap) }
-            }
-            None => {
-                // SAFETY: format/ap match (caller's guarantee); ap is consumed once.
-                let msg = unsafe { vformat_bytes(format, ap) };
-                log::emit_bytes(level, logtype, &msg)
-            }
-        })
+        // SAFETY: forwarded caller guarantee.
+        unsafe { log::vlog(level, logtype, format, ap) }
     })
 }
 
@@ -302,7 +254,7 @@ pub unsafe extern "C" fn rte_vlog(
 pub unsafe extern "C" fn rtemem__vexit(code: c_int, fmt: *const c_char, ap: *mut c_void) -> ! {
     ffi_boundary!(Log, "rte_exit", fail = (), {
         // SAFETY: forwarded caller guarantee.
-        let msg = unsafe { vformat_bytes(fmt, ap) };
+        let msg = unsafe { log::vformat(fmt, ap) };
         log::exit_with(code, &msg)
     });
     // Reached only when writing the cause panicked (the boundary logged it).
@@ -322,7 +274,7 @@ pub unsafe extern "C" fn rtemem__vpanic(
 ) -> ! {
     ffi_boundary!(Log, "__rte_panic", fail = (), {
         // SAFETY: forwarded caller guarantee.
-        let msg = unsafe { vformat_bytes(fmt, ap) };
+        let msg = unsafe { log::vformat(fmt, ap) };
         let func = if func.is_null() {
             "(null)".into()
         } else {

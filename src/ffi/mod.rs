@@ -37,7 +37,7 @@ pub(crate) enum Mode {
     Debug,
     /// The ERR line, `rte_errno` untouched: bad input that DPDK reports by the return value
     /// alone (the `rte_thread_*` calls' positive errno, `rte_eal_alarm_set`'s -EINVAL, the
-    /// interrupt calls' -1).
+    /// interrupt calls' -1, `rte_devargs_parse`).
     LogOnly,
     /// One of the above, chosen per error (e.g. Quiet only for ENOMEM).
     Per(fn(&Error) -> Mode),
@@ -247,6 +247,24 @@ pub(crate) unsafe fn cstr<'a>(p: *const c_char, what: &str) -> Result<&'a str, E
         .map_err(|_| Error::new(libc::EINVAL, format!("{what} is not valid UTF-8")))
 }
 
+/// The bytes of a C string up to its NUL, reading at most `max` bytes (DPDK's `strnlen(p,
+/// max)`: a name field with no NUL in it comes back `max` bytes long).
+///
+/// # Safety
+/// `p` points to a NUL-terminated string or to at least `max` readable bytes.
+pub(crate) unsafe fn c_bytes_upto(p: *const c_char, max: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(max);
+    for i in 0..max {
+        // SAFETY: we stop at the first NUL, within what the caller guarantees readable.
+        let b = unsafe { *p.add(i) } as u8;
+        if b == 0 {
+            break;
+        }
+        out.push(b);
+    }
+    out
+}
+
 /// Turns a C `argv` into owned strings.
 ///
 /// # Safety
@@ -269,7 +287,11 @@ pub(crate) unsafe fn args(argc: i32, argv: *const *mut c_char) -> Result<Vec<Str
 }
 
 pub mod alarm;
+pub mod bus;
+pub mod class;
 pub mod cpuflags;
+pub mod dev;
+pub mod devargs;
 pub mod eal;
 pub mod epoll;
 pub mod errno;

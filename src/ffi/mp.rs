@@ -32,15 +32,8 @@ unsafe fn name_from(p: *const c_char) -> Result<String> {
     if p.is_null() {
         return Err(err!(libc::EINVAL, "action name cannot be NULL"));
     }
-    let mut bytes = Vec::new();
-    for i in 0..RTE_MP_MAX_NAME_LEN {
-        // SAFETY: we stop at the first NUL, within what the caller guarantees readable.
-        let b = unsafe { *p.add(i) } as u8;
-        if b == 0 {
-            break;
-        }
-        bytes.push(b);
-    }
+    // SAFETY: the caller guarantees a C string or RTE_MP_MAX_NAME_LEN readable bytes.
+    let bytes = unsafe { crate::ffi::c_bytes_upto(p, RTE_MP_MAX_NAME_LEN) };
     if bytes.len() == RTE_MP_MAX_NAME_LEN {
         return Err(err!(
             libc::E2BIG,

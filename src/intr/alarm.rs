@@ -31,6 +31,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::abi::intr::{rte_intr_handle, RTE_INTR_HANDLE_ALARM, RTE_INTR_INSTANCE_F_PRIVATE};
 use crate::base::log::RTE_LOG_ERR;
+use crate::base::trace::eal as trace_eal;
 use crate::error::{Error, Result};
 use crate::{eal_log, err, sys};
 
@@ -73,6 +74,8 @@ struct Alarms {
     next_id: u64,
     timer: Option<OwnedFd>,
     handle: Option<TimerHandle>,
+    /// The timer's callback is registered with the interrupt thread (at the first `set`).
+    registered: bool,
 }
 
 static ALARMS: Mutex<Alarms> = Mutex::new(Alarms {
@@ -80,6 +83,7 @@ static ALARMS: Mutex<Alarms> = Mutex::new(Alarms {
     next_id: 0,
     timer: None,
     handle: None,
+    registered: false,
 });
 /// Signalled when an alarm callback returns.
 static FINISHED: Condvar = Condvar::new();
@@ -88,8 +92,10 @@ fn lock() -> MutexGuard<'static, Alarms> {
     ALARMS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Sets up the alarm timer (`rte_eal_alarm_init`): a timerfd registered as an ALARM source of
-/// the interrupt thread. Does nothing when it exists.
+/// Sets up the alarm timer (`rte_eal_alarm_init`): a timerfd and its ALARM instance, which the
+/// first [`set`] registers with the interrupt thread (as DPDK, whose trace then shows the
+/// registration with the first alarm, on the caller's thread, rather than during init).
+/// Does nothing when it exists.
 pub fn init() -> Result<()> {
     let mut a = lock();
     if a.timer.is_some() {
@@ -102,33 +108,40 @@ pub fn init() -> Result<()> {
     let r = unsafe {
         handle::type_set(h, RTE_INTR_HANDLE_ALARM)
             .and_then(|_| handle::fd_set(h, timer.as_raw_fd()))
-            .and_then(|_| source::callback_register(h, Some(fire), std::ptr::null_mut()))
     };
     if let Err(e) = r {
-        // SAFETY: h is not registered (the registration failed) and not used again.
+        // SAFETY: h is not registered and not used again.
         unsafe { handle::instance_free(h) };
         return Err(e);
     }
     a.timer = Some(timer);
     a.handle = Some(TimerHandle(h));
+    a.registered = false;
     Ok(())
 }
 
 /// Removes the alarm timer and every pending alarm (`rte_eal_alarm_cleanup`), after a running
 /// [`fire`] has finished.
 pub fn cleanup() {
-    let h = lock().handle.take();
+    let (h, registered) = {
+        let mut a = lock();
+        (a.handle.take(), std::mem::take(&mut a.registered))
+    };
     if let Some(TimerHandle(h)) = h {
-        // SAFETY: h is the timer's live instance; waiting without the alarm lock (fire takes
-        // it). From inside an alarm callback this fails with EDEADLK instead of waiting: the
-        // source then stays registered with a closed timer, which the thread drops.
-        let r = unsafe {
-            source::callback_unregister_sync(h, Some(fire), source::ANY_ARG as *mut c_void)
-        };
-        if let Err(e) = r {
-            eal_log!(RTE_LOG_ERR, "alarm cleanup: {e}");
+        if registered {
+            // SAFETY: h is the timer's live instance; waiting without the alarm lock (fire
+            // takes it). From inside an alarm callback this fails with EDEADLK instead of
+            // waiting: the source then stays registered with a closed timer, which the thread
+            // drops.
+            let r = unsafe {
+                source::callback_unregister_sync(h, Some(fire), source::ANY_ARG as *mut c_void)
+            };
+            if let Err(e) = r {
+                eal_log!(RTE_LOG_ERR, "alarm cleanup: {e}");
+            }
         }
-        // SAFETY: unregistered (the registry keeps its own copy); not used again.
+        // SAFETY: unregistered or never registered (the registry keeps its own copy); not
+        // used again.
         unsafe { handle::instance_free(h) };
     }
     let mut a = lock();
@@ -150,6 +163,17 @@ pub fn set(us: u64, cb: Option<AlarmCb>, arg: *mut c_void) -> Result<()> {
             "alarm delay {us} us is out of range (1 to {MAX_DELAY_US})"
         ));
     }
+    let r = set_checked(us, cb, arg);
+    // As DPDK: traced once the arguments are checked and the alarm timer exists.
+    if !matches!(&r, Err(e) if e.errno == libc::ENODEV) {
+        let rc = if r.is_ok() { 0 } else { -1 };
+        trace_eal::alarm_set(us, cb as usize, arg as usize, rc);
+    }
+    r
+}
+
+/// [`set`] once its arguments are checked.
+fn set_checked(us: u64, cb: AlarmCb, arg: *mut c_void) -> Result<()> {
     let deadline_ns = sys::monotonic_ns() + u128::from(us) * 1000;
     let mut a = lock();
     let Some(timer) = a.timer.as_ref().map(|t| t.as_raw_fd()) else {
@@ -158,6 +182,14 @@ pub fn set(us: u64, cb: Option<AlarmCb>, arg: *mut c_void) -> Result<()> {
             "alarms run on the interrupt thread, which runs only between rte_eal_init and rte_eal_cleanup"
         ));
     };
+    if !a.registered {
+        let h = a.handle.as_ref().map_or(std::ptr::null_mut(), |h| h.0);
+        // SAFETY: h is the timer's live instance (it exists with the timer); fire may run on
+        // the interrupt thread from now on. Holding the alarm lock here is safe: the
+        // interrupt thread never holds its registry lock while fire runs.
+        unsafe { source::callback_register(h, Some(fire), std::ptr::null_mut()) }?;
+        a.registered = true;
+    }
     let id = a.next_id;
     a.next_id += 1;
     let at = a.list.partition_point(|x| x.deadline_ns <= deadline_ns);
@@ -225,6 +257,9 @@ pub fn cancel_detailed(cb: Option<AlarmCb>, arg: *mut c_void) -> Result<Cancelle
             }
         });
         if !busy_elsewhere {
+            drop(a);
+            let count = i32::try_from(out.count).unwrap_or(i32::MAX);
+            trace_eal::alarm_cancel(cb as usize, arg, count);
             return Ok(out);
         }
         a = FINISHED.wait(a).unwrap_or_else(|p| p.into_inner());

@@ -16,6 +16,7 @@
 use std::ffi::c_int;
 
 use crate::abi::intr::*;
+use crate::base::trace::eal as trace_eal;
 use crate::err;
 use crate::error::{Error, Result};
 use crate::sys;
@@ -156,6 +157,19 @@ fn fail(op: Op, what: &str, fd: c_int, e: std::io::Error) -> Error {
 pub unsafe fn control(h: *const rte_intr_handle, op: Op) -> Result<()> {
     // SAFETY: the caller's guarantee.
     let h = unsafe { handle::get(h) }?;
+    let r = control_of(h, op);
+    // As DPDK: traced for any instance (not for NULL), with the C result (0 or -1).
+    let rc = if r.is_ok() { 0 } else { -1 };
+    match op {
+        Op::Enable => trace_eal::intr_enable(&handle::trace_fields(h), rc),
+        Op::Disable => trace_eal::intr_disable(&handle::trace_fields(h), rc),
+        Op::Ack => {}
+    }
+    r
+}
+
+/// [`control`] on an instance.
+fn control_of(h: &rte_intr_handle, op: Op) -> Result<()> {
     let ty = h.type_;
     if ty == RTE_INTR_HANDLE_VDEV {
         return Ok(());

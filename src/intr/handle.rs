@@ -132,6 +132,27 @@ pub(crate) unsafe fn get_mut<'a>(h: *mut rte_intr_handle) -> Result<&'a mut rte_
     unsafe { h.as_mut() }.ok_or_else(unallocated)
 }
 
+/// `h`'s fields as the `lib.eal.intr.*` trace points record them.
+pub(crate) fn trace_fields(h: &rte_intr_handle) -> crate::base::trace::eal::IntrFields {
+    // SAFETY: both union members are plain ints over the same bytes.
+    let (dev_fd, fd) = unsafe { (h.ids.fds.dev_fd, h.ids.fds.fd) };
+    crate::base::trace::eal::IntrFields {
+        dev_fd,
+        fd,
+        handle_type: h.type_,
+        max_intr: h.max_intr,
+        nb_efd: h.nb_efd,
+    }
+}
+
+/// The C result of a call that returns 0 or `-errno`, for its trace point.
+pub(crate) fn trace_rc<T>(r: &Result<T>, ok: impl FnOnce(&T) -> c_int) -> c_int {
+    match r {
+        Ok(v) => ok(v),
+        Err(e) => -e.errno,
+    }
+}
+
 fn unallocated() -> Error {
     err!(libc::EINVAL, "Interrupt instance unallocated")
 }

@@ -38,6 +38,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::abi::intr::*;
 use crate::base::log::RTE_LOG_ERR;
+use crate::base::trace::eal as trace_eal;
 use crate::error::{Error, Result};
 use crate::{eal_log, err, sys};
 
@@ -220,6 +221,31 @@ pub unsafe fn callback_register(
             "Registering with invalid input parameter (the callback is NULL)"
         ));
     };
+    // SAFETY: the caller's guarantee.
+    let r = unsafe { register_checked(h, fd, cb, arg) };
+    // As DPDK: traced once the arguments are checked, whatever the outcome. The registry
+    // keeps its own copy of the instance, so the caller's is as it was.
+    // SAFETY: h is a live instance (source_fd refused NULL).
+    let fields = handle::trace_fields(unsafe { &*h });
+    trace_eal::intr_callback_register(
+        &fields,
+        cb as usize,
+        arg as usize,
+        handle::trace_rc(&r, |_| 0),
+    );
+    r
+}
+
+/// [`callback_register`] once its arguments are checked (`fd` is `h`'s).
+///
+/// # Safety
+/// As [`callback_register`], and `h` is not NULL.
+unsafe fn register_checked(
+    h: *const rte_intr_handle,
+    fd: c_int,
+    cb: IntrCb,
+    arg: *mut c_void,
+) -> Result<()> {
     let callback = Callback {
         cb,
         arg: arg as usize,
@@ -269,8 +295,30 @@ pub unsafe fn callback_unregister(
 ) -> Result<usize> {
     // SAFETY: the caller's guarantee.
     let fd = unsafe { source_fd(h, "Unregistering") }?;
-    let mut reg = lock();
-    unregister_locked(&mut reg, fd, cb, arg as usize)
+    let r = unregister_locked(&mut lock(), fd, cb, arg as usize);
+    // SAFETY: h is a live instance (source_fd refused NULL).
+    unsafe { trace_unregister(h, cb, arg, &r) };
+    r
+}
+
+/// Emits `lib.eal.intr.unregister` for one unregistering attempt that got past the argument
+/// checks (as DPDK, whose `_sync` variant traces each attempt).
+///
+/// # Safety
+/// `h` is a live instance.
+unsafe fn trace_unregister(
+    h: *const rte_intr_handle,
+    cb: Option<IntrCb>,
+    arg: *mut c_void,
+    r: &Result<usize>,
+) {
+    if !trace_eal::enabled(&trace_eal::__rte_eal_trace_intr_callback_unregister) {
+        return;
+    }
+    // SAFETY: the caller's guarantee.
+    let fields = handle::trace_fields(unsafe { &*h });
+    let rc = handle::trace_rc(r, |&n| c_int::try_from(n).unwrap_or(c_int::MAX));
+    trace_eal::intr_callback_unregister(&fields, cb.map_or(0, |f| f as usize), arg as usize, rc);
 }
 
 fn unregister_locked(
@@ -314,7 +362,10 @@ pub unsafe fn callback_unregister_sync(
     let fd = unsafe { source_fd(h, "Unregistering") }?;
     let mut reg = lock();
     loop {
-        match unregister_locked(&mut reg, fd, cb, arg as usize) {
+        let r = unregister_locked(&mut reg, fd, cb, arg as usize);
+        // SAFETY: h is a live instance (source_fd refused NULL).
+        unsafe { trace_unregister(h, cb, arg, &r) };
+        match r {
             Err(e) if e.errno == libc::EAGAIN => {
                 if is_intr_thread() {
                     return Err(err!(

@@ -315,7 +315,9 @@ enum Sent {
 const SEND_WAIT: Duration = Duration::from_secs(1);
 
 fn send_one(ch: &Channel, to: &Path, ty: MsgType, msg: &Msg, max_wait: Duration) -> Result<Sent> {
-    match wire::send(
+    // Never blocks for long (see sys::send_dgram): a blocking send could deadlock two
+    // processes whose IPC threads each wait to send to the other.
+    match sys::send_dgram(
         ch.sock.as_raw_fd(),
         to,
         &encode(ty, msg),
@@ -454,6 +456,61 @@ pub fn reply(msg: &Msg, peer: &str) -> Result<()> {
     send_one(&ch, Path::new(peer), MsgType::Rep, msg, SEND_WAIT).map(|_| ())
 }
 
+/// What the send loop of a request does once sending to one peer failed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum AfterFailure {
+    /// Send to no more peers (`rte_mp_request_sync`).
+    Stop,
+    /// Send to the other peers all the same (`rte_mp_request_async`).
+    GoOn,
+}
+
+/// The one send loop of both kinds of request: sends request `name` to each peer of `to` with
+/// `send` and hands each peer it reached to `record` (with `p`, the pending table, locked by the
+/// caller). A peer that has a request of this name pending already is refused with EEXIST (at
+/// most one per peer and name, as DPDK), a dead peer is skipped. Returns the first failure.
+///
+/// Why the two kinds differ after a failure (both as DPDK 22.11): a synchronous request fails
+/// as a whole, so sending it to more peers would only make more replies to wait for and then
+/// drop; it stops, and `nb_sent` counts the peers reached before the failure. An asynchronous
+/// request whose callback is already due (one peer got it) must give every peer it can reach
+/// the request, or the callback would run with the replies of an arbitrary subset; it goes on,
+/// and the call still reports the failure.
+fn send_requests(
+    p: &mut Pending,
+    to: Vec<PathBuf>,
+    name: &str,
+    after_failure: AfterFailure,
+    mut send: impl FnMut(&Path) -> Result<Sent>,
+    mut record: impl FnMut(&mut Pending, (PathBuf, String)),
+) -> Option<Error> {
+    let mut failure = None;
+    for peer in to {
+        let key = (peer, name.to_owned());
+        let sent = if p.sync.contains_key(&key) || p.async_by_peer.contains_key(&key) {
+            Err(err!(
+                libc::EEXIST,
+                "a pending request {}:{}",
+                key.0.display(),
+                name
+            ))
+        } else {
+            send(&key.0)
+        };
+        match sent {
+            Ok(Sent::Yes) => record(p, key),
+            Ok(Sent::DeadPeer) => {}
+            Err(e) => {
+                failure.get_or_insert(e);
+                if after_failure == AfterFailure::Stop {
+                    break;
+                }
+            }
+        }
+    }
+    failure
+}
+
 /// Sends a request to every peer and waits up to `timeout` for all replies
 /// (`rte_mp_request_sync`). `nb_sent` is set even when the call fails, as DPDK reports it.
 ///
@@ -491,33 +548,21 @@ fn request_sync_to(
     let deadline = Instant::now() + timeout;
     let (to, lock) = peers_of(&ch, everyone)?;
     let mut keys = Vec::new();
-    let mut failure = None;
+    let failure;
     {
         let mut g = pending();
         let p = g.get_or_insert_with(Pending::default);
-        for peer in to {
-            let key = (peer, msg.name.clone());
-            if p.sync.contains_key(&key) || p.async_by_peer.contains_key(&key) {
-                failure = Some(err!(
-                    libc::EEXIST,
-                    "a pending request {}:{}",
-                    key.0.display(),
-                    msg.name
-                ));
-                break;
-            }
-            match send_request(&ch, &key.0, msg, deadline) {
-                Ok(Sent::Yes) => {
-                    p.sync.insert(key.clone(), Slot::Waiting);
-                    keys.push(key);
-                }
-                Ok(Sent::DeadPeer) => {}
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
+        failure = send_requests(
+            p,
+            to,
+            &msg.name,
+            AfterFailure::Stop,
+            |peer| send_request(&ch, peer, msg, deadline),
+            |p, key| {
+                p.sync.insert(key.clone(), Slot::Waiting);
+                keys.push(key);
+            },
+        );
     }
     drop(lock);
     *nb_sent = keys.len();
@@ -603,30 +648,18 @@ pub fn request_async(msg: &Msg, timeout: Duration, callback: AsyncCallback) -> R
         msgs: Vec::new(),
         callback: Some(callback),
     };
-    let mut failure = None;
-    for peer in to {
-        let key = (peer, msg.name.clone());
-        if p.sync.contains_key(&key) || p.async_by_peer.contains_key(&key) {
-            failure.get_or_insert(err!(
-                libc::EEXIST,
-                "a pending request {}:{}",
-                key.0.display(),
-                msg.name
-            ));
-            continue;
-        }
-        match send_request(&ch, &key.0, msg, deadline) {
-            Ok(Sent::Yes) => {
-                batch.nb_sent += 1;
-                batch.waiting += 1;
-                p.async_by_peer.insert(key, id);
-            }
-            Ok(Sent::DeadPeer) => {}
-            Err(e) => {
-                failure.get_or_insert(e);
-            }
-        }
-    }
+    let failure = send_requests(
+        p,
+        to,
+        &msg.name,
+        AfterFailure::GoOn,
+        |peer| send_request(&ch, peer, msg, deadline),
+        |p, key| {
+            batch.nb_sent += 1;
+            batch.waiting += 1;
+            p.async_by_peer.insert(key, id);
+        },
+    );
     if failure.is_some() && batch.nb_sent == 0 {
         return Err(failure.unwrap_or_else(|| err!(libc::EIO, "request not sent")));
     }
@@ -807,6 +840,53 @@ mod tests {
             register_action(&long, noop()).unwrap_err().errno,
             libc::E2BIG
         );
+    }
+
+    #[test]
+    fn the_send_loop_refuses_a_pending_peer_and_stops_only_for_sync() {
+        let peers = || -> Vec<PathBuf> { ["a", "b", "c", "d"].map(PathBuf::from).to_vec() };
+        let mut p = Pending::default();
+        p.async_by_peer
+            .insert((PathBuf::from("b"), "req".into()), 1);
+        // "d" is dead: skipped, neither sent nor a failure.
+        let send = |peer: &Path| {
+            Ok(if peer == Path::new("d") {
+                Sent::DeadPeer
+            } else {
+                Sent::Yes
+            })
+        };
+        let mut reached = Vec::new();
+        let e = send_requests(&mut p, peers(), "req", AfterFailure::Stop, send, |_, k| {
+            reached.push(k.0)
+        });
+        assert_eq!(e.map(|e| e.errno), Some(libc::EEXIST));
+        assert_eq!(reached, [PathBuf::from("a")]);
+
+        let mut reached = Vec::new();
+        let e = send_requests(&mut p, peers(), "req", AfterFailure::GoOn, send, |_, k| {
+            reached.push(k.0)
+        });
+        assert_eq!(e.map(|e| e.errno), Some(libc::EEXIST));
+        assert_eq!(reached, [PathBuf::from("a"), PathBuf::from("c")]);
+
+        // Another name is not pending anywhere; a send error is the failure returned.
+        let mut n = 0;
+        let e = send_requests(
+            &mut p,
+            peers(),
+            "other",
+            AfterFailure::GoOn,
+            |peer| {
+                if peer == Path::new("c") {
+                    Err(err!(libc::EAGAIN, "full"))
+                } else {
+                    Ok(Sent::Yes)
+                }
+            },
+            |_, _| n += 1,
+        );
+        assert_eq!((e.map(|e| e.errno), n), (Some(libc::EAGAIN), 3));
     }
 
     #[test]

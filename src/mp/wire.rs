@@ -209,21 +209,6 @@ pub(crate) fn bind(path: &Path) -> io::Result<std::os::fd::OwnedFd> {
     sys::bind_dgram(path)
 }
 
-/// Sends `frame` with `fds` from socket `sock` to the socket bound at `to`.
-///
-/// Never blocks for long: when the receiver's queue is full (its IPC thread is busy), the send
-/// is retried for up to `max_wait`, then fails with EAGAIN. A blocking send could deadlock two
-/// processes whose IPC threads each wait to send to the other.
-pub(crate) fn send(
-    sock: RawFd,
-    to: &Path,
-    frame: &[u8],
-    fds: &[RawFd],
-    max_wait: std::time::Duration,
-) -> io::Result<()> {
-    sys::send_dgram(sock, to, frame, fds, max_wait)
-}
-
 /// A datagram read by [`recv`]: frame bytes, descriptors, and the sender's socket path.
 pub(crate) struct Datagram {
     pub frame: Vec<u8>,
@@ -244,6 +229,7 @@ pub(crate) fn recv(sock: RawFd) -> io::Result<Option<Datagram>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::send_dgram as send;
     use std::time::Duration;
 
     #[test]

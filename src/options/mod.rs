@@ -30,6 +30,7 @@ pub(crate) mod values;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::abi::dev::{RTE_DEVTYPE_ALLOWED, RTE_DEVTYPE_BLOCKED, RTE_DEVTYPE_VIRTUAL};
 use crate::error::{Error, Result};
 use getopt::{Event, Getopt, HasArg, LongOpt, Opt};
 pub(crate) use lcores::coremask_indexes;
@@ -161,6 +162,9 @@ pub struct EalConfig {
     pub show_log_help: bool,
     pub no_telemetry: bool,
     pub no_pci: bool,
+    /// `-a`/`--allow`, `-b`/`--block` and `--vdev` arguments in command-line order, with their
+    /// `enum rte_devtype` (ALLOWED, BLOCKED, VIRTUAL); init adds each to the devargs list.
+    pub devices: Vec<(i32, String)>,
     /// `--vfio-intr`: `enum rte_intr_mode` (0 none, 1 legacy, 2 msi, 3 msix).
     pub vfio_intr_mode: u32,
     /// `--vfio-vf-token`: the VF token UUID's 16 bytes (all zero: none).
@@ -223,6 +227,7 @@ impl EalConfig {
             show_log_help: false,
             no_telemetry: false,
             no_pci: false,
+            devices: Vec::new(),
             vfio_intr_mode: 0,
             vfio_vf_token: [0; 16],
             mbuf_pool_ops_name: None,
@@ -494,7 +499,6 @@ fn apply(
     val: Option<&str>,
     v: &str,
 ) -> Result<()> {
-    const NO_BUS: &str = "rtemem has no PCI or other bus/device support";
     match *opt {
         Opt::Short('a') | Opt::Long("allow") => {
             if st.block_used {
@@ -503,7 +507,7 @@ fn apply(
                 ));
             }
             st.allow_used = true;
-            ignore(cfg, format!("-a {v}"), NO_BUS);
+            cfg.devices.push((RTE_DEVTYPE_ALLOWED, v.to_string()));
         }
         Opt::Short('b') | Opt::Long("block") => {
             if st.allow_used {
@@ -512,7 +516,7 @@ fn apply(
                 ));
             }
             st.block_used = true;
-            ignore(cfg, format!("-b {v}"), NO_BUS);
+            cfg.devices.push((RTE_DEVTYPE_BLOCKED, v.to_string()));
         }
         Opt::Short('c') => set_lcores(cfg, st, CoreOpt::Mask, lcores::parse_coremask(v, m)?)?,
         Opt::Short('l') => set_lcores(cfg, st, CoreOpt::List, lcores::parse_corelist(v, m)?)?,
@@ -626,7 +630,7 @@ fn apply(
                 _ => st.proc_type_bad = Some(v.to_string()),
             }
         }
-        Opt::Long("vdev") => ignore(cfg, format!("--vdev {v}"), NO_BUS),
+        Opt::Long("vdev") => cfg.devices.push((RTE_DEVTYPE_VIRTUAL, v.to_string())),
         Opt::Long("syslog") => {
             const FACILITIES: [&str; 19] = [
                 "auth", "cron", "daemon", "ftp", "kern", "lpr", "mail", "news", "syslog", "user",
@@ -1002,15 +1006,19 @@ Logging and information:\n\
   -d LIB.so|DIR         load a driver or every driver in a directory\n\
   -v                    log the version at startup\n\
   -h, --help            this text\n\
+Devices:\n\
+  -a, --allow DEV       probe only the named devices of DEV's bus (not with -b)\n\
+  -b, --block DEV       do not probe DEV (not with -a)\n\
+  --vdev DEV[,ARGS]     add a virtual device, e.g. --vdev net_null0\n\
+  --no-pci              keep the PCI bus driver from scanning\n\
 VFIO:\n\
   --vfio-intr legacy|msi|msix  interrupt mode for VFIO devices\n\
   --vfio-vf-token UUID  VF token shared between an SR-IOV PF and its VFs\n\
-Accepted for compatibility, without effect in rtemem (no buses, devices, telemetry\n\
-or tracing):\n\
-  -a/--allow DEV, -b/--block DEV (not both), --vdev DEV, --no-pci, --no-hpet,\n\
-  --vmware-tsc-map, --create-uio-dev,\n\
-  --telemetry, --no-telemetry, --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE,\n\
-  --trace-mode overwrite|discard, --mbuf-pool-ops-name NAME,\n\
+Tracing:\n\
+  --trace REGEX, --trace-dir DIR, --trace-bufsz SIZE, --trace-mode overwrite|discard\n\
+Read by drivers, or accepted for compatibility (rtemem has no telemetry):\n\
+  --no-hpet, --vmware-tsc-map, --create-uio-dev, --telemetry, --no-telemetry,\n\
+  --mbuf-pool-ops-name NAME,\n\
   --force-max-simd-bitwidth N\n\n\
 Long options may be shortened to any unambiguous prefix; '--' ends the EAL options.\n"
     )

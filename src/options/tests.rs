@@ -473,7 +473,15 @@ fn out_of_scope_options_are_accepted_and_listed() {
     assert_eq!(c.trace_dir.as_deref(), Some("/tmp/"));
     assert_eq!(c.trace_bufsz, Some(2 << 20));
     assert_eq!(c.trace_mode, Some(TraceMode::Discard));
-    assert_eq!(c.ignored.len(), 3, "{:#?}", c.ignored);
+    assert_eq!(c.ignored.len(), 1, "{:#?}", c.ignored);
+    assert_eq!(
+        c.devices,
+        vec![
+            (0, "0000:00:01.0".to_string()),
+            (2, "net_null0".to_string())
+        ],
+        "-a and --vdev are devices, not ignored"
+    );
     assert!(c
         .ignored
         .iter()
@@ -484,6 +492,32 @@ fn out_of_scope_options_are_accepted_and_listed() {
             .max_simd_bitwidth,
         Some(32768)
     );
+}
+
+#[test]
+fn device_options_are_kept_in_command_line_order_with_their_type() {
+    let c = ok(&[
+        "--vdev",
+        "net_null0,size=64",
+        "-b",
+        "0000:00:01.0",
+        "--vdev=net_ring0",
+        "--block",
+        "x",
+    ])
+    .config;
+    assert_eq!(
+        c.devices,
+        vec![
+            (2, "net_null0,size=64".to_string()),
+            (1, "0000:00:01.0".to_string()),
+            (2, "net_ring0".to_string()),
+            (1, "x".to_string()),
+        ]
+    );
+    assert!(c.ignored.is_empty());
+    // Parsing them is init's job: any string is accepted here.
+    assert_eq!(ok(&["-a", ""]).config.devices, vec![(0, String::new())]);
 }
 
 #[test]

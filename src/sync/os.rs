@@ -192,6 +192,20 @@ struct Stat {
 
 /// Reads `/proc/self/stat` (None) or `/proc/<pid>/stat` without allocating (it also runs in
 /// the child of a fork).
+/// `v` in decimal, written at the end of `buf` without allocating (safe in a child of fork).
+pub(crate) fn decimal(mut v: u32, buf: &mut [u8; 12]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
 fn read_stat(pid: Option<i32>) -> Option<Stat> {
     let mut path = [0u8; 32];
     let mut n = 0;
@@ -202,20 +216,7 @@ fn read_stat(pid: Option<i32>) -> Option<Stat> {
     put(b"/proc/");
     match pid {
         None => put(b"self"),
-        Some(p) => {
-            let mut digits = [0u8; 12];
-            let mut i = digits.len();
-            let mut v = p.unsigned_abs();
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            put(&digits[i..]);
-        }
+        Some(p) => put(decimal(p.unsigned_abs(), &mut [0; 12])),
     }
     put(b"/stat\0");
     let path = std::ffi::CStr::from_bytes_until_nul(&path).ok()?;

@@ -557,7 +557,8 @@ pub(crate) mod tests {
         assert_eq!(lock.state.load(Ordering::Relaxed), 0);
     }
 
-    fn fork_and_die_holding(lock: &'static ShRwLock, write: bool) {
+    /// Forks a child that takes `lock` and exits at once, holding it; returns its pid.
+    fn fork_child_dying_holding(lock: &'static ShRwLock, write: bool) -> libc::pid_t {
         // SAFETY: the child only takes the lock and exits with _exit; no allocation or locking of
         // the parent's mutexes happens between fork and _exit.
         let child = unsafe { libc::fork() };
@@ -571,6 +572,11 @@ pub(crate) mod tests {
             // SAFETY: _exit terminates the child immediately, holding the lock.
             unsafe { libc::_exit(0) };
         }
+        child
+    }
+
+    fn fork_and_die_holding(lock: &'static ShRwLock, write: bool) {
+        let child = fork_child_dying_holding(lock, write);
         let mut status = 0;
         // SAFETY: waiting for our own child.
         unsafe { libc::waitpid(child, &mut status, 0) };
@@ -648,18 +654,7 @@ pub(crate) mod tests {
         // the child (a zombie still "exists" for kill(pid, 0)).
         let lock = shared_lock();
         for write in [true, false] {
-            // SAFETY: the child only takes the lock and _exits.
-            let child = unsafe { libc::fork() };
-            assert!(child >= 0);
-            if child == 0 {
-                if write {
-                    lock.write_lock();
-                } else {
-                    lock.read_lock();
-                }
-                // SAFETY: ends the child at once, holding the lock.
-                unsafe { libc::_exit(0) };
-            }
+            let child = fork_child_dying_holding(lock, write);
             // Wait until the child has exited, without reaping it.
             // SAFETY: all-zero is a valid siginfo_t for waitid to fill.
             let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };

@@ -125,17 +125,8 @@ fn namespace_init(sh: &'static Shared) -> i32 {
     std::thread::sleep(Duration::from_millis(30));
     // The next fork gets the dead holder's pid (no allocation in a child of fork).
     let mut digits = [0u8; 12];
-    let mut i = digits.len();
-    let mut v = holder - 1;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if !write_file(c"/proc/sys/kernel/ns_last_pid", &digits[i..]) {
+    let last = super::os::decimal((holder - 1).unsigned_abs(), &mut digits);
+    if !write_file(c"/proc/sys/kernel/ns_last_pid", last) {
         return NO_PROC;
     }
     let mut pipe = [0; 2];

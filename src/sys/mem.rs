@@ -288,24 +288,34 @@ pub unsafe fn discard_pages(addr: usize, len: usize) {
     unsafe { libc::madvise(addr as *mut libc::c_void, len, libc::MADV_DONTNEED) };
 }
 
+/// An inaccessible, unbacked anonymous mapping of `len` bytes at `addr`, placed as `fixed`
+/// says (0: `addr` is a hint, `MAP_FIXED_NOREPLACE` or `MAP_FIXED`); `MAP_FAILED` on failure.
+///
+/// # Safety
+/// With `MAP_FIXED`, whatever was mapped in the range is dropped: the caller owns it.
+unsafe fn map_none(addr: usize, len: usize, fixed: libc::c_int) -> *mut libc::c_void {
+    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | fixed;
+    // SAFETY: the caller's guarantee for the range.
+    unsafe {
+        libc::mmap(
+            addr as *mut libc::c_void,
+            len,
+            libc::PROT_NONE,
+            flags,
+            -1,
+            0,
+        )
+    }
+}
+
 /// Reserves `len` bytes of address space (inaccessible, no backing), at `hint` when that
 /// range is free, else anywhere. Returns its address.
 pub fn reserve(len: usize, hint: usize) -> Result<usize> {
-    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
     for h in [hint, 0] {
         let extra = if h != 0 { libc::MAP_FIXED_NOREPLACE } else { 0 };
         // SAFETY: a PROT_NONE reservation at a free address (NOREPLACE) or one the kernel
         // picks never touches existing mappings.
-        let p = unsafe {
-            libc::mmap(
-                h as *mut libc::c_void,
-                len,
-                libc::PROT_NONE,
-                flags | extra,
-                -1,
-                0,
-            )
-        };
+        let p = unsafe { map_none(h, len, extra) };
         if p != libc::MAP_FAILED {
             return Ok(p as usize);
         }
@@ -321,19 +331,8 @@ pub fn reserve(len: usize, hint: usize) -> Result<usize> {
 
 /// Reserves exactly `addr..addr+len`, failing with EEXIST when any of it is in use.
 pub fn reserve_exact(addr: usize, len: usize) -> Result<()> {
-    let flags =
-        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE;
     // SAFETY: NOREPLACE never replaces an existing mapping.
-    let p = unsafe {
-        libc::mmap(
-            addr as *mut libc::c_void,
-            len,
-            libc::PROT_NONE,
-            flags,
-            -1,
-            0,
-        )
-    };
+    let p = unsafe { map_none(addr, len, libc::MAP_FIXED_NOREPLACE) };
     if p == libc::MAP_FAILED || p as usize != addr {
         if p != libc::MAP_FAILED {
             // SAFETY: undo a mapping the kernel placed elsewhere.
@@ -354,18 +353,8 @@ pub fn reserve_exact(addr: usize, len: usize) -> Result<()> {
 /// # Safety
 /// The range belongs to a reservation of the caller and nothing uses its contents any more.
 pub unsafe fn rereserve(addr: usize, len: usize) -> Result<()> {
-    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED;
     // SAFETY: caller's guarantee: the range is ours and unused.
-    let p = unsafe {
-        libc::mmap(
-            addr as *mut libc::c_void,
-            len,
-            libc::PROT_NONE,
-            flags,
-            -1,
-            0,
-        )
-    };
+    let p = unsafe { map_none(addr, len, libc::MAP_FIXED) };
     if p == libc::MAP_FAILED {
         return Err(last_os("mmap(PROT_NONE)"));
     }
@@ -419,16 +408,7 @@ pub unsafe fn map_fixed(addr: usize, len: usize, fd: RawFd, offset: u64) -> Resu
 pub fn reserve_near(hint: usize, len: usize) -> std::io::Result<usize> {
     // SAFETY: a mapping without MAP_FIXED never replaces an existing one; the kernel picks a
     // free range (using `hint` only as a hint).
-    let p = unsafe {
-        libc::mmap(
-            hint as *mut libc::c_void,
-            len,
-            libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
+    let p = unsafe { map_none(hint, len, 0) };
     if p == libc::MAP_FAILED {
         return Err(std::io::Error::last_os_error());
     }

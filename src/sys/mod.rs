@@ -12,6 +12,7 @@
 //! - [`futex`]: wait and wake on a shared 32-bit word;
 //! - [`socket`]: unix datagram sockets carrying descriptors, `poll`;
 //! - [`cpu`]: the time-stamp counter, `cpuid`, `iopl`, the WAITPKG and RTM instructions;
+//! - [`dev`]: the uevent socket, SIGBUS handlers;
 //! - [`event`]: epoll, eventfd, timerfd, reads and writes on numbered descriptors, VFIO IRQs;
 //! - [`stdio`]: C `FILE *` streams that C callers hand in, C `malloc`/`free`, C `errno`;
 //! - [`text`]: the C library's pattern matching (`fnmatch`, POSIX regular expressions);
@@ -23,6 +24,7 @@
 //! kind) with the OS errno kept.
 
 pub mod cpu;
+pub mod dev;
 pub mod event;
 pub mod fs;
 pub mod futex;
@@ -35,6 +37,7 @@ pub mod thread;
 pub mod vfio;
 
 pub use cpu::*;
+pub use dev::*;
 pub use event::*;
 pub use fs::*;
 pub use futex::*;

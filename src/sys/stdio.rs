@@ -6,7 +6,7 @@
 //! their wrappers, so that cbindgen (which reads items, not bodies) does not copy them to
 //! rtemem.h.
 
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::{c_char, c_int, c_void};
 
 /// Writes `bytes` to the stream `f` (`fwrite`, no flush); returns the bytes written.
 ///
@@ -64,27 +64,12 @@ pub unsafe fn vasprintf(fmt: *const c_char, ap: *mut c_void) -> Option<Vec<u8>> 
     if n < 0 || p.is_null() {
         return None;
     }
-    // SAFETY: vasprintf returned a NUL-terminated malloc'd string.
-    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes().to_vec();
+    // SAFETY: vasprintf returned a malloc'd string of n bytes (plus a NUL); a `%c` of 0 may put
+    // a NUL inside, which vfprintf would have written too, so the length is n, not strlen.
+    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n as usize) }.to_vec();
     // SAFETY: p was allocated by vasprintf with malloc and is freed once.
     unsafe { libc::free(p.cast()) };
     Some(bytes)
-}
-
-/// `vfprintf(f, fmt, ap)` followed by `fflush(f)`; returns what `vfprintf` returns. Consumes
-/// `ap`.
-///
-/// # Safety
-/// `f` is an open, writable `FILE *`; `fmt`/`ap` as for [`vasprintf`].
-pub unsafe fn vfprintf_flush(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int {
-    extern "C" {
-        fn vfprintf(f: *mut libc::FILE, fmt: *const c_char, ap: *mut c_void) -> c_int;
-    }
-    // SAFETY: the caller's guarantees are vfprintf's; ap is consumed once.
-    let n = unsafe { vfprintf(f, fmt, ap) };
-    // SAFETY: f is open (caller's guarantee).
-    unsafe { fflush(f) };
-    n
 }
 
 /// `ssize_t write(void *cookie, const char *buf, size_t size)` of a `fopencookie` stream.

@@ -49,12 +49,13 @@ use crate::error::{Error, Result};
 use crate::options::LogLevelArg;
 
 mod output;
+mod vlog;
 
-pub(crate) use output::set_cur_msg;
 pub use output::{
     cur_msg_loglevel, cur_msg_logtype, default_stream, eal_err, eal_log_init, emit, emit_bytes,
     exit_with, open_syslog, panic_with, set_stream, syslog_facility, user_stream,
 };
+pub use vlog::{stream, vformat, vlog};
 
 /// System is unusable.
 pub const RTE_LOG_EMERG: u32 = 1;

@@ -566,6 +566,21 @@ impl Fb {
         }
     }
 
+    /// [`Fb::search`] as the exported functions answer it: on the successes where DPDK leaves
+    /// `rte_errno` at 0 (the biggest-run searches, see `query`), `rte_errno` becomes 0 here too.
+    pub fn search_as_dpdk(&self, what: Search, start: u32, used: bool) -> Result<u32> {
+        let (r, clears) = self.search_raw(what, start, used);
+        match r {
+            Ok(v) => {
+                if clears {
+                    crate::base::errno::set(0);
+                }
+                Ok(v as u32)
+            }
+            Err(e) => Err(self.search_error(e, what, start, used)),
+        }
+    }
+
     pub(crate) fn search_error(&self, errno: i32, what: Search, start: u32, used: bool) -> Error {
         let kind = if used { "used" } else { "free" };
         match errno {
@@ -635,13 +650,25 @@ impl Fb {
     }
 }
 
-/// Checks DPDK's geometry and name rules for a struct (used by dump's "Invalid" answer).
+/// `rte_fbarray_dump_metadata`'s text ([`Fb::dump`]). As DPDK, a struct that breaks the
+/// geometry or name rules still gets its "Invalid" line, with `rte_errno` set to why; a name
+/// holding a NUL (which the C stream would cut) is refused.
 ///
 /// # Safety
-/// `arr` points to a readable `rte_fbarray`.
-pub(crate) unsafe fn validate_struct(arr: *const rte_fbarray) -> Result<()> {
+/// `arr` points to a readable `rte_fbarray`, mapped in this process when it is valid.
+pub(crate) unsafe fn dump_metadata(arr: *mut rte_fbarray) -> Result<String> {
     // SAFETY: caller guarantee.
-    unsafe { validate(&stored_name(arr), (*arr).elt_sz, (*arr).len) }
+    if let Err(e) = unsafe { validate(&stored_name(arr), (*arr).elt_sz, (*arr).len) } {
+        crate::base::errno::set(e.errno);
+    }
+    // SAFETY: caller guarantee; arr is non-NULL.
+    let text = unsafe { Fb::from_ptr(arr) }
+        .ok_or_else(|| err!(libc::EINVAL, "arr is NULL"))?
+        .dump();
+    if text.contains('\0') {
+        return Err(err!(libc::EINVAL, "array name holds a NUL"));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
