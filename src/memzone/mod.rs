@@ -268,7 +268,7 @@ fn probe(t: &MemzoneTable, name: &[u8]) -> std::result::Result<(usize, u32), Opt
                 reuse.get_or_insert(h);
             }
             v => {
-                let idx = (v - 1) as u32;
+                let idx = v - 1;
                 if zone_name_is(zone(t, idx), name) {
                     return Ok((h, idx));
                 }
