@@ -502,6 +502,11 @@
 #define DPDK_ABI 23
 
 /**
+ * The largest memzone limit `rtemem_memzone_max_set` / `RTEMEM_MEMZONE_MAX` accept.
+ */
+#define MEMZONE_MAX_LIMIT (1 << 22)
+
+/**
  * Largest number of lcores (RTE_MAX_LCORE).
  */
 #define RTE_MAX_LCORE 128
@@ -2462,6 +2467,20 @@ void rte_memzone_walk(rte_memzone_walk_fn func, void *arg);
  * `f` is NULL or a valid `FILE *`.
  */
 void rte_memzone_dump(FILE *f);
+
+/**
+ * Sets how many memzones the next primary init makes room for (default RTE_MAX_MEMZONE,
+ * 2,560; at most 4,194,304). Before `rte_eal_init` only, as DPDK 23.07's
+ * `rte_memzone_max_set`: afterwards it fails (EBUSY). Wins over the environment variable
+ * `RTEMEM_MEMZONE_MAX`. A secondary always uses its primary's limit. 0, or -1 with
+ * `rte_errno` set.
+ */
+int rtemem_memzone_max_set(size_t max);
+
+/**
+ * The memzone limit: the running one after `rte_eal_init`, before it the one init will use.
+ */
+size_t rtemem_memzone_max_get(void);
 
 /**
  * Copies `src` into `dst` of `dsize` bytes, always NUL-terminating when `dsize > 0`.

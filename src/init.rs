@@ -60,23 +60,27 @@ impl Progress {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        if self.services {
+            crate::service::finalize();
+        }
+        // Workers before memory: with --huge-worker-stack their stacks are in it.
+        if self.lcores {
+            lcore::cleanup();
+        }
         if self.memory {
             let primary = mcfg::attached_as_primary().unwrap_or(false);
             crate::memzone::cleanup(primary);
             crate::malloc::cleanup();
             meminit::cleanup(primary);
         }
-        if self.services {
-            crate::service::finalize();
-        }
-        if self.lcores {
-            lcore::cleanup();
-        }
         crate::mp::cleanup();
         if self.intr {
             crate::intr::cleanup();
         }
         if self.mcfg {
+            if mcfg::attached_as_primary().unwrap_or(false) {
+                remove_huge_dirs_file();
+            }
             mcfg::detach();
         }
         runtime::remove_if_empty();
@@ -135,6 +139,14 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
     }
     log::apply_args(&cfg.log_levels)?;
     log::eal_log_init()?;
+    // As DPDK: the EAL's log also goes to syslog, with --syslog's facility (default daemon).
+    log::open_syslog(
+        &cfg.prgname,
+        cfg.syslog_facility
+            .as_deref()
+            .and_then(log::syslog_facility)
+            .unwrap_or(libc::LOG_DAEMON),
+    );
     for w in &cfg.warnings {
         eal_log!(log::RTE_LOG_WARNING, "{w}");
     }
@@ -226,6 +238,30 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
         }
     }
 
+    // DPDK's worker threads start after the heaps; with --huge-worker-stack ours start here,
+    // each on a stack from the heap of its lcore's socket (DPDK: rte_zmalloc_socket).
+    if let Some(kib) = cfg.huge_worker_stack {
+        lcore::spawn_workers_on_stacks(
+            kib,
+            lcore::StackSource {
+                alloc: |size, socket| {
+                    crate::malloc::alloc(
+                        size,
+                        crate::malloc::CACHE_LINE,
+                        socket,
+                        0,
+                        true,
+                        &crate::malloc::PagePolicy::ANY,
+                    )
+                    .map_or(std::ptr::null_mut(), |p| p.as_ptr())
+                },
+                free: |p| {
+                    let _ = crate::malloc::free(p);
+                },
+            },
+        )?;
+    }
+
     // DPDK step 20, eal_mp_dev_hotplug_init: after memory (WP3).
     crate::dev::hotplug::init(proc_type != ProcType::Secondary)?;
     progress.hotplug = true;
@@ -258,7 +294,34 @@ fn init_steps(args: &[String], progress: &mut Progress) -> Result<InitOutcome> {
 /// files crashed processes of this prefix left behind.
 fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage::HugepageSize>> {
     let roots = hugepage::Roots::default();
-    let all = hugepage::discover(&roots, cfg.huge_dir.as_deref())?;
+    let secondary = proc_type == ProcType::Secondary;
+    // As DPDK: a secondary's pages are its primary's, so --huge-dir means nothing to it; it
+    // uses the directories the primary recorded in the runtime dir.
+    let huge_dir = if secondary {
+        None
+    } else {
+        cfg.huge_dir.as_deref()
+    };
+    let mut all = hugepage::discover(&roots, huge_dir)?;
+    if secondary {
+        if cfg.huge_dir.is_some() {
+            eal_log!(
+                log::RTE_LOG_DEBUG,
+                "--huge-dir has no effect in a secondary process: it uses its primary's directories"
+            );
+        }
+        if let Some(text) =
+            runtime::path(HUGE_DIRS_FILE).and_then(|p| std::fs::read_to_string(p).ok())
+        {
+            for (size, dir) in text.lines().filter_map(|l| l.split_once(' ')) {
+                if let Ok(size) = size.parse::<u64>() {
+                    if let Some(h) = all.iter_mut().find(|h| h.size == size) {
+                        h.dir = Some(std::path::PathBuf::from(dir));
+                    }
+                }
+            }
+        }
+    }
     // As DPDK 22.11: every size with a mount counts, and a size without pages still gets its
     // memseg lists; but some size must have pages. --in-memory takes its pages from hugetlb
     // memfds and needs no mount, so there every size the kernel offers counts, mounted or not,
@@ -292,7 +355,31 @@ fn set_up_hugepages(cfg: &EalConfig, proc_type: ProcType) -> Result<Vec<hugepage
         }
         locks.push(hugepage::lock_dir(dir)?);
     }
+    if !secondary && !cfg.in_memory && !cfg.no_shconf {
+        // For the secondaries: the directory of each page size (see above).
+        let text: String = usable
+            .iter()
+            .filter_map(|h| {
+                h.dir
+                    .as_ref()
+                    .map(|d| format!("{} {}\n", h.size, d.display()))
+            })
+            .collect();
+        if let Some(p) = runtime::path(HUGE_DIRS_FILE) {
+            std::fs::write(&p, text)
+                .map_err(|e| Error::os(format!("cannot write {}", p.display()), e))?;
+        }
+    }
     Ok(usable)
+}
+
+/// The runtime-dir file where a primary records the hugetlbfs directory of each page size.
+const HUGE_DIRS_FILE: &str = "hugepage_dirs";
+
+fn remove_huge_dirs_file() {
+    if let Some(p) = runtime::path(HUGE_DIRS_FILE) {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 /// IOVA as PA when `/proc/self/pagemap` yields frame numbers and real hugepages back memory;
@@ -383,6 +470,7 @@ pub fn cleanup() -> Result<()> {
             .clear();
         if primary {
             runtime::remove_dead_sockets();
+            remove_huge_dirs_file();
         }
         runtime::remove_if_empty();
     }

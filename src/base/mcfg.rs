@@ -48,7 +48,7 @@ use crate::sys::{self, Placement};
 /// "RTMC": written last by the primary when the config is ready.
 pub(crate) const MCFG_MAGIC: u32 = 0x5254_4d43;
 /// Layout version of [`MemConfig`].
-pub(crate) const MCFG_VERSION: u32 = 10;
+pub(crate) const MCFG_VERSION: u32 = 11;
 /// Where DPDK puts its first mapping on x86-64 when `--base-virtaddr` is not given.
 pub(crate) const DEFAULT_BASE_VIRTADDR: u64 = 0x1_0000_0000;
 

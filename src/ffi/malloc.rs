@@ -370,8 +370,7 @@ fn attach(func: &str, heap_name: *const c_char, va: *mut c_void, len: usize, on:
     ffi_boundary!(Log, func, {
         // SAFETY: the exported callers pass their caller's string.
         let name = unsafe { cstr(heap_name, "heap_name") }?;
-        malloc::heap_socket(name)?;
-        crate::mem::memseg::extmem_attach(va as usize, len, on).map(|_| 0)
+        malloc::heap_memory_sync(name, va as usize, len, on).map(|_| 0)
     })
 }
 

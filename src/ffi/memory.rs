@@ -410,7 +410,11 @@ pub unsafe extern "C" fn rte_extmem_register(
                 "{n_pages} IOVAs for {len} bytes of {page_sz}-byte pages"
             ));
         }
-        memseg::extmem_register(va_addr as usize, len, iovas, page_sz).map(|_| 0)
+        let va = va_addr as usize;
+        memseg::check_extmem_args(va, len, iovas, page_sz)?;
+        // As DPDK: the memory gets a socket id of its own, beyond the NUMA ids.
+        let socket = crate::malloc::next_external_socket()?;
+        memseg::extmem_register(va, len, iovas, page_sz, socket, false).map(|_| 0)
     })
 }
 
@@ -418,7 +422,7 @@ pub unsafe extern "C" fn rte_extmem_register(
 #[no_mangle]
 pub extern "C" fn rte_extmem_unregister(va_addr: *mut c_void, len: usize) -> c_int {
     ffi_boundary!(Log, "rte_extmem_unregister", {
-        memseg::extmem_unregister(va_addr as usize, len).map(|_| 0)
+        memseg::extmem_unregister(va_addr as usize, len, false).map(|_| 0)
     })
 }
 

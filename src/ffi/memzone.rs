@@ -164,3 +164,23 @@ pub unsafe extern "C" fn rte_memzone_dump(f: *mut libc::FILE) {
         Ok(())
     })
 }
+
+/// Sets how many memzones the next primary init makes room for (default RTE_MAX_MEMZONE,
+/// 2,560; at most 4,194,304). Before `rte_eal_init` only, as DPDK 23.07's
+/// `rte_memzone_max_set`: afterwards it fails (EBUSY). Wins over the environment variable
+/// `RTEMEM_MEMZONE_MAX`. A secondary always uses its primary's limit. 0, or -1 with
+/// `rte_errno` set.
+#[no_mangle]
+pub extern "C" fn rtemem_memzone_max_set(max: usize) -> c_int {
+    ffi_boundary!(Log, "rtemem_memzone_max_set", {
+        memzone::set_max(max).map(|_| 0)
+    })
+}
+
+/// The memzone limit: the running one after `rte_eal_init`, before it the one init will use.
+#[no_mangle]
+pub extern "C" fn rtemem_memzone_max_get() -> usize {
+    ffi_boundary!(Log, "rtemem_memzone_max_get", fail = 0, {
+        Ok(memzone::max())
+    })
+}

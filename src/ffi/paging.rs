@@ -12,10 +12,10 @@ use crate::sys;
 pub(crate) const RTE_PROT_READ: c_int = 1 << 0;
 pub(crate) const RTE_PROT_WRITE: c_int = 1 << 1;
 pub(crate) const RTE_PROT_EXECUTE: c_int = 1 << 2;
-/// `enum rte_map_flags` bits.
+/// `enum rte_map_flags` bits (DPDK's order: anonymous is bit 1, private bit 2).
 pub(crate) const RTE_MAP_SHARED: c_int = 1 << 0;
-pub(crate) const RTE_MAP_PRIVATE: c_int = 1 << 1;
-pub(crate) const RTE_MAP_ANONYMOUS: c_int = 1 << 2;
+pub(crate) const RTE_MAP_ANONYMOUS: c_int = 1 << 1;
+pub(crate) const RTE_MAP_PRIVATE: c_int = 1 << 2;
 pub(crate) const RTE_MAP_FORCE_ADDRESS: c_int = 1 << 3;
 
 fn translate(prot: c_int, flags: c_int) -> Result<(c_int, c_int)> {
@@ -115,6 +115,25 @@ pub unsafe extern "C" fn rte_mem_lock(virt: *const c_void, size: usize) -> c_int
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_flags_have_dpdk_values() {
+        // rte_eal_paging.h: SHARED 1, ANONYMOUS 2, PRIVATE 4, FORCE_ADDRESS 8. librte_mempool's
+        // rte_mempool_populate_anon passes SHARED | ANONYMOUS = 3.
+        assert_eq!(
+            (
+                RTE_MAP_SHARED,
+                RTE_MAP_ANONYMOUS,
+                RTE_MAP_PRIVATE,
+                RTE_MAP_FORCE_ADDRESS
+            ),
+            (1, 2, 4, 8)
+        );
+        let (_, f) = translate(RTE_PROT_READ, 3).unwrap();
+        assert_eq!(f, libc::MAP_SHARED | libc::MAP_ANONYMOUS);
+        let (_, f) = translate(RTE_PROT_READ, 6).unwrap();
+        assert_eq!(f, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS);
+    }
 
     #[test]
     fn map_write_lock_unmap_round_trip() {

@@ -1083,14 +1083,13 @@ pub fn heap_memory_add(
     iovas: Option<&[u64]>,
     page_sz: usize,
 ) -> Result<()> {
+    check_heap_name(name)?;
+    memseg::check_extmem_args(va, len, iovas, page_sz)?;
     let (_, e) = external_named(name)?;
-    memseg::extmem_register(va, len, iovas, page_sz)?;
-    if let Some(li) = memseg::list_of(va) {
-        memseg::set_list_heap(li, true, e.socket_id);
-    }
+    memseg::extmem_register(va, len, iovas, page_sz, e.socket_id, true)?;
     // SAFETY: the application hands the memory over for the heap's exclusive use.
     if let Err(m) = unsafe { e.heap.add_memory_dirty(va as *mut u8, len) } {
-        let _ = memseg::extmem_unregister(va, len);
+        let _ = memseg::extmem_unregister(va, len, true);
         return Err(err!(
             libc::EINVAL,
             "cannot add {len} bytes at {va:#x} to heap '{name}': {}",
@@ -1102,7 +1101,10 @@ pub fn heap_memory_add(
 
 /// `rte_malloc_heap_memory_remove`: refused while anything is allocated in that memory.
 pub fn heap_memory_remove(name: &str, va: usize, len: usize) -> Result<()> {
+    check_heap_name(name)?;
+    memseg::check_extmem_range(va, len)?;
     let (_, e) = external_named(name)?;
+    memseg::find_heap_memory(va, len, e.socket_id)?;
     // SAFETY: the region was added by heap_memory_add; the heap refuses while it is in use.
     unsafe { e.heap.remove_memory(va as *mut u8, len) }.map_err(|m| {
         err!(
@@ -1110,5 +1112,22 @@ pub fn heap_memory_remove(name: &str, va: usize, len: usize) -> Result<()> {
             "cannot remove {len} bytes at {va:#x} from heap '{name}': {m}"
         )
     })?;
-    memseg::extmem_unregister(va, len)
+    memseg::extmem_unregister(va, len, true)
+}
+
+/// `rte_malloc_heap_memory_attach` / `_detach`: maps (or unmaps) in this process the memseg
+/// list of memory another process added to heap `name`.
+pub fn heap_memory_sync(name: &str, va: usize, len: usize, attach: bool) -> Result<()> {
+    check_heap_name(name)?;
+    memseg::check_extmem_range(va, len)?;
+    external_named(name)?;
+    memseg::extmem_attach(va, len, attach)
+}
+
+/// A socket id for memory registered with `rte_extmem_register` (DPDK gives each its own,
+/// from the same counter as external heaps).
+pub fn next_external_socket() -> Result<i32> {
+    let t = table().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
+    let id = t.next_external.fetch_add(1, Ordering::Relaxed);
+    i32::try_from(id).map_err(|_| err!(libc::ENOSPC, "no socket id left for external memory"))
 }

@@ -428,9 +428,14 @@ pub fn dump(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Registers `len` bytes of application memory at `va` as an external memseg list
-/// (`rte_extmem_register`).
-pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: usize) -> Result<()> {
+/// Checks the arguments of `rte_extmem_register` / `rte_malloc_heap_memory_add` as DPDK does,
+/// before anything is looked up: EINVAL.
+pub fn check_extmem_args(
+    va: usize,
+    len: usize,
+    iovas: Option<&[u64]>,
+    page_sz: usize,
+) -> Result<()> {
     if va == 0
         || len == 0
         || page_sz == 0
@@ -446,6 +451,34 @@ pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: us
             return Err(err!(libc::EINVAL, "{} IOVAs given for {n} pages", v.len()));
         }
     }
+    Ok(())
+}
+
+/// Checks the address and length of an unregister, attach, detach or remove as DPDK does,
+/// before anything is looked up: EINVAL.
+pub fn check_extmem_range(va: usize, len: usize) -> Result<()> {
+    if va == 0 || len == 0 {
+        return Err(err!(
+            libc::EINVAL,
+            "external memory needs an address and a length (va {va:#x}, len {len})"
+        ));
+    }
+    Ok(())
+}
+
+/// Registers `len` bytes of application memory at `va` as an external memseg list
+/// (`rte_extmem_register`), its list and segments on `socket` (an external socket id).
+/// `heap`: the memory is being given to an external heap (`rte_malloc_heap_memory_add`).
+pub fn extmem_register(
+    va: usize,
+    len: usize,
+    iovas: Option<&[u64]>,
+    page_sz: usize,
+    socket: i32,
+    heap: bool,
+) -> Result<()> {
+    check_extmem_args(va, len, iovas, page_sz)?;
+    let n = len / page_sz;
     let n32 = u32::try_from(n).map_err(|_| err!(libc::EINVAL, "{n} pages is too many"))?;
     let ptr = lists_ptr().ok_or_else(|| err!(libc::ENODEV, "EAL is not initialised"))?;
     let _hotplug = mcfg::mem_write();
@@ -494,7 +527,7 @@ pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: us
                     u: crate::abi::rte_addr_union { addr_64: a as u64 },
                     len: page_sz,
                     hugepage_sz: page_sz as u64,
-                    socket_id: crate::abi::SOCKET_ID_ANY,
+                    socket_id: socket,
                     nchannel: 0,
                     nrank: 0,
                     flags: 0,
@@ -504,9 +537,9 @@ pub fn extmem_register(va: usize, len: usize, iovas: Option<&[u64]>, page_sz: us
         }
         msl.u.addr_64 = va as u64;
         msl.len = len;
-        msl.socket_id = crate::abi::SOCKET_ID_ANY;
+        msl.socket_id = socket;
         msl.external = 1;
-        msl.heap = 0;
+        msl.heap = heap as u32;
         msl.version = 0;
         msl.page_sz = page_sz as u64;
         Ok(())
@@ -524,20 +557,36 @@ fn find_external(va: usize, len: usize) -> Result<(usize, &'static rte_memseg_li
         })
 }
 
-/// Marks list `li` as heap memory (external memory given to a malloc heap).
-pub fn set_list_heap(li: usize, heap: bool, socket: i32) {
-    let Some(ptr) = lists_ptr() else { return };
-    let _hotplug = mcfg::mem_write();
-    // SAFETY: li names a list in use; we hold the hotplug write lock.
-    let msl = unsafe { &mut *ptr.add(li) };
-    msl.heap = heap as u32;
-    msl.socket_id = socket;
+/// Checks that `va..va+len` is exactly the memory of one external list given to the heap of
+/// `socket`: ENOENT when no external memory is registered there, EINVAL when it is not that
+/// heap's.
+pub fn find_heap_memory(va: usize, len: usize, socket: i32) -> Result<()> {
+    let _hotplug = mcfg::mem_read();
+    let (_, msl) = find_external(va, len)?;
+    if msl.heap == 0 || msl.socket_id != socket {
+        return Err(err!(
+            libc::EINVAL,
+            "{va:#x}-{:#x} is not memory of the heap of socket {socket}",
+            va + len
+        ));
+    }
+    Ok(())
 }
 
-/// Unregisters external memory (`rte_extmem_unregister`).
-pub fn extmem_unregister(va: usize, len: usize) -> Result<()> {
+/// Unregisters external memory (`rte_extmem_unregister`; `heap`: the memory of an external
+/// heap, `rte_malloc_heap_memory_remove`). Memory given to a heap is refused (EBUSY) unless
+/// `heap`: the heap still uses it.
+pub fn extmem_unregister(va: usize, len: usize, heap: bool) -> Result<()> {
+    check_extmem_range(va, len)?;
     let _hotplug = mcfg::mem_write();
-    find_external(va, len).and_then(|(idx, _)| {
+    find_external(va, len).and_then(|(idx, msl)| {
+        if msl.heap != 0 && !heap {
+            return Err(err!(
+                libc::EBUSY,
+                "{va:#x}-{:#x} belongs to an external heap: remove it with rte_malloc_heap_memory_remove",
+                va + len
+            ));
+        }
         let ptr = lists_ptr().expect("mapped");
         // SAFETY: idx is a list in use; we hold the write lock.
         let msl = unsafe { &mut *ptr.add(idx) };
@@ -553,6 +602,7 @@ pub fn extmem_unregister(va: usize, len: usize) -> Result<()> {
 
 /// Maps (attach) or unmaps (detach) the metadata of external memory another process registered.
 pub fn extmem_attach(va: usize, len: usize, attach: bool) -> Result<()> {
+    check_extmem_range(va, len)?;
     let _hotplug = mcfg::mem_read();
     find_external(va, len).and_then(|(_, msl)| {
         let arr = std::ptr::addr_of!(msl.memseg_arr).cast_mut();

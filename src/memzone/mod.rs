@@ -1,19 +1,27 @@
 //! Memzones: named, reserved areas of memory (DPDK's `rte_memzone.h`).
 //!
 //! The zones themselves are `struct rte_memzone` records in an fbarray called `memzone` in the
-//! shared config (as DPDK keeps them: RTE_MAX_MEMZONE records, file `fbarray_memzone`), so a
-//! pointer to a zone is valid in every process and applications read `mz->addr`, `mz->len`,
-//! `mz->iova` directly. The memory behind a zone comes from the malloc heaps.
+//! shared config (as DPDK keeps them: file `fbarray_memzone`), so a pointer to a zone is valid
+//! in every process and applications read `mz->addr`, `mz->len`, `mz->iova` directly. The
+//! memory behind a zone comes from the malloc heaps.
 //!
-//! Look-up is O(1): a name index in the shared config, open addressing with linear probing
-//! over [`INDEX_SLOTS`] slots holding record index + 1 (0 = empty, [`TOMBSTONE`] = deleted).
+//! How many records: RTE_MAX_MEMZONE (2,560) as DPDK 22.11, unless the primary was told
+//! otherwise before init, by `rtemem_memzone_max_set()` or the environment variable
+//! `RTEMEM_MEMZONE_MAX` (the call wins). Secondaries read the primary's value from the table.
+//! (Code built against DPDK's headers sizes arrays by RTE_MAX_MEMZONE, so the default never
+//! grows by itself.)
+//!
+//! Look-up is O(1): a name index, open addressing with linear probing over a power of two of
+//! slots (at least 8,192 and twice the records) holding record index + 1 (0 = empty,
+//! [`TOMBSTONE`] = deleted). The index is a second fbarray, `memzone_index`, sized with the
+//! records.
 //! DPDK scans every record with strncmp. Writers (reserve, free) hold the memzone lock and
 //! bump a sequence counter around every change; `lookup` takes no lock at all: it reads the
 //! sequence, probes, and retries if a writer was active (a seqlock), so look-ups never wait
 //! and never contend across lcores.
 
 use std::ffi::{c_char, c_void};
-use std::sync::atomic::{fence, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
 
 use crate::abi::shared::ZeroedShared;
 use crate::abi::{rte_fbarray, rte_memzone, RTE_MAX_MEMZONE, RTE_MEMZONE_NAMESIZE, SOCKET_ID_ANY};
@@ -25,9 +33,13 @@ use crate::malloc::{self, PagePolicy};
 use crate::mem::fbarray::{self, Backing, Fb};
 use crate::mem::memseg;
 
-/// Slots of the name index (a power of two, well above RTE_MAX_MEMZONE).
-pub(crate) const INDEX_SLOTS: usize = 8192;
-pub(crate) const TOMBSTONE: u16 = u16::MAX;
+/// Fewest slots of the name index (a power of two, well above RTE_MAX_MEMZONE).
+pub(crate) const MIN_INDEX_SLOTS: usize = 8192;
+pub(crate) const TOMBSTONE: u32 = u32::MAX;
+/// The largest memzone limit `rtemem_memzone_max_set` / `RTEMEM_MEMZONE_MAX` accept.
+pub const MEMZONE_MAX_LIMIT: usize = 1 << 22;
+/// The environment variable that sets the memzone limit of a primary.
+pub const MEMZONE_MAX_ENV: &str = "RTEMEM_MEMZONE_MAX";
 
 /// Memzone state in the shared config.
 #[repr(C)]
@@ -35,7 +47,73 @@ pub struct MemzoneTable {
     pub arr: rte_fbarray,
     /// Even when stable; odd while a writer changes the table.
     pub seq: AtomicU64,
-    pub index: [AtomicU16; INDEX_SLOTS],
+    /// How many records `arr` has (the memzone limit), set by the primary at init.
+    pub max: AtomicU32,
+    /// Slots of the name index (a power of two).
+    pub slots: AtomicU32,
+    /// The name index: `slots` u32 slots.
+    pub index: rte_fbarray,
+}
+
+/// The limit asked for before init by `rtemem_memzone_max_set` (0: none).
+static REQUESTED_MAX: AtomicU32 = AtomicU32::new(0);
+
+/// `rtemem_memzone_max_set`: the memzone limit of the next primary init. Fails (EBUSY) once
+/// the EAL is initialised, as DPDK's `rte_memzone_max_set`; EINVAL outside
+/// 1..=[`MEMZONE_MAX_LIMIT`].
+pub fn set_max(max: usize) -> Result<()> {
+    if crate::config::initialized() || table().is_ok() {
+        return Err(err!(
+            libc::EBUSY,
+            "Max memzone cannot be set after EAL init"
+        ));
+    }
+    if max == 0 || max > MEMZONE_MAX_LIMIT {
+        return Err(err!(
+            libc::EINVAL,
+            "memzone limit {max} is out of range 1..={MEMZONE_MAX_LIMIT}"
+        ));
+    }
+    REQUESTED_MAX.store(max as u32, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The memzone limit: the table's once initialised, else what the next init will use.
+pub fn max() -> usize {
+    if let Ok(t) = table() {
+        let m = t.max.load(Ordering::Relaxed);
+        if m != 0 {
+            return m as usize;
+        }
+    }
+    configured_max().unwrap_or(RTE_MAX_MEMZONE)
+}
+
+/// The limit a primary init uses: the call's, else the environment's, else RTE_MAX_MEMZONE.
+fn configured_max() -> Result<usize> {
+    match REQUESTED_MAX.load(Ordering::Relaxed) {
+        0 => {}
+        n => return Ok(n as usize),
+    }
+    let Some(v) = std::env::var_os(MEMZONE_MAX_ENV) else {
+        return Ok(RTE_MAX_MEMZONE);
+    };
+    let v = v.to_string_lossy();
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0 && n <= MEMZONE_MAX_LIMIT)
+        .ok_or_else(|| {
+            err!(
+                libc::EINVAL,
+                "{MEMZONE_MAX_ENV}={v}: expected a number of memzones in 1..={MEMZONE_MAX_LIMIT}"
+            )
+        })
+}
+
+/// Slots of the name index for `max` records: a power of two, at least twice `max`.
+fn slots_for(max: usize) -> usize {
+    (max * 2).next_power_of_two().max(MIN_INDEX_SLOTS)
 }
 
 // SAFETY: an fbarray struct, a counter and an index of atomics, all valid when zeroed (an
@@ -58,50 +136,100 @@ fn fb(t: &MemzoneTable) -> Fb {
     unsafe { Fb::from_ptr(arr_ptr(t)) }.expect("non-null")
 }
 
-/// Creates the table (primary, at init).
+fn index_ptr(t: &MemzoneTable) -> *mut rte_fbarray {
+    std::ptr::addr_of!(t.index).cast_mut()
+}
+
+/// The name index's slots.
+fn index(t: &MemzoneTable) -> &[AtomicU32] {
+    let n = t.slots.load(Ordering::Relaxed) as usize;
+    let data = t.index.data.cast::<AtomicU32>();
+    if data.is_null() || n == 0 {
+        return &[];
+    }
+    // SAFETY: the index fbarray holds `slots` u32s, mapped at the same address in every
+    // process for as long as the table is; every access is atomic.
+    unsafe { std::slice::from_raw_parts(data, n) }
+}
+
+/// Creates the table (primary, at init), with the configured limit.
 pub fn init_primary() -> Result<()> {
     let t = table()?;
+    let max = configured_max()?;
+    let slots = slots_for(max);
     // SAFETY: init, primary: nobody else uses the table yet.
     unsafe {
         fbarray::init(
             arr_ptr(t),
             b"memzone",
-            RTE_MAX_MEMZONE as u32,
+            max as u32,
             std::mem::size_of::<rte_memzone>() as u32,
             &Backing::for_name(b"memzone"),
         )
+    }?;
+    // SAFETY: as above.
+    if let Err(e) = unsafe {
+        fbarray::init(
+            index_ptr(t),
+            b"memzone_index",
+            slots as u32,
+            std::mem::size_of::<u32>() as u32,
+            &Backing::for_name(b"memzone_index"),
+        )
+    } {
+        // SAFETY: the records array was just made here.
+        let _ = unsafe { fbarray::destroy(arr_ptr(t)) };
+        return Err(e);
     }
+    t.slots.store(slots as u32, Ordering::Relaxed);
+    t.max.store(max as u32, Ordering::Release);
+    if max != RTE_MAX_MEMZONE {
+        crate::eal_log!(
+            crate::base::log::RTE_LOG_INFO,
+            "memzone limit {max} (RTE_MAX_MEMZONE is {RTE_MAX_MEMZONE})"
+        );
+    }
+    Ok(())
 }
 
-/// Maps the primary's table (secondary).
+/// Maps the primary's table (secondary): its limit is the primary's.
 pub fn attach_secondary() -> Result<()> {
     let t = table()?;
     // SAFETY: the primary initialised the table.
-    unsafe { fbarray::attach_default(arr_ptr(t)) }
+    unsafe { fbarray::attach_default(arr_ptr(t)) }?;
+    // SAFETY: as above.
+    if let Err(e) = unsafe { fbarray::attach_default(index_ptr(t)) } {
+        // SAFETY: attached just above.
+        let _ = unsafe { fbarray::detach(arr_ptr(t)) };
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Unmaps the table.
 pub fn cleanup(primary: bool) {
     if let Ok(t) = table() {
-        // SAFETY: cleanup runs after every user of this process stopped.
-        let _ = unsafe {
-            if primary {
-                fbarray::destroy(arr_ptr(t))
-            } else {
-                fbarray::detach(arr_ptr(t))
-            }
-        };
+        for a in [arr_ptr(t), index_ptr(t)] {
+            // SAFETY: cleanup runs after every user of this process stopped.
+            let _ = unsafe {
+                if primary {
+                    fbarray::destroy(a)
+                } else {
+                    fbarray::detach(a)
+                }
+            };
+        }
     }
 }
 
-fn hash(name: &[u8]) -> usize {
+fn hash(name: &[u8], slots: usize) -> usize {
     // FNV-1a.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in name {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    (h as usize) & (INDEX_SLOTS - 1)
+    (h as usize) & (slots - 1)
 }
 
 fn zone(t: &MemzoneTable, idx: u32) -> *mut rte_memzone {
@@ -126,22 +254,27 @@ fn zone_name_is(z: *const rte_memzone, name: &[u8]) -> bool {
 
 /// Probes the index for `name`: Ok(record) or Err(first reusable slot).
 fn probe(t: &MemzoneTable, name: &[u8]) -> std::result::Result<(usize, u32), Option<usize>> {
-    let mut h = hash(name);
+    let index = index(t);
+    let slots = index.len();
+    if slots == 0 {
+        return Err(None);
+    }
+    let mut h = hash(name, slots);
     let mut reuse = None;
-    for _ in 0..INDEX_SLOTS {
-        match t.index[h].load(Ordering::Acquire) {
+    for _ in 0..slots {
+        match index[h].load(Ordering::Acquire) {
             0 => return Err(reuse.or(Some(h))),
             TOMBSTONE => {
                 reuse.get_or_insert(h);
             }
             v => {
-                let idx = (v - 1) as u32;
+                let idx = v - 1;
                 if zone_name_is(zone(t, idx), name) {
                     return Ok((h, idx));
                 }
             }
         }
-        h = (h + 1) & (INDEX_SLOTS - 1);
+        h = (h + 1) & (slots - 1);
     }
     Err(reuse)
 }
@@ -333,8 +466,12 @@ fn reserve_untraced(
     }
     let w = Write::begin(t);
     let fb = fb(t);
-    if fb.count() as usize >= RTE_MAX_MEMZONE {
-        return Err(err!(libc::ENOSPC, "all {RTE_MAX_MEMZONE} memzones are in use (RTE_MAX_MEMZONE): free some with rte_memzone_free"));
+    if fb.count() >= fb.len() {
+        return Err(err!(
+            libc::ENOSPC,
+            "all {} memzones are in use: free some with rte_memzone_free, or raise the limit before init ({MEMZONE_MAX_ENV}, rtemem_memzone_max_set)",
+            fb.len()
+        ));
     }
     let slot = match probe(t, name.as_bytes()) {
         Ok(_) => return Err(err!(libc::EEXIST, "memzone '{name}' already exists")),
@@ -392,7 +529,7 @@ fn reserve_untraced(
         })
     };
     fb.set_used(idx)?;
-    t.index[slot].store(idx as u16 + 1, Ordering::Release);
+    index(t)[slot].store(idx + 1, Ordering::Release);
     drop(w);
     Ok(z)
 }
@@ -460,7 +597,7 @@ pub unsafe fn free(mz: *const rte_memzone) -> Result<()> {
         (z.addr() as *mut u8, n)
     };
     if let Ok((slot, _)) = probe(t, &name) {
-        t.index[slot].store(TOMBSTONE, Ordering::Release);
+        index(t)[slot].store(TOMBSTONE, Ordering::Release);
     }
     let r = malloc::free_traced(addr);
     // SAFETY: the record is ours under the write lock; zero is a free record.

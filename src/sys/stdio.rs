@@ -133,6 +133,20 @@ pub fn set_c_errno(value: i32) {
     nix::errno::Errno::set_raw(value);
 }
 
+/// `openlog(ident, LOG_NDELAY | LOG_PID, facility)`: later [`syslog`] calls go to the system
+/// log under `ident`.
+pub fn openlog(ident: &'static std::ffi::CStr, facility: c_int) {
+    // SAFETY: ident lives for the rest of the process, as openlog requires.
+    unsafe { libc::openlog(ident.as_ptr(), libc::LOG_NDELAY | libc::LOG_PID, facility) }
+}
+
+/// Sends `msg` (not NUL-terminated) to the system log with priority `prio`.
+pub fn syslog(prio: c_int, msg: &[u8]) {
+    let len = c_int::try_from(msg.len()).unwrap_or(c_int::MAX);
+    // SAFETY: "%.*s" reads at most `len` bytes of `msg`.
+    unsafe { libc::syslog(prio, c"%.*s".as_ptr(), len, msg.as_ptr().cast::<c_char>()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

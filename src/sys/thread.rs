@@ -218,6 +218,16 @@ impl PthreadAttr {
         unsafe { libc::pthread_attr_setschedparam(&mut self.0, &p) }
     }
 
+    /// Threads created with this attribute run on the `size` bytes at `addr` as their stack.
+    ///
+    /// # Safety
+    /// `addr..addr+size` is writable memory, suitably aligned (16 bytes), that nothing else
+    /// uses for as long as a thread created with this attribute runs.
+    pub unsafe fn set_stack(&mut self, addr: *mut c_void, size: usize) -> c_int {
+        // SAFETY: self.0 is initialised; the caller vouches for the memory.
+        unsafe { libc::pthread_attr_setstack(&mut self.0, addr, size) }
+    }
+
     /// The attribute object, for [`pthread_create`].
     pub fn as_ptr(&self) -> *const libc::pthread_attr_t {
         &self.0

@@ -154,10 +154,93 @@ pub(crate) fn worker_stack_size(huge_worker_stack_kib: Option<u64>) -> usize {
     }
 }
 
+/// Where `--huge-worker-stack` stacks come from: `alloc(size, socket)` gives zeroed memory
+/// (NULL when there is none), `free` takes it back. Provided by the layer that owns the heaps.
+#[derive(Clone, Copy)]
+pub struct StackSource {
+    pub alloc: fn(usize, i32) -> *mut u8,
+    pub free: fn(*mut u8),
+}
+
+/// A worker lcore's thread: a std thread, or a pthread on a stack from a [`StackSource`].
+pub(crate) enum WorkerThread {
+    Std(std::thread::JoinHandle<()>),
+    OnStack {
+        tid: libc::pthread_t,
+        stack: *mut u8,
+        free: fn(*mut u8),
+    },
+}
+
+// SAFETY: a pthread id and the address of memory that only the joiner frees.
+unsafe impl Send for WorkerThread {}
+
+impl WorkerThread {
+    /// Waits for the thread to exit, then frees its stack.
+    fn join(self) {
+        match self {
+            WorkerThread::Std(h) => {
+                let _ = h.join();
+            }
+            WorkerThread::OnStack { tid, stack, free } => {
+                // SAFETY: tid is a joinable thread we created and join once.
+                if unsafe { crate::sys::pthread_join(tid) } == 0 {
+                    free(stack);
+                }
+            }
+        }
+    }
+}
+
+/// Starts `f` on a pthread whose stack is the `size` bytes at `stack`.
+fn spawn_on_stack(
+    name: &str,
+    stack: *mut u8,
+    size: usize,
+    f: Box<dyn FnOnce() + Send>,
+) -> std::io::Result<libc::pthread_t> {
+    extern "C" fn trampoline(arg: *mut c_void) -> *mut c_void {
+        // SAFETY: arg is the Box leaked below, taken back exactly once.
+        let f = unsafe { Box::from_raw(arg.cast::<Box<dyn FnOnce() + Send>>()) };
+        // No unwinding out of an extern "C" function.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        std::ptr::null_mut()
+    }
+    let mut attr = crate::sys::PthreadAttr::new().map_err(std::io::Error::from_raw_os_error)?;
+    // SAFETY: the stack is ours (allocated for this thread) and freed only after the join.
+    let rc = unsafe { attr.set_stack(stack.cast(), size) };
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc));
+    }
+    let arg = Box::into_raw(Box::new(f));
+    let mut tid: libc::pthread_t = 0;
+    // SAFETY: attr is initialised; arg stays valid until the trampoline takes it.
+    let rc = unsafe { crate::sys::pthread_create(&mut tid, attr.as_ptr(), trampoline, arg.cast()) };
+    if rc != 0 {
+        // SAFETY: the thread was not created: the box is still ours.
+        drop(unsafe { Box::from_raw(arg) });
+        return Err(std::io::Error::from_raw_os_error(rc));
+    }
+    if let Ok(n) = std::ffi::CString::new(name) {
+        let _ = crate::sys::pthread_setname(tid, &n);
+    }
+    Ok(tid)
+}
+
 impl Lcores {
     /// Spawns one pinned worker per worker lcore (every enabled lcore but the main one) and
     /// waits until each is ready. On failure every worker already started is stopped.
     pub(crate) fn spawn_workers(self: &Arc<Self>, stack_size: usize) -> Result<()> {
+        self.spawn_workers_with(stack_size, None)
+    }
+
+    /// As [`Lcores::spawn_workers`]; with `stacks`, each worker runs on a stack of
+    /// `stack_size` bytes from it, on the lcore's socket.
+    pub(crate) fn spawn_workers_with(
+        self: &Arc<Self>,
+        stack_size: usize,
+        stacks: Option<StackSource>,
+    ) -> Result<()> {
         let (tx, rx) = std::sync::mpsc::channel::<Result<()>>();
         let main = self.main();
         let ids: Vec<u32> = self.enabled().filter(|&i| i != main).collect();
@@ -167,11 +250,45 @@ impl Lcores {
             let me = Arc::clone(self);
             let tx = tx.clone();
             let cpus = self.entry(id).cpuset.load();
-            self.entry(id).slot.mark_started();
-            let spawned = std::thread::Builder::new()
-                .name(format!("rte-worker-{id}"))
-                .stack_size(stack_size)
-                .spawn(move || me.worker_main(id, cpus, tx));
+            let name = format!("rte-worker-{id}");
+            let spawned = match stacks {
+                None => {
+                    self.entry(id).slot.mark_started();
+                    std::thread::Builder::new()
+                        .name(name)
+                        .stack_size(stack_size)
+                        .spawn(move || me.worker_main(id, cpus, tx))
+                        .map(WorkerThread::Std)
+                }
+                Some(src) => {
+                    let socket = self.entry(id).socket_id.load(Ordering::Relaxed) as i32;
+                    let stack = (src.alloc)(stack_size, socket);
+                    if stack.is_null() {
+                        failure = Some(crate::err!(
+                            libc::ENOMEM,
+                            "Cannot allocate worker lcore stack memory: {stack_size} bytes of hugepage memory for lcore {id} (--huge-worker-stack)"
+                        ));
+                        break;
+                    }
+                    self.entry(id).slot.mark_started();
+                    match spawn_on_stack(
+                        &name,
+                        stack,
+                        stack_size,
+                        Box::new(move || me.worker_main(id, cpus, tx)),
+                    ) {
+                        Ok(tid) => Ok(WorkerThread::OnStack {
+                            tid,
+                            stack,
+                            free: src.free,
+                        }),
+                        Err(e) => {
+                            (src.free)(stack);
+                            Err(e)
+                        }
+                    }
+                }
+            };
             match spawned {
                 Ok(h) => {
                     self.workers
@@ -245,7 +362,7 @@ impl Lcores {
         let workers = std::mem::take(&mut *self.workers.lock().unwrap_or_else(|e| e.into_inner()));
         for (id, h) in workers {
             if self.entry(id).slot.request_stop() {
-                let _ = h.join();
+                h.join();
             } else {
                 crate::eal_log!(
                     crate::base::log::RTE_LOG_WARNING,

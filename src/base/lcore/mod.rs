@@ -27,6 +27,7 @@
 pub mod cpuset;
 pub mod ctrl;
 pub mod launch;
+pub use launch::StackSource;
 pub mod topology;
 
 use std::cell::Cell;
@@ -35,7 +36,6 @@ use std::ffi::{c_int, c_uint, c_void};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::thread::JoinHandle;
 
 pub use cpuset::CpuSet;
 pub use topology::Topology;
@@ -170,7 +170,7 @@ pub struct Lcores {
     startup_cpuset: RwLock<CpuSet>,
     /// DPDK's `lcore_lock`, guarding role changes, with the callback list it protects.
     lock: RwLock<Vec<Box<Callback>>>,
-    workers: Mutex<Vec<(u32, JoinHandle<()>)>>,
+    workers: Mutex<Vec<(u32, launch::WorkerThread)>>,
 }
 
 impl Default for Lcores {
@@ -318,8 +318,9 @@ impl Lcores {
         Ok(())
     }
 
-    /// Makes the calling thread the main lcore (pinned, lcore id set), then starts the workers.
-    pub fn start(self: &Arc<Self>, stack_size: usize) -> Result<()> {
+    /// Makes the calling thread the main lcore (pinned, lcore id set), then starts the workers
+    /// (unless `spawn` is false: they are started later).
+    pub fn start(self: &Arc<Self>, stack_size: usize, spawn: bool) -> Result<()> {
         if !self.configured.load(Ordering::Acquire) {
             return Err(crate::err!(
                 libc::EINVAL,
@@ -337,6 +338,9 @@ impl Lcores {
             crate::sys::pthread_self(),
             set.to_list_string(cpuset::RTE_CPU_AFFINITY_STR_LEN).0
         );
+        if !spawn {
+            return Ok(());
+        }
         self.spawn_workers(stack_size)
     }
 
@@ -741,11 +745,28 @@ pub fn init_from(cfg: &EalConfig, sysfs: &Path) -> Result<()> {
             e.core_index.store(index as i32, Ordering::Relaxed);
         }
     }
-    if let Err(e) = g.start(launch::worker_stack_size(cfg.huge_worker_stack)) {
+    // With --huge-worker-stack the workers start later, on stacks from hugepage memory, once
+    // the heaps are up (see spawn_workers_on_stacks).
+    let spawn = cfg.huge_worker_stack.is_none();
+    if let Err(e) = g.start(launch::worker_stack_size(cfg.huge_worker_stack), spawn) {
         g.shutdown();
         return Err(e);
     }
     Ok(())
+}
+
+/// `--huge-worker-stack`: starts the worker lcore threads, each on a stack of `kib` KiB (0: the
+/// default thread stack size) that
+/// `stacks` allocates (DPDK: rte_zmalloc_socket on the lcore's socket) and frees once the
+/// thread has been joined.
+pub fn spawn_workers_on_stacks(kib: u64, stacks: StackSource) -> Result<()> {
+    let g = global();
+    let size = launch::worker_stack_size(Some(kib).filter(|&k| k > 0));
+    let r = g.spawn_workers_with(size, Some(stacks));
+    if r.is_err() {
+        g.shutdown();
+    }
+    r
 }
 
 /// Stops and joins the worker threads (`rte_eal_cleanup`).

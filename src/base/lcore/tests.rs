@@ -407,7 +407,7 @@ impl Eal {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let t2 = Arc::clone(&t);
         let main = std::thread::spawn(move || {
-            ready_tx.send(t2.start(1 << 20)).unwrap();
+            ready_tx.send(t2.start(1 << 20, true)).unwrap();
             for f in rx {
                 f(&t2);
             }

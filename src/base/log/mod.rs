@@ -53,7 +53,7 @@ mod vlog;
 
 pub use output::{
     cur_msg_loglevel, cur_msg_logtype, default_stream, eal_err, eal_log_init, emit, emit_bytes,
-    exit_with, panic_with, set_stream, user_stream,
+    exit_with, open_syslog, panic_with, set_stream, syslog_facility, user_stream,
 };
 pub use vlog::{stream, vformat, vlog};
 

@@ -80,7 +80,57 @@ fn ensure_logger() {
 }
 
 /// Hands one message to the `log` crate; returns the bytes accepted.
+/// Set once `open_syslog` ran: the default output also goes to the system log (DPDK's
+/// `console_log_write`).
+static SYSLOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The syslog facility of a `--syslog` name (DPDK's table), or None.
+pub fn syslog_facility(name: &str) -> Option<i32> {
+    Some(match name {
+        "auth" => libc::LOG_AUTH,
+        "cron" => libc::LOG_CRON,
+        "daemon" => libc::LOG_DAEMON,
+        "ftp" => libc::LOG_FTP,
+        "kern" => libc::LOG_KERN,
+        "lpr" => libc::LOG_LPR,
+        "mail" => libc::LOG_MAIL,
+        "news" => libc::LOG_NEWS,
+        "syslog" => libc::LOG_SYSLOG,
+        "user" => libc::LOG_USER,
+        "uucp" => libc::LOG_UUCP,
+        "local0" => libc::LOG_LOCAL0,
+        "local1" => libc::LOG_LOCAL1,
+        "local2" => libc::LOG_LOCAL2,
+        "local3" => libc::LOG_LOCAL3,
+        "local4" => libc::LOG_LOCAL4,
+        "local5" => libc::LOG_LOCAL5,
+        "local6" => libc::LOG_LOCAL6,
+        "local7" => libc::LOG_LOCAL7,
+        _ => return None,
+    })
+}
+
+/// The syslog priority of an RTE log level (DPDK: level - 1; EMERG 1 is LOG_EMERG 0).
+fn syslog_priority(level: u32) -> i32 {
+    (level.clamp(1, 8) - 1) as i32
+}
+
+/// As DPDK's `eal_log_init`: from now on what goes to the default output also goes to the
+/// system log, as `ident` (the program's name) with `facility` (`--syslog`, default daemon).
+pub fn open_syslog(ident: &str, facility: i32) {
+    static IDENT: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    let id = IDENT.get_or_init(|| {
+        let base = ident.rsplit('/').next().unwrap_or(ident);
+        std::ffi::CString::new(base.replace('\0', "")).unwrap_or_default()
+    });
+    crate::sys::openlog(id.as_c_str(), facility);
+    SYSLOG.store(true, Ordering::Release);
+}
+
 fn write_default(level: u32, logtype: u32, msg: &[u8]) -> usize {
+    if SYSLOG.load(Ordering::Acquire) {
+        crate::sys::syslog(syslog_priority(level), msg);
+    }
     ensure_logger();
     let text = String::from_utf8_lossy(msg);
     let target = registry()
@@ -305,6 +355,23 @@ mod tests {
             eal_err("bad");
         });
         assert_eq!(out, "EAL: hello 5\nEAL: bad\n");
+    }
+
+    #[test]
+    fn syslog_facilities_and_priorities_are_dpdks() {
+        assert_eq!(syslog_facility("daemon"), Some(libc::LOG_DAEMON));
+        assert_eq!(syslog_facility("local3"), Some(libc::LOG_LOCAL3));
+        assert_eq!(syslog_facility("syslog"), Some(libc::LOG_SYSLOG));
+        assert_eq!(syslog_facility("error"), None);
+        assert_eq!(
+            syslog_priority(crate::base::log::RTE_LOG_EMERG),
+            libc::LOG_EMERG
+        );
+        assert_eq!(syslog_priority(RTE_LOG_ERR), libc::LOG_ERR);
+        assert_eq!(
+            syslog_priority(crate::base::log::RTE_LOG_DEBUG),
+            libc::LOG_DEBUG
+        );
     }
 
     #[test]
